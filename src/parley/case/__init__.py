@@ -1,0 +1,23 @@
+"""The Case: schema, validation with located errors, and the arrays models work on."""
+
+from parley.case.arrays import CaseArrays, case_arrays
+from parley.case.build import build_case
+from parley.case.check import case_warnings
+from parley.case.locations import Locations
+from parley.case.schema import Actor, ActorPatch, Case, Estimate, Issue, NewActor, Scenario, Stance
+
+__all__ = [
+    "Actor",
+    "ActorPatch",
+    "Case",
+    "CaseArrays",
+    "Estimate",
+    "Issue",
+    "Locations",
+    "NewActor",
+    "Scenario",
+    "Stance",
+    "build_case",
+    "case_arrays",
+    "case_warnings",
+]

@@ -1,0 +1,159 @@
+"""Relations between the fields of a case: ids, ranges, capabilities. Collects every problem."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from parley.case.locations import Path
+from parley.case.schema import Case, Estimate, Issue
+
+Found = list[tuple[Path, str]]
+
+
+def case_problems(case: Case) -> Found:
+    """Every problem with `case` as (path, message), in file order; empty when the case is valid."""
+    found: Found = []
+    if not case.actors:
+        found.append((("actors",), "the case has no actors"))
+    if not case.issues:
+        found.append((("issues",), "the case has no issues"))
+    if case.salience_scale not in (1.0, 100.0):
+        found.append((("salience_scale",), f"must be 1 or 100, got {case.salience_scale:g}"))
+    _duplicates(found, "actors", [a.id for a in case.actors], "actor")
+    _duplicates(found, "issues", [i.id for i in case.issues], "issue")
+    for k, issue in enumerate(case.issues):
+        _check_issue(found, k, issue)
+    for k, actor in enumerate(case.actors):
+        if actor.capability is not None:
+            _capability(found, ("actors", k, "capability"), actor.capability)
+    _check_stances(found, case)
+    for k, scenario in enumerate(case.scenarios):
+        _check_scenario(found, case, k, scenario)
+    return found
+
+
+def case_warnings(case: Case) -> list[str]:
+    """Legitimate but notable features: issues on which every actor that takes a position agrees."""
+    out = []
+    for issue in case.issues:
+        values = {
+            s[issue.id].position.value
+            for s in case.stances.values()
+            if issue.id in s and s[issue.id].position is not None
+        }
+        if len(values) == 1:
+            out.append(
+                f"issue {issue.id!r}: all actors take the same position ({values.pop():g}); "
+                "every model forecasts that point"
+            )
+    return out
+
+
+def _duplicates(found: Found, section: str, ids: list[str], what: str) -> None:
+    counts = Counter(ids)
+    for k, i in enumerate(ids):
+        if counts[i] > 1 and ids.index(i) != k:
+            found.append(((section, k, "id"), f"duplicate {what} {i!r}"))
+
+
+def _check_issue(found: Found, k: int, issue: Issue) -> None:
+    if not issue.lower < issue.upper:
+        found.append(
+            (
+                ("issues", k, "upper"),
+                f"upper bound {issue.upper:g} must exceed lower {issue.lower:g}",
+            )
+        )
+        return
+    for name in ("status_quo", "outcome"):
+        value = getattr(issue, name)
+        if value is not None and not issue.lower <= value <= issue.upper:
+            found.append((("issues", k, name), _outside(value, issue)))
+    for point in issue.anchors:
+        if not issue.lower <= point <= issue.upper:
+            found.append((("issues", k, "anchors"), f"anchor {_outside(point, issue)}"))
+
+
+def _outside(value: float, issue: Issue) -> str:
+    return f"{value:g} is outside the issue's range [{issue.lower:g}, {issue.upper:g}]"
+
+
+def _capability(found: Found, path: Path, cap: Estimate) -> None:
+    for part, value in (("value", cap.value), ("low", cap.low)):
+        if value is not None and not value > 0:
+            found.append(((*path, part), f"capability must be > 0, got {value:g}"))
+    _ordered(found, path, cap)
+
+
+def _ordered(found: Found, path: Path, est: Estimate) -> None:
+    if est.low is not None and est.low > est.value:
+        found.append(((*path, "low"), f"low {est.low:g} exceeds the value {est.value:g}"))
+    if est.high is not None and est.high < est.value:
+        found.append(((*path, "high"), f"high {est.high:g} is below the value {est.value:g}"))
+
+
+def _in_range(found: Found, path: Path, est: Estimate, lo: float, hi: float, what: str) -> None:
+    for part in ("value", "low", "high"):
+        value = getattr(est, part)
+        if value is not None and not lo <= value <= hi:
+            found.append(((*path, part), f"{what} {value:g} is outside [{lo:g}, {hi:g}]"))
+    _ordered(found, path, est)
+
+
+def _check_stances(found: Found, case: Case) -> None:
+    actors = {a.id: a for a in case.actors}
+    issues = {i.id: i for i in case.issues}
+    scale = case.salience_scale
+    for actor_id, stances in case.stances.items():
+        if actor_id not in actors:
+            found.append((("stances", actor_id), f"unknown actor {actor_id!r}"))
+            continue
+        for issue_id, stance in stances.items():
+            _check_stance(
+                found, ("stances", actor_id, issue_id), stance, issues, actors[actor_id], scale
+            )
+        saliences = [s.salience.value for s in stances.values()]
+        if saliences and all(s == 0 for s in saliences):
+            found.append((("stances", actor_id), f"all saliences of actor {actor_id!r} are zero"))
+    for issue_id, _issue in issues.items():
+        if not any(
+            issue_id in s and s[issue_id].position is not None for s in case.stances.values()
+        ):
+            k = list(issues).index(issue_id)
+            found.append((("issues", k, "id"), f"no actor takes a position on issue {issue_id!r}"))
+
+
+def _check_stance(found, path, stance, issues, actor, scale) -> None:
+    issue = issues.get(path[-1])
+    if issue is None:
+        found.append((path, f"unknown issue {path[-1]!r}"))
+        return
+    if stance.position is not None and issue.lower < issue.upper:
+        _in_range(found, (*path, "position"), stance.position, issue.lower, issue.upper, "position")
+    _in_range(found, (*path, "salience"), stance.salience, 0.0, scale, "salience")
+    if stance.capability is not None:
+        _capability(found, (*path, "capability"), stance.capability)
+    elif actor.capability is None and stance.position is not None:
+        found.append(((*path, "capability"), f"no capability for actor {actor.id!r}"))
+
+
+def _check_scenario(found: Found, case: Case, k: int, scenario) -> None:
+    actors = {a.id for a in case.actors}
+    issues = {i.id for i in case.issues}
+    base = ("scenarios", k)
+    for j, patch in enumerate(scenario.set):
+        if patch.actor not in actors and patch.actor not in {a.id for a in scenario.add_actors}:
+            found.append(((*base, "set", j, "actor"), f"unknown actor {patch.actor!r}"))
+        if patch.issue is not None and patch.issue not in issues:
+            found.append(((*base, "set", j, "issue"), f"unknown issue {patch.issue!r}"))
+    for j, actor_id in enumerate(scenario.drop_actors):
+        if actor_id not in actors:
+            found.append(((*base, "drop_actors", j), f"unknown actor {actor_id!r}"))
+    for j, new in enumerate(scenario.add_actors):
+        if new.id in actors:
+            found.append(((*base, "add_actors", j, "id"), f"actor {new.id!r} already exists"))
+        for issue_id in new.stances:
+            if issue_id not in issues:
+                found.append(
+                    ((*base, "add_actors", j, "stances", issue_id), f"unknown issue {issue_id!r}")
+                )

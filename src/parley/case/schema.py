@@ -1,0 +1,142 @@
+"""The case file schema (YAML or JSON), checked by pydantic.
+
+Types are checked here; relations between fields (unknown ids, ranges, duplicates) are checked in
+`parley.case.check` so that every problem in a file is reported at once, with its location.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Estimate(_Strict):
+    """A number with optional uncertainty bounds; a bare number in a file means no uncertainty."""
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        return {"value": data}
+
+    @property
+    def uncertain(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+class Actor(_Strict):
+    """A party to the negotiation; capability here applies to every issue unless a stance overrides."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    description: str = ""
+    tags: list[str] = []
+    capability: Estimate | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Issue(_Strict):
+    """One dimension of the negotiation: a scale in its own units with labelled anchors."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    description: str = ""
+    lower: float
+    upper: float
+    unit: str = ""
+    anchors: dict[float, str] = {}
+    status_quo: float | None = None
+    outcome: float | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def nearest_anchor(self, value: float) -> str:
+        """The label of the anchor closest to `value` ('' when the issue has none)."""
+        if not self.anchors:
+            return ""
+        point = min(self.anchors, key=lambda a: (abs(a - value), a))
+        return self.anchors[point]
+
+
+class Stance(_Strict):
+    """An actor's position, salience and (optionally) issue-specific capability on one issue.
+
+    `position: null` records that the actor takes no position on the issue.
+    """
+
+    position: Estimate | None = None
+    salience: Estimate
+    capability: Estimate | None = None
+
+
+class ActorPatch(_Strict):
+    """A scenario change: set some values of one actor, on one issue or (capability) overall."""
+
+    actor: str
+    issue: str | None = None
+    position: float | None = None
+    salience: float | None = None
+    capability: float | None = None
+
+
+class NewActor(Actor):
+    """An actor a scenario adds, with its stances."""
+
+    stances: dict[str, Stance] = {}
+
+
+class Scenario(_Strict):
+    """A patch on the base case: change values, add actors, drop actors (applied in that order)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    set: list[ActorPatch] = []
+    add_actors: list[NewActor] = []
+    drop_actors: list[str] = []
+
+
+class Case(_Strict):
+    """A negotiation: actors, issues, and every actor's stance on every issue.
+
+    Saliences are given on `salience_scale` (1 or 100); positions in each issue's own units.
+    """
+
+    title: str = "untitled case"
+    description: str = ""
+    sources: list[str] = []
+    date: str | None = None
+    salience_scale: float = 1.0
+    actors: list[Actor]
+    issues: list[Issue]
+    stances: dict[str, dict[str, Stance]] = {}
+    scenarios: list[Scenario] = []
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        return next(i for i in self.issues if i.id == issue_id)
+
+    def scenario(self, name: str) -> Scenario:
+        from parley.errors import ScenarioError
+
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        known = ", ".join(s.name for s in self.scenarios) or "none"
+        raise ScenarioError(f"unknown scenario {name!r} (this case has: {known})")

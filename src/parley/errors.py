@@ -1,0 +1,41 @@
+"""Errors a user can act on. The CLI prints each problem on one line and exits 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what was expected."""
+
+    source: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.source, self.where) if p]
+        return f"{': '.join(parts)}: {self.message}" if parts else self.message
+
+
+class ParleyError(Exception):
+    """Base class of the errors parley reports to users (never a traceback)."""
+
+
+class CaseError(ParleyError):
+    """A case (or a file meant to be one) is invalid; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem] | str, source: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(source, "", problems)]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ModelError(ParleyError):
+    """A model name, preset or parameter is unknown or has a bad value."""
+
+
+class ScenarioError(ParleyError):
+    """A scenario is unknown or its patch does not apply to the case."""

@@ -1,0 +1,86 @@
+"""Running models on a case: the one function the CLI, reports and backtests call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from parley.case import Case, case_arrays
+from parley.errors import ModelError
+from parley.models import Outcome, get_model, model_class, model_names, param_names
+from parley.scenarios import apply_scenario
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model to run: its name, an optional preset and parameter overrides."""
+
+    name: str
+    preset: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def build(self):
+        return get_model(self.name, self.preset, self.params)
+
+
+def model_specs(
+    names: Sequence[str] | None,
+    presets: Sequence[str] = (),
+    params: Sequence[str] = (),
+    rounds: int | None = None,
+) -> list[ModelSpec]:
+    """Specs from command-line style options.
+
+    `presets` items are `PRESET` (for every chosen model that has it) or `MODEL:PRESET`;
+    `params` items are `NAME=VALUE` (for every chosen model with that parameter) or
+    `MODEL.NAME=VALUE`. `rounds` sets the parameter `rounds` of the models that have one.
+    """
+    names = list(names or model_names())
+    for name in names:
+        model_class(name)
+    chosen_preset: dict[str, str] = {}
+    for item in presets:
+        model, _, preset = item.rpartition(":")
+        targets = [model] if model else [n for n in names if preset in model_class(n).presets]
+        if not targets:
+            raise ModelError(f"no chosen model has a preset {preset!r}")
+        for t in targets:
+            chosen_preset[t] = preset
+    chosen: dict[str, dict[str, Any]] = {n: {} for n in names}
+    if rounds is not None:
+        for n in names:
+            if "rounds" in param_names(n):
+                chosen[n]["rounds"] = rounds
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ModelError(f"--param expects NAME=VALUE, got {item!r}")
+        model, _, pname = key.rpartition(".")
+        targets = [model] if model else [n for n in names if pname in param_names(n)]
+        if not targets:
+            raise ModelError(f"no chosen model has a parameter {pname!r}")
+        for t in targets:
+            if t not in chosen:
+                raise ModelError(f"--param {item!r}: model {t!r} is not among the chosen models")
+            chosen[t][pname] = value
+    specs = [ModelSpec(n, chosen_preset.get(n), chosen[n]) for n in names]
+    for spec in specs:
+        spec.build()  # report bad presets and parameters before any model runs
+    return specs
+
+
+def run_models(
+    case: Case, specs: Sequence[ModelSpec], scenario: str | None = None
+) -> dict[str, Outcome]:
+    """Each model's Outcome on `case` (patched by `scenario`), keyed by model name."""
+    arrays = case_arrays(apply_scenario(case, scenario))
+    return {
+        spec.name: replace(
+            spec.build().run(arrays),
+            actor_ids=arrays.actor_ids,
+            issue_ids=arrays.issue_ids,
+            mask=arrays.mask,
+        )
+        for spec in specs
+    }

@@ -1,0 +1,100 @@
+"""The parley case file: YAML (loaded safely, never executed) or JSON with the same schema.
+
+Errors name the line of the offending value: the YAML is composed once to learn where each value is.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from parley.case import Case, Locations, build_case
+from parley.errors import CaseError
+from parley.io.text import read_text, write_text
+
+
+def read_casefile(path: Path) -> Case:
+    text = read_text(path)
+    source = str(path)
+    if Path(path).suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CaseError(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
+        return build_case(data, source, _json_locations(text))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CaseError(f"{where}invalid YAML: {problem}", source=source) from None
+    locations = Locations()
+    if node is not None:
+        _walk(node, (), locations)
+    return build_case(data, source, locations)
+
+
+def _walk(node: yaml.Node, path: tuple, locations: Locations) -> None:
+    locations.add(path, f"line {node.start_mark.line + 1}")
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            k = _scalar(key)
+            locations.add((*path, k), f"line {key.start_mark.line + 1}")
+            _walk(value, (*path, k), locations)
+    elif isinstance(node, yaml.SequenceNode):
+        for k, item in enumerate(node.value):
+            _walk(item, (*path, k), locations)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except yaml.YAMLError:
+        return node.value
+
+
+def _json_locations(text: str) -> Locations:
+    """JSON is a subset of YAML 1.2 closely enough for locating values by line."""
+    locations = Locations()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return locations
+    if node is not None:
+        _walk(node, (), locations)
+    return locations
+
+
+def case_to_data(case: Case) -> dict[str, Any]:
+    """Plain data for a case file: bare numbers where a value has no uncertainty, defaults left out."""
+    return _compact(case.model_dump(exclude_defaults=True))
+
+
+def _compact(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        if set(obj) <= {"value", "low", "high"} and "value" in obj:
+            if obj.get("low") is None and obj.get("high") is None:
+                return obj["value"]
+            return {k: v for k, v in obj.items() if v is not None}
+        return {_number(k): _compact(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_compact(v) for v in obj]
+    return obj
+
+
+def write_casefile(case: Case, path: Path) -> None:
+    data = case_to_data(case)
+    if Path(path).suffix.lower() == ".json":
+        write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        write_text(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+
+
+def _number(key: Any) -> Any:
+    """Anchor keys: 0.0 -> 0, so files read as written."""
+    return int(key) if isinstance(key, float) and key.is_integer() else key

@@ -1,0 +1,76 @@
+"""The file formats parley reads and writes, recognised from extension and content.
+
+Each format is a `Format` entry: how to recognise it, read it into a Case, and (where the format can
+hold the case) write a Case to it. Adding a format means adding one entry to `FORMATS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from parley.case import Case
+from parley.errors import CaseError
+from parley.io.casefile import read_casefile, write_casefile
+from parley.io.text import read_text
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    read: Callable[[Path], Case]
+    write: Callable[[Case, Path], None] | None = None
+    sniff: Callable[[str], bool] | None = None  # for shared extensions (.csv, .txt)
+
+
+FORMATS: list[Format] = [
+    Format("yaml", "parley case file (YAML)", (".yaml", ".yml"), read_casefile, write_casefile),
+    Format("json", "parley case file (JSON)", (".json",), read_casefile, write_casefile),
+]
+
+
+def format_named(name: str) -> Format:
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    known = ", ".join(f.name for f in FORMATS)
+    raise CaseError(f"unknown format {name!r} (known: {known})")
+
+
+def detect_format(path: Path) -> Format:
+    """The format of an input file: unambiguous extensions first, then the content decides."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    owners = [f for f in FORMATS if suffix in f.extensions]
+    if len(owners) == 1 and owners[0].sniff is None:
+        return owners[0]
+    text = read_text(path)
+    candidates = owners or FORMATS
+    for fmt in candidates:
+        if fmt.sniff is not None and fmt.sniff(text):
+            return fmt
+    known = "; ".join(f"{f.name} ({f.description})" for f in FORMATS)
+    raise CaseError(
+        "cannot recognise the file's format (wrong delimiter or layout?); parley reads: " + known,
+        source=str(path),
+    )
+
+
+def output_format(path: Path, name: str | None = None) -> Format:
+    """The format to write `path` in: `name` if given, else the first writer owning the extension."""
+    if name is not None:
+        fmt = format_named(name)
+    else:
+        suffix = Path(path).suffix.lower()
+        writers = [f for f in FORMATS if suffix in f.extensions and f.write is not None]
+        if not writers:
+            raise CaseError(
+                f"cannot tell which format to write from the extension {suffix!r}", source=str(path)
+            )
+        fmt = writers[0]
+    if fmt.write is None:
+        raise CaseError(f"parley can read but not write the {fmt.name} format", source=str(path))
+    return fmt

@@ -1,0 +1,92 @@
+"""Baseline forecasts: the weighted mean (compromise model), the plain mean and the weighted median.
+
+The literature finds these hard to beat (Achen 2006; Thomson et al. 2006), so they are reported
+beside every bargaining model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.models.outcome import Outcome
+from parley.models.registry import register
+
+
+def _static(arrays: CaseArrays, forecast: np.ndarray, params: dict) -> Outcome:
+    return Outcome(
+        forecast=forecast,
+        history=arrays.positions[:, None].copy(),
+        stop_reason="no rounds",
+        params=params,
+    )
+
+
+def weighted_mean(arrays: CaseArrays) -> np.ndarray:
+    """(B, I) capability x salience weighted mean of positions over the actors holding one.
+
+    Where every actor holding a position has salience 0, salience carries no information and the
+    capability-weighted mean is used instead (no division by zero).
+    """
+    w = arrays.weights
+    total = w.sum(axis=1)
+    fallback = arrays.capability * arrays.mask
+    w = np.where((total > 0)[:, None, :], w, fallback)
+    return (w * arrays.positions).sum(axis=1) / w.sum(axis=1)
+
+
+def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted median along axis 1 of (B, A, I) arrays: the lowest position at which the
+    cumulative weight reaches half the total (the convention of the DEU III literature).
+
+    Zero-weight entries never decide the median. In one dimension with single-peaked preferences
+    this is the position no majority of weight can beat (Black 1948).
+    """
+    order = np.argsort(positions, axis=1, kind="stable")
+    x = np.take_along_axis(positions, order, axis=1)
+    cum = np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)
+    half = cum[:, -1:, :] / 2
+    idx = np.argmax(cum >= half * (1 - 1e-12), axis=1)
+    return np.take_along_axis(x, idx[:, None, :], axis=1)[:, 0, :]
+
+
+@register("compromise")
+@dataclass(frozen=True)
+class Compromise:
+    """The compromise model: capability x salience weighted mean of positions.
+
+    It is the Nash bargaining solution when every actor's loss is quadratic in distance and
+    weighted by capability x salience (Achen 2006, "Institutional realism and bargaining models",
+    in Thomson et al., The European Union Decides, eq. 4.3).
+
+    >>> # forecast_i = sum_a c_ai s_ai x_ai / sum_a c_ai s_ai
+    """
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        return _static(arrays, weighted_mean(arrays), {})
+
+
+@register("mean")
+@dataclass(frozen=True)
+class Mean:
+    """The unweighted mean of the positions of the actors that hold one (a naive baseline)."""
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        m = arrays.mask.astype(float)
+        forecast = (arrays.positions * m).sum(axis=1) / m.sum(axis=0)
+        return _static(arrays, forecast, {})
+
+
+@register("median")
+@dataclass(frozen=True)
+class Median:
+    """The capability x salience weighted median: the lowest position where cumulative weight
+    reaches half (Black's median voter with weighted votes; Thomson et al. 2006)."""
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        w = arrays.weights
+        total = w.sum(axis=1, keepdims=True)
+        w = np.where(total > 0, w, arrays.capability * arrays.mask)
+        return _static(arrays, weighted_median(arrays.positions, w), {})

@@ -1,0 +1,117 @@
+"""The model registry: models are frozen dataclasses of parameters, registered under short names.
+
+Adding a model means writing its module and registering it; the CLI, reports and backtests find it
+here. Parameters arrive from the command line as strings and are coerced by the dataclass's types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Protocol
+
+from parley.case.arrays import CaseArrays
+from parley.errors import ModelError
+from parley.models.outcome import Outcome
+
+
+class Model(Protocol):
+    name: typing.ClassVar[str]
+    presets: typing.ClassVar[dict[str, dict[str, Any]]]
+
+    def run(self, arrays: CaseArrays) -> Outcome: ...
+
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(name: str, presets: Mapping[str, Mapping[str, Any]] | None = None) -> Callable:
+    """Class decorator: register a frozen dataclass model under `name` with named presets."""
+
+    def wrap(cls: type) -> type:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"model {name!r} must be a dataclass")
+        cls.name = name
+        cls.presets = {k: dict(v) for k, v in (presets or {}).items()}
+        _REGISTRY[name] = cls
+        return cls
+
+    return wrap
+
+
+def model_names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def model_class(name: str) -> type:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ModelError(f"unknown model {name!r} (known: {', '.join(_REGISTRY)})") from None
+
+
+def param_names(name: str) -> list[str]:
+    return [f.name for f in dataclasses.fields(model_class(name))]
+
+
+def get_model(name: str, preset: str | None = None, params: Mapping[str, Any] | None = None):
+    """An instance of model `name`: defaults, then the preset's values, then `params` (strings ok)."""
+    cls = model_class(name)
+    values: dict[str, Any] = {}
+    if preset is not None:
+        if preset not in cls.presets:
+            known = ", ".join(cls.presets) or "none"
+            raise ModelError(f"model {name!r} has no preset {preset!r} (presets: {known})")
+        values.update(cls.presets[preset])
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    for key, raw in (params or {}).items():
+        if key not in fields:
+            raise ModelError(
+                f"model {name!r} has no parameter {key!r} (parameters: {', '.join(sorted(fields))})"
+            )
+        values[key] = coerce(raw, hints[key], f"{name}.{key}")
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"model {name!r}: {exc}") from None
+
+
+def coerce(raw: Any, hint: Any, label: str) -> Any:
+    """Turn a command-line string into a value of type `hint` (bool, int, float, str, Literal, None)."""
+    if not isinstance(raw, str):
+        return raw
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if type(None) in options and raw.lower() in {"none", "null", ""}:
+            return None
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return coerce(raw, option, label)
+            except ModelError:
+                continue
+        raise ModelError(f"{label}: cannot read {raw!r} as {hint}")
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        for value in allowed:
+            if str(value) == raw:
+                return value
+        raise ModelError(f"{label}: expected one of {', '.join(map(str, allowed))}, got {raw!r}")
+    if hint is bool:
+        lowered = raw.lower()
+        if lowered in {"true", "1", "yes", "on"}:
+            return True
+        if lowered in {"false", "0", "no", "off"}:
+            return False
+        raise ModelError(f"{label}: expected true or false, got {raw!r}")
+    if hint in (int, float):
+        try:
+            return hint(raw)
+        except ValueError:
+            raise ModelError(f"{label}: expected {hint.__name__}, got {raw!r}") from None
+    return raw

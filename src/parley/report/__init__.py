@@ -1,0 +1,1 @@
+"""Presenting results: tables, JSON, CSV (and, later, figures and the HTML report)."""

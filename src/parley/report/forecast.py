@@ -1,0 +1,100 @@
+"""The forecast in three forms: a readable table, one JSON object, and tidy CSV rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import numpy as np
+from rich import box
+from rich.table import Table
+
+from parley.case import Case
+from parley.models import Outcome
+
+
+def forecast_json(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> dict[str, Any]:
+    """`{"case", "scenario", "models": {name: {"forecast", "rounds", "stop_reason", ...}}}`.
+
+    Values are in each issue's units; `rounds` starts with round 0, the input positions. Models add
+    `events` (when they record any) and their own keys (`Outcome.extra`).
+    """
+    return {
+        "case": case.title,
+        "scenario": scenario,
+        "models": {name: model_json(out) for name, out in outcomes.items()},
+    }
+
+
+def model_json(out: Outcome, batch: int = 0) -> dict[str, Any]:
+    issues, actors = out.issue_ids, out.actor_ids
+    held = out.mask if out.mask is not None else np.ones(out.history.shape[2:], dtype=bool)
+    obj: dict[str, Any] = {
+        "forecast": {i: _num(v) for i, v in zip(issues, out.forecast[batch], strict=True)},
+        "rounds": [
+            {
+                "round": r,
+                "positions": {
+                    a: {
+                        i: _num(v) if h else None
+                        for i, v, h in zip(issues, row, held[k], strict=True)
+                    }
+                    for k, (a, row) in enumerate(zip(actors, out.history[batch, r], strict=True))
+                },
+            }
+            for r in range(out.history.shape[1])
+        ],
+        "stop_reason": out.stop_reason,
+    }
+    if out.params:
+        obj["params"] = out.params
+    if out.events:
+        obj["events"] = out.events
+    obj.update(out.extra)
+    return obj
+
+
+def _num(value: float) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def fmt_value(value: float) -> str:
+    """A number as an analyst reads it: up to 4 significant decimals, no trailing zeros."""
+    if math.isnan(value):
+        return "-"
+    text = f"{value:.4g}" if abs(value) >= 1000 else f"{value:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> Table:
+    """One row per issue, one column per model: the forecast and its nearest labelled anchor."""
+    title = case.title + (f"  [scenario: {scenario}]" if scenario else "")
+    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True, title_justify="left")
+    table.add_column("issue", style="bold", max_width=28)
+    table.add_column("scale", style="dim", max_width=24)
+    for name, out in outcomes.items():
+        table.add_column(f"{name}\n({out.stop_reason})" if out.rounds else name, max_width=26)
+    for k, issue in enumerate(case.issues):
+        scale = f"{fmt_value(issue.lower)}-{fmt_value(issue.upper)} {issue.unit}".strip()
+        cells = []
+        for out in outcomes.values():
+            value = float(out.forecast[0, k])
+            anchor = issue.nearest_anchor(value)
+            cells.append(fmt_value(value) + (f"\n[dim]~ {anchor}[/dim]" if anchor else ""))
+        table.add_row(issue.label, scale, *cells)
+    return table
+
+
+def forecast_csv(outcomes: dict[str, Outcome], case: Case) -> str:
+    """Tidy rows: model, issue, forecast, nearest_anchor."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["model", "issue", "forecast", "nearest_anchor"])
+    for name, out in outcomes.items():
+        for k, issue in enumerate(case.issues):
+            value = float(out.forecast[0, k])
+            writer.writerow([name, issue.id, repr(value), issue.nearest_anchor(value)])
+    return buf.getvalue()

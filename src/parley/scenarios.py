@@ -1,0 +1,70 @@
+"""Scenarios: named patches on a base case (set values, add actors, drop actors).
+
+A scenario in the case file looks like::
+
+    scenarios:
+      - name: democratic-congress
+        description: Democrats win both chambers on 7 November 2006
+        set:
+          - {actor: dem_congress, capability: 60}            # every issue
+          - {actor: dem_congress, issue: withdrawal, salience: 90}
+        add_actors:
+          - {id: baker, name: Iraq Study Group, capability: 20,
+             stances: {withdrawal: {position: 4, salience: 60}}}
+        drop_actors: [rep_congress]
+
+Changes apply in that order; the patched case is validated like any case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.case import Case, build_case
+from parley.errors import CaseError, ScenarioError
+
+
+def apply_scenario(case: Case, name: str | None) -> Case:
+    """The case as scenario `name` describes it (the base case when `name` is None)."""
+    if name is None:
+        return case
+    scenario = case.scenario(name)
+    data = case.model_dump()
+    data["scenarios"] = []
+    actors: list[dict[str, Any]] = data["actors"]
+    stances: dict[str, dict[str, Any]] = data["stances"]
+    for new in scenario.add_actors:
+        fields = new.model_dump()
+        stances[new.id] = fields.pop("stances")
+        actors.append(fields)
+    for patch in scenario.set:
+        _apply_patch(patch, actors, stances, name)
+    dropped = set(scenario.drop_actors)
+    data["actors"] = [a for a in actors if a["id"] not in dropped]
+    data["stances"] = {k: v for k, v in stances.items() if k not in dropped}
+    data["title"] = f"{case.title} [{name}]"
+    try:
+        return build_case(data, f"scenario {name!r}")
+    except CaseError as exc:
+        raise ScenarioError("; ".join(str(p) for p in exc.problems)) from None
+
+
+def _apply_patch(patch, actors, stances, name: str) -> None:
+    actor = next((a for a in actors if a["id"] == patch.actor), None)
+    if actor is None:
+        raise ScenarioError(f"scenario {name!r}: unknown actor {patch.actor!r}")
+    if patch.issue is None:
+        if patch.position is not None or patch.salience is not None:
+            raise ScenarioError(
+                f"scenario {name!r}: actor {patch.actor!r}: position and salience need an issue"
+            )
+        if patch.capability is not None:
+            actor["capability"] = {"value": patch.capability}
+            for stance in stances.get(patch.actor, {}).values():
+                stance["capability"] = None
+        return
+    stance = stances.setdefault(patch.actor, {}).setdefault(patch.issue, {"salience": {"value": 0}})
+    for key in ("position", "salience", "capability"):
+        value = getattr(patch, key)
+        if value is not None:
+            stance[key] = {"value": value}
