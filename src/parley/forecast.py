@@ -20,8 +20,10 @@ class ModelSpec:
     preset: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def build(self):
-        return get_model(self.name, self.preset, self.params)
+    def build(self, case: Case | None = None):
+        """The model instance; parameters the case carries for it come before `params`."""
+        carried = case.model_params.get(self.name, {}) if case is not None else {}
+        return get_model(self.name, self.preset, {**carried, **self.params})
 
 
 def model_specs(
@@ -74,10 +76,11 @@ def run_models(
     case: Case, specs: Sequence[ModelSpec], scenario: str | None = None
 ) -> dict[str, Outcome]:
     """Each model's Outcome on `case` (patched by `scenario`), keyed by model name."""
-    arrays = case_arrays(apply_scenario(case, scenario))
+    patched = apply_scenario(case, scenario)
+    arrays = case_arrays(patched)
     return {
         spec.name: replace(
-            spec.build().run(arrays),
+            spec.build(patched).run(arrays),
             actor_ids=arrays.actor_ids,
             issue_ids=arrays.issue_ids,
             mask=arrays.mask,

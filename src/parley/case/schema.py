@@ -125,6 +125,9 @@ class Case(_Strict):
     issues: list[Issue]
     stances: dict[str, dict[str, Stance]] = {}
     scenarios: list[Scenario] = []
+    model_params: dict[str, dict[str, Any]] = {}
+    """Per-model parameters the case carries (e.g. KTAB XML's ModelParameters for `smp`);
+    command-line parameters override them."""
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

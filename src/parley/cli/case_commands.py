@@ -1,72 +1,34 @@
-"""The command line: a thin typed layer over the library (nothing numeric lives here)."""
+"""`parley validate`, `parley forecast`, `parley convert`: the case-level commands."""
 
 from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from parley.case import case_warnings
+from parley.cli.common import (
+    CaseArg,
+    FormatOpt,
+    ModelOpt,
+    OutputFormat,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    ScenarioOpt,
+    app,
+    fail,
+    out,
+    warn,
+)
 from parley.errors import ParleyError
 from parley.forecast import model_specs, run_models
 from parley.io import read_case, write_case
 from parley.report.forecast import forecast_csv, forecast_json, forecast_table
 from parley.scenarios import apply_scenario
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="parley: forecast how multi-party negotiations end.",
-    pretty_exceptions_enable=False,
-)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-CaseArg = Annotated[
-    Path,
-    typer.Argument(
-        help="Case file: YAML/JSON, stakeholder CSV/XLSX, BDM CSV, KTAB CSV/XML, Decide"
-    ),
-]
-ModelOpt = Annotated[
-    list[str] | None, typer.Option("--model", "-m", help="Model to run (repeatable; default: all)")
-]
-ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario of the case")]
-PresetOpt = Annotated[
-    list[str] | None, typer.Option("--preset", help="PRESET or MODEL:PRESET (repeatable)")
-]
-ParamOpt = Annotated[
-    list[str] | None,
-    typer.Option("--param", "-p", help="NAME=VALUE or MODEL.NAME=VALUE (repeatable)"),
-]
-RoundsOpt = Annotated[
-    int | None, typer.Option("--rounds", "-r", help="Rounds for round-based models")
-]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format")]
-
-
-def fail(exc: ParleyError) -> None:
-    """One line per problem on stderr, exit code 2: the contract for bad input."""
-    for line in str(exc).splitlines():
-        err.print(f"[red]error:[/red] {line}", highlight=False, markup=True)
-    raise typer.Exit(2)
-
-
-def warn(lines: list[str]) -> None:
-    for line in lines:
-        err.print(f"[yellow]warning:[/yellow] {line}", highlight=False)
 
 
 @app.command()
@@ -124,7 +86,3 @@ def convert(
     except ParleyError as exc:
         fail(exc)
     out.print(f"wrote {target}", highlight=False)
-
-
-def main() -> None:  # pragma: no cover - entry point
-    app()
