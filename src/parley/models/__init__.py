@@ -1,7 +1,18 @@
 """Bargaining models. Importing this package registers every model."""
 
-from parley.models import baselines  # noqa: F401  (registers compromise, mean, median)
+from parley.models import (
+    baselines,  # noqa: F401  (registers compromise, mean, median)
+    registry,
+)
 from parley.models.outcome import Outcome
 from parley.models.registry import get_model, model_class, model_names, param_names, register
 
-__all__ = ["Outcome", "get_model", "model_class", "model_names", "param_names", "register"]
+__all__ = [
+    "Outcome",
+    "get_model",
+    "model_class",
+    "model_names",
+    "param_names",
+    "register",
+    "registry",
+]

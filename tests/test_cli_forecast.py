@@ -1,0 +1,97 @@
+"""`parley validate` and `parley forecast`: outputs, the JSON contract, the error contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parley.cli import app
+
+CASE = """\
+title: Tiny
+actors:
+  - {id: a, capability: 2}
+  - {id: b, capability: 1}
+issues:
+  - {id: x, name: Withdrawal, lower: 0, upper: 10, unit: years, anchors: {0: now, 10: never}}
+  - {id: y, lower: 0, upper: 1}
+stances:
+  a: {x: {position: 2, salience: 0.5}, y: {position: 1, salience: 0.5}}
+  b: {x: {position: 8, salience: 1}}
+scenarios:
+  - {name: b-strong, set: [{actor: b, capability: 4}]}
+"""
+
+
+@pytest.fixture
+def case_file(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(CASE)
+    return path
+
+
+def test_validate_ok(runner, case_file):
+    result = runner.invoke(app, ["validate", str(case_file)])
+    assert result.exit_code == 0, result.output
+    assert "ok: 2 actors, 2 issues, scenarios: b-strong" in result.output
+
+
+def test_forecast_json_contract(runner, case_file):
+    result = runner.invoke(app, ["forecast", str(case_file), "-m", "compromise", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["case"] == "Tiny" and data["scenario"] is None
+    model = data["models"]["compromise"]
+    # x: (2*.5*2 + 1*1*8)/(2*.5 + 1*1) = (2 + 8)/2 = 5; y: only a holds a position -> 1
+    assert model["forecast"] == pytest.approx({"x": 5.0, "y": 1.0})
+    assert model["rounds"] == [
+        {"round": 0, "positions": {"a": {"x": 2.0, "y": 1.0}, "b": {"x": 8.0, "y": None}}}
+    ]
+    assert model["stop_reason"] == "no rounds"
+
+
+def test_forecast_scenario(runner, case_file):
+    args = ["forecast", str(case_file), "-m", "compromise", "-f", "json", "-s", "b-strong"]
+    data = json.loads(runner.invoke(app, args).stdout)
+    # x: (2*.5*2 + 4*1*8)/(1 + 4) = 34/5
+    assert data["scenario"] == "b-strong"
+    assert data["models"]["compromise"]["forecast"]["x"] == pytest.approx(6.8)
+
+
+def test_forecast_table_shows_values_and_anchors(runner, case_file):
+    result = runner.invoke(app, ["forecast", str(case_file)])
+    assert result.exit_code == 0, result.output
+    for text in ("Withdrawal", "compromise", "median", "mean", "~ now"):
+        assert text in result.output
+
+
+def test_forecast_csv(runner, case_file):
+    result = runner.invoke(app, ["forecast", str(case_file), "-m", "median", "-f", "csv"])
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "model,issue,forecast,nearest_anchor"
+    # x: weights a 1 at 2, b 1 at 8; half of 2 reached at 2 -> 2, nearest anchor 'now'
+    assert lines[1] == "median,x,2.0,now"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-m", "nope"], "unknown model 'nope'"),
+        (["-s", "nope"], "unknown scenario 'nope'"),
+        (["-p", "alpha=1"], "no chosen model has a parameter 'alpha'"),
+        (["-p", "alpha"], "--param expects NAME=VALUE"),
+        (["--preset", "fast"], "no chosen model has a preset 'fast'"),
+    ],
+)
+def test_bad_options_give_one_line_and_exit_2(runner, case_file, args, message):
+    result = runner.invoke(app, ["forecast", str(case_file), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_exit_2(runner, tmp_path):
+    result = runner.invoke(app, ["forecast", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
