@@ -1,5 +1,7 @@
 """Baseline forecasts: the weighted mean (compromise model), the plain mean and the weighted median.
 
+Written against the array API (array_api_compat) so the same kernels run on NumPy or GPU arrays.
+
 The literature finds these hard to beat (Achen 2006; Thomson et al. 2006), so they are reported
 beside every bargaining model.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from array_api_compat import array_namespace
 
 from parley.case.arrays import CaseArrays
 from parley.models.outcome import Outcome
@@ -18,7 +21,7 @@ from parley.models.registry import register
 def _static(arrays: CaseArrays, forecast: np.ndarray, params: dict) -> Outcome:
     return Outcome(
         forecast=forecast,
-        history=arrays.positions[:, None].copy(),
+        history=arrays.positions[:, None, ...],
         stop_reason="no rounds",
         params=params,
     )
@@ -30,11 +33,17 @@ def weighted_mean(arrays: CaseArrays) -> np.ndarray:
     Where every actor holding a position has salience 0, salience carries no information and the
     capability-weighted mean is used instead (no division by zero).
     """
+    xp = array_namespace(arrays.positions)
+    w = _salience_or_capability_weights(arrays)
+    return xp.sum(w * arrays.positions, axis=1) / xp.sum(w, axis=1)
+
+
+def _salience_or_capability_weights(arrays: CaseArrays):
+    """capability x salience, or capability alone on issues where every salience is zero."""
+    xp = array_namespace(arrays.positions)
     w = arrays.weights
-    total = w.sum(axis=1)
-    fallback = arrays.capability * arrays.mask
-    w = np.where((total > 0)[:, None, :], w, fallback)
-    return (w * arrays.positions).sum(axis=1) / w.sum(axis=1)
+    total = xp.sum(w, axis=1, keepdims=True)
+    return xp.where(total > 0, w, arrays.capability * xp.astype(arrays.mask, w.dtype))
 
 
 def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -44,12 +53,13 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
     Zero-weight entries never decide the median. In one dimension with single-peaked preferences
     this is the position no majority of weight can beat (Black 1948).
     """
-    order = np.argsort(positions, axis=1, kind="stable")
-    x = np.take_along_axis(positions, order, axis=1)
-    cum = np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)
-    half = cum[:, -1:, :] / 2
-    idx = np.argmax(cum >= half * (1 - 1e-12), axis=1)
-    return np.take_along_axis(x, idx[:, None, :], axis=1)[:, 0, :]
+    xp = array_namespace(positions, weights)
+    order = xp.argsort(positions, axis=1, stable=True)
+    x = xp.take_along_axis(positions, order, axis=1)
+    cum = xp.cumulative_sum(xp.take_along_axis(weights, order, axis=1), axis=1)
+    reached = xp.astype(cum >= cum[:, -1:, :] / 2 * (1 - 1e-12), xp.int8)
+    idx = xp.argmax(reached, axis=1)
+    return xp.take_along_axis(x, idx[:, None, :], axis=1)[:, 0, :]
 
 
 @register("compromise")
@@ -74,8 +84,9 @@ class Mean:
     """The unweighted mean of the positions of the actors that hold one (a naive baseline)."""
 
     def run(self, arrays: CaseArrays) -> Outcome:
-        m = arrays.mask.astype(float)
-        forecast = (arrays.positions * m).sum(axis=1) / m.sum(axis=0)
+        xp = array_namespace(arrays.positions)
+        m = xp.astype(arrays.mask, arrays.positions.dtype)
+        forecast = xp.sum(arrays.positions * m, axis=1) / xp.sum(m, axis=0)
         return _static(arrays, forecast, {})
 
 
@@ -86,7 +97,5 @@ class Median:
     reaches half (Black's median voter with weighted votes; Thomson et al. 2006)."""
 
     def run(self, arrays: CaseArrays) -> Outcome:
-        w = arrays.weights
-        total = w.sum(axis=1, keepdims=True)
-        w = np.where(total > 0, w, arrays.capability * arrays.mask)
+        w = _salience_or_capability_weights(arrays)
         return _static(arrays, weighted_median(arrays.positions, w), {})
