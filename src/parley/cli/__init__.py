@@ -4,6 +4,7 @@ Each module below registers its commands on the one `app`; add a command module 
 """
 
 from parley.cli import case_commands  # noqa: F401  (validate, forecast, convert)
+from parley.cli import compare  # noqa: F401  (compare)
 from parley.cli.common import app
 
 __all__ = ["app"]

@@ -1,0 +1,67 @@
+"""`parley compare`: the models on the base case and each scenario, with the shift from base."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from parley.case import case_warnings
+from parley.cli.common import (
+    CaseArg,
+    ModelOpt,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    app,
+    fail,
+    out,
+    warn,
+)
+from parley.compare import compare_scenarios
+from parley.errors import ParleyError
+from parley.forecast import model_specs
+from parley.io import read_case
+from parley.report.comparison import comparison_table
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+ScenariosOpt = Annotated[
+    list[str] | None,
+    typer.Option("--scenario", "-s", help="Scenario to compare (repeatable; default: all)"),
+]
+
+
+@app.command()
+def compare(
+    case: CaseArg,
+    scenario: ScenariosOpt = None,
+    model: ModelOpt = None,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    rounds: RoundsOpt = None,
+    format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format")
+    ] = CompareFormat.table,
+) -> None:
+    """Forecast the base case and each scenario side by side, with each scenario's shift."""
+    try:
+        loaded = read_case(case)
+        specs = model_specs(model, preset or (), param or (), rounds)
+        cmp = compare_scenarios(loaded, specs, scenario or None)
+    except ParleyError as exc:
+        fail(exc)
+    warn(case_warnings(loaded))
+    if format is CompareFormat.json:
+        sys.stdout.write(json.dumps(cmp.to_json(), indent=2) + "\n")
+    else:
+        if not cmp.scenarios:
+            warn([f"{case}: the case has no scenarios; showing the base case only"])
+        out.print(comparison_table(cmp))

@@ -1,0 +1,47 @@
+"""The scenario comparison as a readable table: per issue, each model's forecasts side by side."""
+
+from __future__ import annotations
+
+import math
+
+from rich import box
+from rich.table import Table
+
+from parley.compare import BASE, Comparison
+from parley.report.forecast import fmt_value
+
+
+def fmt_shift(value: float) -> str:
+    """A shift with its sign ('+2.5', '-1', '0'), so that direction reads at a glance."""
+    if math.isnan(value):
+        return "-"
+    text = fmt_value(value)
+    if text.lstrip("-") in {"0", "0.0"}:
+        return "0"
+    return text if text.startswith("-") else "+" + text
+
+
+def comparison_table(cmp: Comparison) -> Table:
+    """One row per issue and model; columns: base, then each scenario as 'forecast (shift)'."""
+    table = Table(
+        title=f"{cmp.case.title}: scenarios compared with the base case",
+        caption="each scenario cell: forecast (shift from base, in the issue's units)",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("issue", style="bold", max_width=28)
+    table.add_column("model")
+    table.add_column(BASE, justify="right")
+    for name in cmp.scenarios:
+        table.add_column(name, justify="right")
+    for k, issue in enumerate(cmp.case.issues):
+        for m, model in enumerate(cmp.models):
+            cells = [fmt_value(float(cmp.forecast(BASE, model)[k]))]
+            for name in cmp.scenarios:
+                value = float(cmp.forecast(name, model)[k])
+                shift = float(cmp.shift(name, model)[k])
+                cells.append(f"{fmt_value(value)} ({fmt_shift(shift)})")
+            end = m == len(cmp.models) - 1
+            table.add_row(issue.label if m == 0 else "", model, *cells, end_section=end)
+    return table
