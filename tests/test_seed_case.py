@@ -184,3 +184,50 @@ def test_cli_forecasts_the_seed_case_under_each_scenario(runner):
         forecast = data["models"]["compromise"]["forecast"]
         assert set(forecast) == {i.id for i in read_case(CASE_PATH).issues}
         assert 0 <= forecast["withdrawal"] <= 10
+
+
+DOC = Path(__file__).parents[1] / "docs" / "case-format.md"
+
+
+def doc_blocks(kind: str) -> list[str]:
+    """The fenced code blocks of docs/case-format.md opened with ```kind."""
+    blocks, current, inside = [], None, False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if not inside and line.startswith("```"):
+            inside = True
+            current = [] if line == f"```{kind}" else None
+        elif inside and line == "```":
+            if current is not None:
+                blocks.append("\n".join(current) + "\n")
+            inside, current = False, None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def test_case_format_example_is_valid_and_its_scenario_does_what_the_doc_says(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(doc_blocks("yaml")[0], encoding="utf-8")
+    case = read_case(path)
+    assert case.salience_scale == 100
+    assert case.stances["unions"]["start"].position is None
+    assert case.actor("unions").capability.low == 5
+    snap = apply_scenario(case, "snap-election")
+    # an actor-level capability in `set` replaces the issue-specific one (40 on the budget)
+    assert capability_of(case, "opp", "budget") == 40
+    assert capability_of(snap, "opp", "budget") == 45 == capability_of(snap, "opp", "start")
+    assert snap.stances["unions"]["budget"].salience.value == 100
+    assert snap.actor("eu").capability.value == 25
+
+
+def test_case_format_error_example_is_what_parley_prints(tmp_path, runner):
+    text = doc_blocks("yaml")[0]
+    text = text.replace("budget: {position: 20,", "budget: {position: 60,")
+    text = text.replace("capability: 60}", "capability: 0}")
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    documented = [b for b in doc_blocks("") if b.startswith("error:")][0].splitlines()
+    printed = [line.replace(str(path), "case.yaml") for line in result.output.splitlines()]
+    assert printed == documented
