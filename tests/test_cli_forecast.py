@@ -62,7 +62,7 @@ def test_forecast_scenario(runner, case_file):
 def test_forecast_table_shows_values_and_anchors(runner, case_file):
     result = runner.invoke(app, ["forecast", str(case_file)])
     assert result.exit_code == 0, result.output
-    for text in ("Withdrawal", "compromise", "median", "mean", "~ now"):
+    for text in ("Withdrawal", "compromise", "median", "mean", "2 years", "now"):
         assert text in result.output
 
 

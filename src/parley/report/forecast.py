@@ -70,21 +70,27 @@ def fmt_value(value: float) -> str:
 
 
 def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> Table:
-    """One row per issue, one column per model: the forecast and its nearest labelled anchor."""
+    """One block per issue, one line per model: the forecast in the issue's units and the
+    nearest labelled anchor (models stacked so the table stays readable with many of them)."""
     title = case.title + (f"  [scenario: {scenario}]" if scenario else "")
-    table = Table(title=title, box=box.SIMPLE_HEAVY, show_lines=True, title_justify="left")
-    table.add_column("issue", style="bold", max_width=28)
-    table.add_column("scale", style="dim", max_width=24)
-    for name, out in outcomes.items():
-        table.add_column(f"{name}\n({out.stop_reason})" if out.rounds else name, max_width=26)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
+    table.add_column("issue", style="bold", ratio=2, overflow="fold")
+    table.add_column("model", ratio=1, no_wrap=True)
+    table.add_column("forecast", justify="right", no_wrap=True)
+    table.add_column("nearest anchor", ratio=3, style="dim", overflow="fold")
     for k, issue in enumerate(case.issues):
         scale = f"{fmt_value(issue.lower)}-{fmt_value(issue.upper)} {issue.unit}".strip()
-        cells = []
-        for out in outcomes.values():
+        for n, (name, out) in enumerate(outcomes.items()):
             value = float(out.forecast[0, k])
-            anchor = issue.nearest_anchor(value)
-            cells.append(fmt_value(value) + (f"\n[dim]~ {anchor}[/dim]" if anchor else ""))
-        table.add_row(issue.label, scale, *cells)
+            label = f"{issue.label}\n[dim]{scale}[/dim]" if n == 0 else ""
+            stop = f" [dim]({out.stop_reason})[/dim]" if out.rounds else ""
+            table.add_row(
+                label,
+                name + stop,
+                f"{fmt_value(value)} {issue.unit}".strip(),
+                issue.nearest_anchor(value),
+                end_section=n == len(outcomes) - 1,
+            )
     return table
 
 
