@@ -12,6 +12,7 @@ from pathlib import Path
 
 from parley.case import Case
 from parley.errors import CaseError
+from parley.io import bdm, decide, ktab, table
 from parley.io.casefile import read_casefile, write_casefile
 from parley.io.text import read_text
 
@@ -29,6 +30,41 @@ class Format:
 FORMATS: list[Format] = [
     Format("yaml", "parley case file (YAML)", (".yaml", ".yml"), read_casefile, write_casefile),
     Format("json", "parley case file (JSON)", (".json",), read_casefile, write_casefile),
+    Format(
+        "table",
+        "stakeholder table CSV (actor, issue, position, salience, capability)",
+        (".csv", ".tsv"),
+        table.read_table_csv,
+        table.write_table_csv,
+        table.sniff,
+    ),
+    Format(
+        "xlsx",
+        "stakeholder table workbook (.xlsx, first sheet)",
+        (".xlsx",),
+        table.read_table_xlsx,
+        table.write_table_xlsx,
+    ),
+    Format(
+        "bdm",
+        "BDM CSV (Actor,Capability,Position,Salience)",
+        (".csv",),
+        bdm.read_bdm,
+        bdm.write_bdm,
+        bdm.sniff,
+    ),
+    Format(
+        "ktab", "KTAB SMP CSV", (".csv",), ktab.read_ktab_csv, ktab.write_ktab_csv, ktab.sniff_csv
+    ),
+    Format("ktab-xml", "KTAB SMP XML", (".xml",), ktab.read_ktab_xml, None, ktab.sniff_xml),
+    Format(
+        "decide",
+        "Decide #A/#P/#M/#D text",
+        (".txt", ".csv"),
+        decide.read_decide,
+        decide.write_decide,
+        decide.sniff,
+    ),
 ]
 
 
@@ -48,7 +84,8 @@ def detect_format(path: Path) -> Format:
     if len(owners) == 1 and owners[0].sniff is None:
         return owners[0]
     text = read_text(path)
-    candidates = owners or FORMATS
+    # the extension's formats first, then any other: a BDM CSV saved as .txt is still recognised
+    candidates = owners + [f for f in FORMATS if f not in owners]
     for fmt in candidates:
         if fmt.sniff is not None and fmt.sniff(text):
             return fmt
