@@ -1,0 +1,161 @@
+"""The exchange model `exchange`: actors trade concessions across issues (Stokman & Van Oosten 1994).
+
+Each round: the NBS of every issue (capability x salience weighted mean, step 1), the candidate
+exchanges (step 2), their equal-gain rates and caps (step 3), executed best first until none is left
+(step 4); the voting NBS uses the moved positions and each actor's next start moves a share
+`fixed_weight + salience_weight (1 - s)` of the way to its voting position (step 5). Positions are
+normalised to 0-100 by each issue's bounds and reported back in the issue's units.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.models.baselines import weighted_mean
+from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
+from parley.models.exchange.rounds import RoundResult, next_start, play_round
+from parley.models.outcome import Outcome
+from parley.models.registry import register
+
+
+@register("exchange")
+@dataclass(frozen=True)
+class Exchange:
+    """Stokman's exchange model ("Decide"), equal-gain rate or a randomised rate.
+
+    Stokman, F.N. & Van Oosten, R. (1994) "The exchange of voting positions: an object-oriented
+    model of policy networks", in Bueno de Mesquita & Stokman (eds), European Community Decision
+    Making, Yale UP, pp. 105-127; the round structure and start-position update of the Decide
+    implementation (decide-exchange-model, equal-gain model); random exchange rates after Dijkstra,
+    Van Assen, Stokman & Draaijer (2018).
+
+    rounds:          exchange rounds (default 10).
+    fixed_weight:    share of the way to the voting position every mover keeps (0.1).
+    salience_weight: extra share for low salience, times (1 - s) (0.4).
+    p:               0 = equal gain; in (0, 1] the rate is drawn between the equal-gain rate and
+                     the rates at which one partner gains nothing (see rate.random_ratio).
+    seed:            seed of numpy.random.SeedSequence for the randomised rate.
+    incremental:     recompute only the candidates an executed exchange touches (same results;
+                     False recomputes all of them, for checks and benchmarks).
+    """
+
+    rounds: int = 10
+    fixed_weight: float = 0.1
+    salience_weight: float = 0.4
+    p: float = 0.0
+    seed: int = 0
+    incremental: bool = True
+
+    def __post_init__(self) -> None:
+        if self.rounds < 0:
+            raise ValueError(f"rounds must be >= 0, got {self.rounds}")
+        if not 0.0 <= self.p <= 1.0:
+            raise ValueError(f"p must lie in [0, 1], got {self.p}")
+        low, high = self.fixed_weight, self.fixed_weight + self.salience_weight
+        if min(self.fixed_weight, self.salience_weight) < 0 or high > 1:
+            raise ValueError(
+                "fixed_weight and salience_weight must be >= 0 with a sum <= 1 "
+                f"(got {low} and {self.salience_weight})"
+            )
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        return run_exchange(arrays, self)
+
+
+def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
+    """Play `model.rounds` rounds on every batch member; outputs in the issues' units."""
+    lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
+    span = hi - lo
+    mask = arrays.mask[None]
+    s = np.where(mask, arrays.salience, 0.0)
+    c = np.where(mask, arrays.capability, 0.0)
+    cs = c * s
+    tradable = mask & (s > 0) & (c > 0)
+    x = np.where(mask, (arrays.positions - lo) / span * 100.0, 0.0)
+    rng = np.random.default_rng(np.random.SeedSequence(model.seed)) if model.p > 0 else None
+
+    starts, votes, events = [x], [], []
+    counts, executed = [], []
+    for r in range(1, model.rounds + 1):
+        res = play_round(x, s, cs, tradable, model.p, rng, model.incremental)
+        votes.append(res.voting)
+        x = next_start(x, res.voting, s, model.fixed_weight, model.salience_weight)
+        starts.append(x)
+        counts.append(int(res.counts[0]))
+        executed.append(int(res.executed[0]))
+        events.extend(_events(r, res, arrays, span, model.p > 0))
+
+    def units(v: np.ndarray) -> np.ndarray:
+        return np.where(mask, lo + v / 100.0 * span, arrays.positions)
+
+    history = np.stack([units(v) for v in starts], axis=1)  # (B, R+1, A, I)
+    preference = np.stack(
+        [weighted_mean(arrays.with_batch(positions=history[:, k])) for k in range(len(starts))],
+        axis=1,
+    )
+    voting = np.full_like(preference, np.nan)
+    for k, v in enumerate(votes, start=1):
+        voting[:, k] = weighted_mean(arrays.with_batch(positions=units(v)))
+    return Outcome(
+        forecast=preference[:, -1],
+        history=history,
+        stop_reason="fixed rounds" if model.rounds else "no rounds",
+        summaries={"preference_nbs": preference, "voting_nbs": voting},
+        events=events,
+        extra={
+            "nbs_rounds": _nbs_rounds(preference[0], voting[0], arrays.issue_ids),
+            "candidates_per_round": counts,
+            "executed_per_round": executed,
+        },
+        params=dataclasses.asdict(model),
+    )
+
+
+def _events(
+    r: int, res: RoundResult, arrays: CaseArrays, span: np.ndarray, random_rate: bool
+) -> list[dict[str, Any]]:
+    """Executed exchanges of batch member 0: i supplies `supply_i` (moving `move_i`, in the issue's
+    units) and demands `supply_j`; `gain` is the equal gain (the ranking value; with p > 0 also
+    each partner's gain at the executed rate), salience-weighted NBS shifts on the 0-100 scale."""
+    ints = res.candidates.ints[res.rows]
+    keep = ints[:, MEM] == 0
+    ints = ints[keep]
+    actors, issues = arrays.actor_ids, arrays.issue_ids
+    rows = []
+    for k, (ai, aj, p, q) in enumerate(ints[:, [AI, AJ, P, Q]].tolist()):
+        gi, gj = float(res.gain_i[keep][k]), float(res.gain_j[keep][k])
+        row: dict[str, Any] = {
+            "round": r,
+            "i": actors[ai],
+            "j": actors[aj],
+            "supply_i": issues[q],
+            "supply_j": issues[p],
+            "move_i": float(res.move_i[keep][k] * span[q] / 100.0),
+            "move_j": float(res.move_j[keep][k] * span[p] / 100.0),
+            "gain": float(res.gain[keep][k]),
+        }
+        if random_rate:
+            row["gain_i"], row["gain_j"] = gi, gj
+        rows.append(row)
+    return rows
+
+
+def _nbs_rounds(preference: np.ndarray, voting: np.ndarray, issues: tuple[str, ...]) -> list:
+    """[{"round", "preference": {issue: v}, "voting": {issue: v} or None}] (round 0 = input)."""
+
+    def as_dict(values: np.ndarray) -> dict[str, float | None]:
+        return {i: (None if np.isnan(v) else float(v)) for i, v in zip(issues, values, strict=True)}
+
+    return [
+        {
+            "round": k,
+            "preference": as_dict(preference[k]),
+            "voting": None if k == 0 else as_dict(voting[k]),
+        }
+        for k in range(preference.shape[0])
+    ]

@@ -1,0 +1,233 @@
+"""One round of the exchange model: execute the best exchange, recompute what it touched, repeat.
+
+Stokman & Van Oosten (1994); SPEC points 4 and 7-8. All batch members play their round in
+lockstep: every step executes the best remaining exchange of each member at once.
+
+A candidate's evaluation depends only on the current positions of its two suppliers, the signs of
+their executed moves, its own superseded moves and the adjusted-NBS state (F) of its two demanders.
+An executed exchange changes exactly those inputs for the candidates that share a supplying
+(actor, issue) or a demanding (actor, issue) with it, so only those are evaluated again; the others
+would come out the same (`incremental=False` recomputes everything, for checking and benchmarks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from parley.models.exchange.candidates import (
+    AI,
+    AJ,
+    CSI,
+    CSJ,
+    KIP,
+    KIQ,
+    KJP,
+    KJQ,
+    MEM,
+    RATIO,
+    X0I,
+    X0J,
+    Candidates,
+    enumerate_candidates,
+)
+from parley.models.exchange.rate import evaluate, random_ratio
+
+TIE = 1e-12  # gains within TIE * max(1, g) of the best are ties: earliest in enumeration wins
+
+
+@dataclass
+class Executed:
+    """The exchanges a round executed, in order (arrays over executions)."""
+
+    step: list[np.ndarray] = field(default_factory=list)  # candidate rows
+    gain: list[np.ndarray] = field(default_factory=list)  # equal gain (the ranking value)
+    move_i: list[np.ndarray] = field(default_factory=list)
+    move_j: list[np.ndarray] = field(default_factory=list)
+    gain_i: list[np.ndarray] = field(default_factory=list)
+    gain_j: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass
+class RoundResult:
+    voting: np.ndarray  # (B, A, I) positions after the round's exchanges (0-100)
+    candidates: Candidates
+    rows: np.ndarray  # executed candidate rows, in execution order
+    gain: np.ndarray  # equal gain of each executed exchange (0-100 scale)
+    move_i: np.ndarray
+    move_j: np.ndarray
+    gain_i: np.ndarray
+    gain_j: np.ndarray
+    counts: np.ndarray  # (B,) candidates created at round start
+    executed: np.ndarray  # (B,) exchanges executed
+
+
+class _Lookup:
+    """Which candidates hold a given (actor, issue) key as supplier or as demander."""
+
+    def __init__(self, ints: np.ndarray) -> None:
+        n = ints.shape[0]
+        keys = np.concatenate(
+            [2 * ints[:, KIQ], 2 * ints[:, KJP], 2 * ints[:, KIP] + 1, 2 * ints[:, KJQ] + 1]
+        )
+        rows = np.tile(np.arange(n), 4)
+        role = np.repeat(np.array([0, 1, 0, 1]), n)  # 0: i's key, 1: j's key
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.rows, self.role = keys[order], rows[order], role[order]
+
+    def find(self, supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(rows, role, query index) of every hit; queries are supply keys then demand keys."""
+        query = np.concatenate([2 * supply, 2 * demand + 1])
+        lo = np.searchsorted(self.keys, query, "left")
+        hi = np.searchsorted(self.keys, query, "right")
+        lens = hi - lo
+        total = int(lens.sum())
+        qi = np.repeat(np.arange(len(query)), lens)
+        pos = np.arange(total) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
+        return self.rows[pos], self.role[pos], qi
+
+
+def play_round(
+    x0: np.ndarray,
+    s: np.ndarray,
+    cs: np.ndarray,
+    tradable: np.ndarray,
+    p: float = 0.0,
+    rng: np.random.Generator | None = None,
+    incremental: bool = True,
+) -> RoundResult:
+    """Play one round from round-start positions x0 (B, A, I) on 0-100; positions are not changed.
+
+    p > 0 executes each exchange at a randomised rate (see `rate.random_ratio`) drawn from `rng`;
+    exchanges are still ranked by their equal-gain value.
+    """
+    n_b, n_a, n_i = x0.shape
+    cands = enumerate_candidates(x0, s, cs, tradable)
+    ints, const = cands.ints, cands.const
+    n = len(cands)
+    x = x0.reshape(-1).copy()
+    exec_sign = np.zeros(n_b * n_a * n_i)
+    dsum = np.zeros(n_b * n_a * n_i)
+    superseded = np.zeros((n, 2))
+    f_pos = np.zeros((n, 2))
+    in_f = np.zeros((n, 2), dtype=bool)
+    move = np.zeros((n, 2))
+    gains = np.zeros((n, 2))
+    rank = np.full(n, -np.inf)  # equal gain of valid candidates, -inf once invalid or executed
+    members = ints[:, MEM]
+    counts = np.bincount(members, minlength=n_b)
+    seg_start = np.flatnonzero(np.r_[True, members[1:] != members[:-1]]) if n else members
+    seg_id = np.cumsum(np.r_[0, members[1:] != members[:-1]]) if n else members
+    done = Executed()
+
+    def compute(rows: np.ndarray) -> None:
+        ev = evaluate(
+            ints[rows], const[rows], const[rows, RATIO], x, exec_sign, dsum,
+            superseded[rows], f_pos[rows], in_f[rows],
+        )  # fmt: skip
+        valid = ev.valid
+        if p > 0:
+            assert rng is not None
+            draws = rng.random((2, len(rows)))
+            ratio = random_ratio(const[rows], p, draws[0], draws[1])
+            rv = evaluate(
+                ints[rows], const[rows], ratio, x, exec_sign, dsum,
+                superseded[rows], f_pos[rows], in_f[rows],
+            )  # fmt: skip
+            valid = valid & rv.valid
+            move[rows, 0], move[rows, 1] = rv.move_i, rv.move_j
+            gains[rows, 0], gains[rows, 1] = rv.gain_i, rv.gain_j
+        else:
+            move[rows, 0], move[rows, 1] = ev.move_i, ev.move_j
+            gains[rows, 0], gains[rows, 1] = ev.gain_i, ev.gain_j
+        rank[rows] = np.where(valid, np.abs(ev.gain_i), -np.inf)
+
+    if n:
+        compute(np.arange(n))
+    lookup = _Lookup(ints)
+    while n:
+        best = _best(rank, members, seg_start, seg_id)
+        if best.size == 0:
+            break
+        e_ints, e_const = ints[best], const[best]
+        mi, mj = move[best, 0].copy(), move[best, 1].copy()
+        done.step.append(best)
+        done.gain.append(rank[best].copy())
+        done.move_i.append(mi)
+        done.move_j.append(mj)
+        done.gain_i.append(gains[best, 0].copy())
+        done.gain_j.append(gains[best, 1].copy())
+        rank[best] = -np.inf
+        # execute: both suppliers move; their direction is fixed for the rest of the round
+        x[e_ints[:, KIQ]] += mi
+        x[e_ints[:, KJP]] += mj
+        exec_sign[e_ints[:, KIQ]] = np.sign(mi)
+        exec_sign[e_ints[:, KJP]] = np.sign(mj)
+        y_i, y_j = x[e_ints[:, KIQ]], x[e_ints[:, KJP]]
+        # F: i supplied q to j and j supplied p to i; an actor's first such exchange counts
+        first_i, first_j = ~in_f[best, 0], ~in_f[best, 1]
+        dsum[e_ints[first_i, KJQ]] += e_const[first_i, CSI] * (y_i[first_i] - e_const[first_i, X0I])
+        dsum[e_ints[first_j, KIP]] += e_const[first_j, CSJ] * (y_j[first_j] - e_const[first_j, X0J])
+
+        supply = np.concatenate([e_ints[:, KIQ], e_ints[:, KJP]])
+        demand = np.concatenate([e_ints[:, KJQ], e_ints[:, KIP]])
+        dem_supplier = np.concatenate([e_ints[:, AI], e_ints[:, AJ]])
+        dem_y = np.concatenate([y_i, y_j])
+        rows, role, qi = lookup.find(supply, demand)
+        live = rank[rows] > -np.inf
+        rows, role, qi = rows[live], role[live], qi[live]
+        n_sup = 2 * len(best)
+        is_sup = qi < n_sup
+        # superseded: what the candidate asked of this actor just before its executed move
+        sr, sc = rows[is_sup], role[is_sup]
+        superseded[sr, sc] += move[sr, sc]
+        # the demander's F gains the executed supplier, if this candidate's supplier is that actor
+        dr, dc, dq = rows[~is_sup], role[~is_sup], qi[~is_sup] - n_sup
+        own = np.where(dc == 0, ints[dr, AJ], ints[dr, AI])  # dc: whose demand key matched
+        hit = (own == dem_supplier[dq]) & ~in_f[dr, 1 - dc]
+        in_f[dr[hit], 1 - dc[hit]] = True
+        f_pos[dr[hit], 1 - dc[hit]] = dem_y[dq[hit]]
+        todo = np.unique(rows) if incremental else np.flatnonzero(rank > -np.inf)
+        if todo.size:
+            compute(todo)
+
+    steps = np.concatenate(done.step) if done.step else np.zeros(0, dtype=np.int64)
+    return RoundResult(
+        voting=x.reshape(n_b, n_a, n_i),
+        candidates=cands,
+        rows=steps,
+        gain=_cat(done.gain),
+        move_i=_cat(done.move_i),
+        move_j=_cat(done.move_j),
+        gain_i=_cat(done.gain_i),
+        gain_j=_cat(done.gain_j),
+        counts=counts,
+        executed=np.bincount(members[steps], minlength=n_b),
+    )
+
+
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _best(
+    rank: np.ndarray, members: np.ndarray, seg_start: np.ndarray, seg_id: np.ndarray
+) -> np.ndarray:
+    """Per member, the row of the highest-gain valid candidate; ties go to the earliest row."""
+    if len(seg_start) == 1:
+        top = rank.max()
+        if top == -np.inf:
+            return np.zeros(0, dtype=np.int64)
+        return np.array([np.argmax(rank >= top - TIE * max(1.0, top))])
+    top = np.maximum.reduceat(rank, seg_start)
+    thr = top - TIE * np.maximum(1.0, top)
+    ok = (rank >= thr[seg_id]) & (rank > -np.inf)
+    rows = np.flatnonzero(ok)
+    _, first = np.unique(members[rows], return_index=True)
+    return rows[first]
+
+
+def next_start(x0: np.ndarray, voting: np.ndarray, s: np.ndarray, fixed: float, weight: float):
+    """Next round's start positions x0 + (fixed + weight (1 - s)) (y - x0) (SPEC step 5)."""
+    return x0 + (fixed + weight * (1.0 - s)) * (voting - x0)
