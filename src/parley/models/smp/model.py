@@ -1,0 +1,189 @@
+"""The `smp` model: KTAB's spatial model of politics with KTAB's parameter names and defaults.
+
+Source: the KTAB toolkit's SMP (KAPSARC, C++, MIT licence, 2015-2019: `smp.cpp`, `smpbcn.cpp`,
+`kmodel.cpp`), its SMP tutorial and Wise, Howe & Efird's papers; `docs/models/smp.md` lists every
+step, parameter and departure. Positions are mapped to 0-1 by each issue's bounds (KTAB divides its
+0-100 inputs by 100), so any scale works; results come back in issue units.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.errors import ModelError
+from parley.models.outcome import Outcome
+from parley.models.registry import register
+from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
+from parley.models.smp.challenge import ThirdPartyCommitName
+from parley.models.smp.record import Recorder
+from parley.models.smp.turn import Setup, assess, step
+from parley.models.smp.utility import BigRAdjustName, BigRRangeName
+from parley.models.smp.voting import PCEModelName, VotingRuleName, VPModelName
+
+StateTransitionName = Literal["Deterministic", "Stochastic"]
+
+
+@register("smp")
+@dataclass(frozen=True)
+class SMP:
+    """KTAB's spatial model of politics (SMP): multi-dimensional bargaining by challenges.
+
+    Each turn: risk attitudes are inferred from a PCE over the current positions; every actor
+    estimates, with third parties joining, the gain of challenging each other actor and proposes a
+    bargain (per-dimension interpolation, S2P2 by default) to the best target; every actor then
+    resolves its queue of bargains by a capability-weighted PCE and takes its side of the chosen
+    one; ideals follow positions through the accommodation matrix. The run stops after
+    `max_turns`, or from `min_turns` on once a step moves less than `min_delta_ratio` of the
+    first step (KTAB's smpStopFn). The forecast is the probability-weighted position of the last
+    state's distinct positions.
+
+    Parameters keep KTAB's names and option names (the XML `ModelParameters` element).
+    `accommodation` lists [adjusting actor, reference actor, adjust] triples that overwrite
+    entries of the identity matrix (KTAB's `IdealAdjustment`). `seed` drives Stochastic
+    transitions: one NumPy generator from `SeedSequence(seed)`, one uniform draw per batch member
+    and actor per turn in a fixed order, so a run is reproducible whatever the thread count (unlike
+    KTAB, 0 is a seed like any other, not 'random').
+    """
+
+    VictoryProbModel: VPModelName = "Linear"
+    PCEModel: PCEModelName = "Conditional"
+    StateTransitions: StateTransitionName = "Deterministic"
+    VotingRule: VotingRuleName = "Proportional"
+    BigRAdjust: BigRAdjustName = "OneThird"
+    BigRRange: BigRRangeName = "Mid"
+    ThirdPartyCommit: ThirdPartyCommitName = "SemiCommit"
+    InterVecBrgn: InterVecBrgnName = "S2P2"
+    BargnModel: BargnModelName = "InitOnlyInterp"
+    accommodation: tuple[tuple[str, str, float], ...] = ()
+    max_turns: int = 100
+    min_turns: int = 2
+    min_delta_ratio: float = 0.02
+    min_sig_delta: float = 1e-4
+    position_tolerance: float = 1e-3
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in fields(self):
+            hint = hints[f.name]
+            if typing.get_origin(hint) is Literal:
+                allowed = typing.get_args(hint)
+                value = getattr(self, f.name)
+                if value not in allowed:
+                    raise ValueError(
+                        f"{f.name} must be one of {', '.join(allowed)} (KTAB names), got {value!r}"
+                    )
+        object.__setattr__(self, "accommodation", _triples(self.accommodation))
+        if self.max_turns < 1 or self.min_turns < 1:
+            raise ValueError("max_turns and min_turns must be at least 1")
+        if self.min_delta_ratio < 0 or self.min_sig_delta < 0 or self.position_tolerance <= 0:
+            raise ValueError("min_delta_ratio, min_sig_delta >= 0 and position_tolerance > 0")
+        try:
+            object.__setattr__(self, "seed", int(self.seed))
+            np.random.SeedSequence(self.seed)
+        except (TypeError, ValueError):
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}") from None
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        b_n, a_n, _ = arrays.shape
+        if a_n < 2:
+            raise ModelError("smp needs at least two actors")
+        setup = Setup(
+            _salience(arrays), _capability(arrays), _accommodation(self, arrays), params=self
+        )
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed))
+        stochastic = self.StateTransitions == "Stochastic"
+        x = arrays.normalised()
+        y = x.copy()
+        rec = Recorder(arrays, self)
+        idx = np.arange(b_n)
+        sub = setup
+        cur = assess(x, y, sub)
+        rec.state(idx, x, cur, sub)
+        turn = 0
+        while idx.size:
+            draws = rng.random((b_n, a_n)) if stochastic else None
+            uniforms = None if draws is None else draws[idx]
+            xn, yn, record = step(x[idx], y[idx], cur, sub, uniforms)
+            turn += 1
+            moved = np.linalg.norm(xn - x[idx], axis=-1).sum(axis=-1)
+            x, y = x.copy(), y.copy()
+            x[idx], y[idx] = xn, yn
+            cur = assess(xn, yn, sub)
+            rec.turn(turn, idx, record)
+            rec.state(idx, x[idx], cur, sub)
+            first = rec.first_move(idx) + self.min_sig_delta
+            ratio = moved / first
+            done = (turn >= self.max_turns) | (
+                (turn >= self.min_turns) & (ratio < self.min_delta_ratio)
+            )
+            for b, r in zip(idx[done], ratio[done], strict=True):
+                rec.stop(int(b), turn, float(r))
+            keep = ~done
+            idx = idx[keep]
+            sub = setup.take(idx)
+            cur = cur.take(keep)
+        return rec.outcome()
+
+
+def _triples(raw: Any) -> tuple[tuple[str, str, float], ...]:
+    """Accommodation triples from a list, a tuple, or a JSON string (command line)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else []
+        except json.JSONDecodeError:
+            raise ValueError(
+                'accommodation: expected JSON like [["A", "B", 0.5]], got ' + repr(raw)
+            ) from None
+    out = []
+    for item in raw or ():
+        try:
+            a, r, v = item
+            out.append((str(a), str(r), float(v)))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"accommodation: expected [adjusting_actor, reference_actor, adjust], got {item!r}"
+            ) from None
+    return tuple(out)
+
+
+def _accommodation(model: SMP, arrays: CaseArrays) -> np.ndarray:
+    """KTAB's accommodation matrix: identity, with the given entries overwritten."""
+    ids = {a: k for k, a in enumerate(arrays.actor_ids)}
+    acc = np.eye(len(ids))
+    for a, r, v in model.accommodation:
+        for name in (a, r):
+            if name not in ids:
+                raise ModelError(f"smp.accommodation: unknown actor {name!r}")
+        if not 0.0 <= v <= 1.0:
+            raise ModelError(
+                f"smp.accommodation: adjust for {a!r}, {r!r} must be in [0, 1], got {v}"
+            )
+        acc[ids[a], ids[r]] = v
+    over = acc.sum(axis=1) > 1.0 + 1e-10
+    if over.any():
+        names = ", ".join(arrays.actor_ids[k] for k in np.nonzero(over)[0])
+        raise ModelError(f"smp.accommodation: adjustments of {names} sum to more than 1")
+    return acc
+
+
+def _salience(arrays: CaseArrays) -> np.ndarray:
+    """Saliences on 0-1; an actor whose saliences sum to more than 1 is scaled to sum to 1
+    (KTAB requires sum <= 1: S_j is used as the probability that j resists)."""
+    s = arrays.salience * arrays.mask
+    total = s.sum(axis=-1, keepdims=True)
+    return np.where(total > 1.0, s / np.where(total > 0, total, 1.0), s)
+
+
+def _capability(arrays: CaseArrays) -> np.ndarray:
+    """One capability per actor: the mean over the issues it holds (KTAB has one per actor)."""
+    held = arrays.mask[None].astype(float)
+    count = held.sum(axis=-1)
+    mean_held = (arrays.capability * held).sum(axis=-1) / np.where(count > 0, count, 1.0)
+    return np.where(count > 0, mean_held, arrays.capability.mean(axis=-1))

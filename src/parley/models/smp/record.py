@@ -1,0 +1,192 @@
+"""What an SMP run reports: every state's positions and position classes, the bargains of every
+turn, and the stop rule's verdict, assembled into an `Outcome` in issue units.
+
+The class probabilities are KTAB's reported "prob" values (`SMPModel::showVPHistory`); the
+forecast is their probability-weighted position, the most probable outcome their argmax.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.models.outcome import Outcome
+from parley.models.smp.classes import class_probabilities, position_classes
+from parley.models.smp.turn import Assessment, Setup, Turn
+
+
+class Recorder:
+    """Collects per-member states and turns while batch members stop at different turns."""
+
+    def __init__(self, arrays: CaseArrays, model: Any) -> None:
+        self.arrays = arrays
+        self.model = model
+        b_n = arrays.shape[0]
+        self.positions: list[list[np.ndarray]] = [[] for _ in range(b_n)]  # 0-1 scale
+        self.classes: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [
+            [] for _ in range(b_n)
+        ]
+        self.turns: list[tuple[int, np.ndarray, Turn]] = []
+        self.reasons: list[str] = [""] * b_n
+
+    def state(self, idx: np.ndarray, x: np.ndarray, cur: Assessment, setup: Setup) -> None:
+        is_rep, cls = position_classes(x, self.model.position_tolerance)
+        prob = class_probabilities(
+            cur.own_util, setup.capability, is_rep, self.model.VictoryProbModel, self.model.PCEModel
+        )
+        for k, b in enumerate(idx):
+            self.positions[b].append(x[k])
+            self.classes[b].append((is_rep[k], cls[k], prob[k]))
+
+    def first_move(self, idx: np.ndarray) -> np.ndarray:
+        """sum_i ||x_i(1) - x_i(0)|| per member (KTAB stateDist of the first step)."""
+        return np.array(
+            [
+                np.linalg.norm(self.positions[b][1] - self.positions[b][0], axis=-1).sum()
+                for b in idx
+            ]
+        )
+
+    def turn(self, turn: int, idx: np.ndarray, record: Turn) -> None:
+        self.turns.append((turn, idx.copy(), record))
+
+    def stop(self, b: int, turn: int, ratio: float) -> None:
+        m = self.model
+        if turn >= m.max_turns and not (turn >= m.min_turns and ratio < m.min_delta_ratio):
+            self.reasons[b] = f"max turns ({m.max_turns})"
+        else:
+            self.reasons[b] = (
+                f"converged: step {turn} moved {ratio:.4f} of the first step "
+                f"(< {m.min_delta_ratio:g})"
+            )
+
+    # ------------------------------------------------------------------ assembling the Outcome
+
+    def outcome(self) -> Outcome:
+        arrays = self.arrays
+        b_n = arrays.shape[0]
+        r_n = max(len(p) for p in self.positions)
+        hist = np.stack(
+            [np.stack(p + [p[-1]] * (r_n - len(p))) for p in self.positions]
+        )  # (B, R, A, D) 0-1, members that stopped early repeat their last state
+        weighted = np.empty(hist.shape[:2] + hist.shape[-1:])
+        most = np.empty_like(weighted)
+        for b in range(b_n):
+            for t in range(r_n):
+                is_rep, _, prob = self.classes[b][min(t, len(self.classes[b]) - 1)]
+                x = hist[b, t]
+                weighted[b, t] = (prob[:, None] * x).sum(axis=0)
+                most[b, t] = x[np.argmax(prob)]
+        last = np.array([len(p) - 1 for p in self.positions])
+        forecast = weighted[np.arange(b_n), last]
+        extras = [self._extra(b) for b in range(b_n)]
+        extra = extras[0] if b_n == 1 else {"batches": extras}
+        reason = self.reasons[0] if len(set(self.reasons)) == 1 else "; ".join(self.reasons)
+        return Outcome(
+            forecast=arrays.to_units(forecast),
+            history=arrays.to_units(hist),
+            stop_reason=reason,
+            summaries={
+                "weighted": arrays.to_units(weighted),
+                "most_probable": arrays.to_units(most),
+            },
+            events=self._events(),
+            extra=extra,
+            params=_params(self.model),
+        )
+
+    def _point(self, x01: np.ndarray) -> dict[str, float]:
+        values = self.arrays.to_units(x01)
+        return {i: float(v) for i, v in zip(self.arrays.issue_ids, values, strict=True)}
+
+    def _extra(self, b: int) -> dict[str, Any]:
+        ids = self.arrays.actor_ids
+        states = []
+        for t, (x, (is_rep, cls, prob)) in enumerate(
+            zip(self.positions[b], self.classes[b], strict=True)
+        ):
+            classes = [
+                {
+                    "position": self._point(x[r]),
+                    "probability": float(prob[r]),
+                    "actors": [ids[a] for a in np.nonzero(cls == r)[0]],
+                }
+                for r in np.nonzero(is_rep)[0]
+            ]
+            states.append({"state": t, "classes": classes})
+        x = self.positions[b][-1]
+        is_rep, _, prob = self.classes[b][-1]
+        return {
+            "state_count": len(states),
+            "states": states,
+            "most_probable": self._point(x[np.argmax(prob)]),
+            "weighted": self._point((prob[:, None] * x).sum(axis=0)),
+        }
+
+    def _events(self) -> list[dict[str, Any]]:
+        ids = self.arrays.actor_ids
+        many = self.arrays.shape[0] > 1
+        bargn = self.model.BargnModel
+        per = 2 if bargn == "InitRcvrInterp" else 1
+        views = (
+            ["initiator", "receiver"]
+            if per == 2
+            else (["compromise"] if bargn == "PWCompInterp" else ["initiator"])
+        )
+        events: list[dict[str, Any]] = []
+        for turn, idx, rec in self.turns:
+            bg = rec.bargains
+            for k, b in enumerate(idx):
+                tag = {"batch": int(b)} if many else {}
+                for i in np.nonzero(rec.target[k] >= 0)[0]:
+                    for v in range(per):
+                        g = per * i + v
+                        events.append(
+                            {
+                                "turn": turn,
+                                "event": "proposal",
+                                **tag,
+                                "initiator": ids[i],
+                                "receiver": ids[rec.target[k, i]],
+                                "view": views[v],
+                                "expected_gain": float(rec.gain[k, i]),
+                                "p_initiator_wins": float(rec.p_win[k, i]),
+                                "initiator_position": self._point(bg.pos_init[k, g]),
+                                "receiver_position": self._point(bg.pos_rcvr[k, g]),
+                            }
+                        )
+                res = rec.resolution
+                for a in range(len(ids)):
+                    opt = int(res.option[k, a])
+                    chosen: dict[str, Any] = {"chosen": "status quo"}
+                    if opt > 0:
+                        g = opt - 1
+                        chosen = {
+                            "chosen": "bargain",
+                            "initiator": ids[bg.init[k, g]],
+                            "receiver": ids[bg.rcvr[k, g]],
+                            "view": views[g % per],
+                        }
+                    events.append(
+                        {
+                            "turn": turn,
+                            "event": "choice",
+                            **tag,
+                            "actor": ids[a],
+                            **chosen,
+                            "probability": float(res.probability[k, a]),
+                            "queue_length": int(res.queue_length[k, a]),
+                            "position": self._point(res.positions[k, a]),
+                        }
+                    )
+        return events
+
+
+def _params(model: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    out = asdict(model)
+    out["accommodation"] = [list(t) for t in model.accommodation]
+    return out
