@@ -1,0 +1,72 @@
+"""The backtest as a table for people and as warnings for what went wrong."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich import box
+from rich.table import Table
+
+from parley.backtest.runner import BacktestResult, Failure
+
+SHOWN_FAILURES = 5
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def backtest_table(result: BacktestResult) -> Table:
+    """One row per model: n, MAE, RMSE, median AE, and the paired comparison with compromise."""
+    summary = result.summary()["models"]
+    n_issues = len(result.issues)
+    table = Table(
+        title=f"backtest: {result.source} ({n_issues} scored issues, errors on 0-100)",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    for col in (
+        "model",
+        "n",
+        "MAE",
+        "RMSE",
+        "median AE",
+        "vs compromise (95% CI)",
+        "win rate",
+        "s",
+    ):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for name, row in summary.items():
+        vs = row["vs_compromise"]
+        lo, hi = vs["ci95"]
+        diff = (
+            "-" if vs["mean_diff"] is None else f"{vs['mean_diff']:+.2f} [{_num(lo)}, {_num(hi)}]"
+        )
+        table.add_row(
+            name,
+            str(row["n"]),
+            _num(row["mae"]),
+            _num(row["rmse"]),
+            _num(row["median_ae"]),
+            diff,
+            _num(vs["win_rate"]),
+            _num(result.seconds.get(name), 1),
+        )
+    table.caption = (
+        "vs compromise: mean of |error| - |compromise error| (negative = closer), cluster bootstrap "
+        "over proposals; win rate: share of issues closer than compromise, ties count 1/2"
+    )
+    return table
+
+
+def failure_lines(failures: list[Failure]) -> list[str]:
+    """Each model's failures, the first few in full and a count of the rest."""
+    by_model: dict[str, list[Failure]] = defaultdict(list)
+    for f in failures:
+        by_model[f.model].append(f)
+    lines = []
+    for model, items in by_model.items():
+        lines.extend(str(f) for f in items[:SHOWN_FAILURES])
+        if len(items) > SHOWN_FAILURES:
+            lines.append(f"model {model!r} failed on {len(items) - SHOWN_FAILURES} more issue(s)")
+    return lines

@@ -1,0 +1,113 @@
+"""`combined`: a forecaster that learns, from recorded outcomes, how to weigh the models' forecasts.
+
+The forecast is a constrained linear stack of the other registered models' forecasts plus a pull
+towards the reference point modulated by the voting rule, the procedure and the spread of positions
+(see `parley.backtest.stack` for the formula and Breiman 1996 for stacked regression). The weights
+are fitted by `parley backtest fit-combined` and shipped in `parley/backtest/combined_weights.json`
+together with the data they were fitted on; `parley backtest` never scores this model with those
+weights but refits it by cross-validation grouped by proposal (see `parley.backtest.runner`).
+
+Departures and caveats: the weights were fitted on EU legislative decisions (DEU III) with the base
+models at their default parameters; on other kinds of negotiation they are an extrapolation. The
+procedure and voting rule are DEU concepts: a case that does not give them (model parameters
+`procedure`, `voting`) gets the neutral default, the average of the training issues, and the
+forecast's `combined.notes` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.errors import CaseError, ModelError
+from parley.models.outcome import Outcome
+from parley.models.registry import register
+
+
+@register("combined")
+@dataclass(frozen=True)
+class Combined:
+    """Stacked forecast of the base models it was fitted with (stored weights).
+
+    procedure: 'COD' or 'CNS' for every issue, or 'ISSUE=COD,ISSUE=CNS'; None = unknown.
+    voting: 'QMV' or 'Unan' likewise; None = unknown.
+    weights: a weights file from `parley backtest fit-combined`; None = the one shipped with parley.
+    """
+
+    procedure: str | None = None
+    voting: str | None = None
+    weights: str | None = None
+
+    multi_issue: ClassVar[bool] = True  # it needs the whole case to run multi-issue base models
+    learns_from_outcomes: ClassVar[bool] = True  # backtests refit it by grouped cross-validation
+
+    @classmethod
+    def cross_validated(cls, x, y, groups, models, folds, seed) -> np.ndarray:
+        """Out-of-fold forecasts for the backtest (see `parley.backtest.combined_fit`)."""
+        from parley.backtest.combined_fit import cross_validate_stack
+
+        return cross_validate_stack(x, y, groups, models, folds, seed)
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        from parley.backtest.apply import learns_from_outcomes, model_forecast
+        from parley.backtest.combined_fit import load_weights
+        from parley.backtest.dataset import PROCEDURES, VOTING_RULES, parse_rule
+        from parley.backtest.stack import case_inputs
+        from parley.models.registry import get_model, model_class, model_names
+
+        stack, record = load_weights(self.weights)
+        missing = [m for m in stack.models if m not in model_names()]
+        if missing:
+            raise ModelError(
+                f"combined: fitted with models {', '.join(stack.models)}, but {', '.join(missing)} "
+                "is not available in this installation; refit with `parley backtest fit-combined`"
+            )
+        if any(learns_from_outcomes(model_class(m)) for m in stack.models):
+            raise ModelError("combined: its weights name a learned model as a base model")
+        try:
+            procedure = parse_rule(self.procedure, list(arrays.issue_ids), PROCEDURES)
+            voting = parse_rule(self.voting, list(arrays.issue_ids), VOTING_RULES)
+        except CaseError as exc:
+            raise ModelError(f"combined: procedure/voting: {exc}") from None
+        lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
+        columns = []
+        for name in stack.models:
+            try:
+                forecast = model_forecast(get_model(name), arrays)
+            except Exception as exc:  # name the base model that failed
+                raise ModelError(f"combined: base model {name!r} failed: {exc}") from exc
+            columns.append((forecast - lo) / (hi - lo))
+        inputs = case_inputs(arrays, np.stack(columns, axis=-1), procedure, voting)
+        forecast = arrays.to_units(stack.predict(inputs))
+        return Outcome(
+            forecast=forecast,
+            history=arrays.positions[:, None].copy(),
+            stop_reason="no rounds",
+            extra={"combined": self._report(stack, record, arrays, procedure, voting)},
+            params={k: v for k, v in self.__dict__.items() if v is not None},
+        )
+
+    @staticmethod
+    def _report(stack, record, arrays, procedure, voting) -> dict[str, Any]:
+        notes = []
+        for label, rules in (
+            ("procedure (COD/CNS)", procedure),
+            ("voting rule (QMV/Unan)", voting),
+        ):
+            unknown = [i for i in arrays.issue_ids if i not in rules]
+            if unknown:
+                notes.append(
+                    f"{label} unknown for {', '.join(unknown)}: neutral default (training average)"
+                )
+        no_rp = [i for i, v in zip(arrays.issue_ids, arrays.status_quo, strict=True) if np.isnan(v)]
+        if no_rp:
+            notes.append(f"no reference point (status quo) for {', '.join(no_rp)}: no pull term")
+        return {
+            "weights": record.get("weights", {}),
+            "features": record.get("features", {}),
+            "fitted_on": record.get("fitted_on", {}),
+            "notes": notes,
+        }
