@@ -1,6 +1,7 @@
 """Bargaining models. Importing this package registers every model."""
 
 import parley.models.combined  # noqa: F401  (registers combined, the learned stack)
+import parley.models.eum  # noqa: F401  (registers eum, the expected utility model)
 import parley.models.exchange  # noqa: F401  (registers exchange, Stokman's exchange model)
 import parley.models.smp  # noqa: F401  (registers smp, KTAB's spatial model of politics)
 from parley.models import (

@@ -1,0 +1,234 @@
+"""Model `eum`: Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011).
+
+The model is one-dimensional, so a case runs issue by issue; issues and batch members together form
+the kernel's batch axis N. Actors without a position on an issue take no part in it (issues are
+grouped by which actors hold a position). The forecast of an issue is the median after the last
+round; the plain and the capability x salience weighted mean of every round are reported beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from parley.case.arrays import CaseArrays
+from parley.errors import ModelError
+from parley.models.baselines import weighted_mean
+from parley.models.eum.events import offer_events, quadrant_rows
+from parley.models.eum.params import PRESETS, EumParams
+from parley.models.eum.simulate import RoundDetail, Trace, simulate
+from parley.models.outcome import Outcome
+from parley.models.registry import register
+
+#: Pair-matrix elements one simulation chunk may hold (N x n x n); bigger batches are split.
+CHUNK_ELEMENTS = 1 << 22
+
+
+@register("eum", presets=PRESETS)
+@dataclass(frozen=True)
+class Eum(EumParams):
+    """The expected utility model (Bueno de Mesquita 1985, 1994, 1997; Scholz et al. 2011).
+
+    Each round every actor estimates, for every other actor, the expected utility of challenging
+    it and of being challenged (votes weighted by capability x salience decide who would win; risk
+    attitudes come from how exposed each actor is), accepts at most one offer (conflict,
+    compromise, capitulation) and moves; all move at once. Presets: `scholz_code` (reproduces
+    Scholz et al. 2011, Table 2, and the public replication to 1e-9) and `scholz_paper` (the printed
+    equations). See docs/models/eum.md.
+
+    >>> # parley forecast case.csv --model eum --preset scholz_code --rounds 10
+    """
+
+    def run(self, arrays: CaseArrays) -> Outcome:
+        n_b, n_a, n_i = arrays.shape
+        weights = arrays.weights
+        empty = [
+            arrays.issue_ids[i]
+            for i in range(n_i)
+            if not arrays.mask[:, i].any() or (weights[:, :, i].sum(axis=1) <= 0).any()
+        ]
+        if empty:
+            raise ModelError(
+                f"eum: no actor with capability x salience > 0 on issue(s) {', '.join(empty)}"
+            )
+        traces: dict[int, tuple[np.ndarray, Trace]] = {}
+        for pattern in np.unique(arrays.mask.T, axis=0):
+            issues = np.flatnonzero((pattern == arrays.mask.T).all(axis=1))
+            actors = np.flatnonzero(pattern)
+            trace = self._run_group(arrays, actors, issues)
+            for k, issue in enumerate(issues):
+                traces[int(issue)] = (actors, _slice(trace, k, len(issues)))
+        return self._outcome(arrays, traces)
+
+    def _run_group(self, arrays: CaseArrays, actors: np.ndarray, issues: np.ndarray) -> Trace:
+        """Simulate one group of issues sharing their actors; N = batch x issues, chunked."""
+        n_b, n_i, n = arrays.shape[0], len(issues), len(actors)
+
+        def pick(values: np.ndarray) -> np.ndarray:  # (B, A, I) -> (B * I_g, n)
+            sub = values[:, actors][:, :, issues]
+            return np.transpose(sub, (0, 2, 1)).reshape(n_b * n_i, n)
+
+        x, c, s = pick(arrays.positions), pick(arrays.capability), pick(arrays.salience)
+        bounds = np.tile(arrays.bounds[issues], (n_b, 1))
+        wanted = self.events != "none" or self.quadrants
+        full = n <= self.detail_max_actors and (self.events == "offers" or self.quadrants)
+        step = max(1, CHUNK_ELEMENTS // (n * n))
+        parts = []
+        for start in range(0, n_b * n_i, step):
+            stop = min(n_b * n_i, start + step)
+            rows = np.arange(start, min(stop, n_i)) - start if wanted else None  # batch member 0
+            part = simulate(
+                x[start:stop], c[start:stop], s[start:stop], bounds[start:stop], self, rows, full
+            )
+            for det in part.details:
+                det.rows = det.rows + start
+            parts.append(part)
+        return _concat(parts)
+
+    def _outcome(self, arrays: CaseArrays, traces: dict[int, tuple[np.ndarray, Trace]]) -> Outcome:
+        n_b, n_a, n_i = arrays.shape
+        n_r = max(t.positions.shape[1] for _, t in traces.values()) - 1
+        history = np.repeat(arrays.positions[:, None], n_r + 1, axis=1)
+        median = np.zeros((n_b, n_r + 1, n_i))
+        risk = np.full((n_b, n_r, n_a, n_i), np.nan)
+        for i, (actors, t) in traces.items():
+            pos, med = _pad(t.positions, n_r + 1), _pad(t.median, n_r + 1)
+            history[:, :, actors, i] = pos
+            median[:, :, i] = med
+            risk[:, : t.r.shape[1], actors, i] = t.r
+        flat = arrays.with_batch(
+            positions=history.reshape(n_b * (n_r + 1), n_a, n_i),
+            salience=np.repeat(arrays.salience, n_r + 1, axis=0),
+            capability=np.repeat(arrays.capability, n_r + 1, axis=0),
+        )
+        wmean = weighted_mean(flat).reshape(n_b, n_r + 1, n_i)
+        held = arrays.mask.astype(float)
+        mean = (history * held).sum(axis=2) / held.sum(axis=0)
+        events, quadrants = self._events(arrays, traces)
+        extra: dict[str, Any] = {
+            "summaries": {
+                name: {iid: values[0, :, k].tolist() for k, iid in enumerate(arrays.issue_ids)}
+                for name, values in (("median", median), ("mean", mean), ("weighted_mean", wmean))
+            },
+            "risk_exponents": {
+                iid: [
+                    {arrays.actor_ids[a]: float(risk[0, t, a, k]) for a in traces[k][0]}
+                    for t in range(traces[k][1].r.shape[1])
+                ]
+                for k, iid in enumerate(arrays.issue_ids)
+            },
+            "moves": {
+                iid: traces[k][1].moves[0].tolist() for k, iid in enumerate(arrays.issue_ids)
+            },
+            "issue_stops": {
+                iid: _issue_stop(traces[k][1], self) for k, iid in enumerate(arrays.issue_ids)
+            },
+        }
+        if self.quadrants:
+            extra["quadrants"] = quadrants
+        return Outcome(
+            forecast=median[:, -1, :],
+            history=history,
+            stop_reason=_stop_reason(traces, self),
+            summaries={"median": median, "mean": mean, "weighted_mean": wmean},
+            events=events,
+            extra=extra,
+            params=self.as_dict(),
+        )
+
+    def _events(
+        self, arrays: CaseArrays, traces: dict[int, tuple[np.ndarray, Trace]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        events: list[dict[str, Any]] = []
+        quadrants: list[dict[str, Any]] = []
+        for k, (actors, trace) in sorted(traces.items()):
+            names = [arrays.actor_ids[a] for a in actors]
+            issue = arrays.issue_ids[k]
+            for t, det in enumerate(trace.details, start=1):
+                if self.events != "none":
+                    events += offer_events(det, t, issue, names, self.events == "accepted")
+                if self.quadrants:
+                    quadrants += quadrant_rows(det, t, issue, names)
+        return events, quadrants
+
+
+def _slice(trace: Trace, k: int, n_issues: int) -> Trace:
+    """Problems k, k + I_g, k + 2 I_g, ...: issue k of every batch member (details: issue k)."""
+    rows = slice(k, None, n_issues)
+    details = [d.take(k) for d in trace.details]
+    return Trace(
+        positions=trace.positions[rows],
+        median=trace.median[rows],
+        r=trace.r[rows],
+        moves=trace.moves[rows],
+        stopped_at=trace.stopped_at[rows],
+        converged=trace.converged[rows],
+        details=[d for d in details if d is not None],
+    )
+
+
+def _pad(values: np.ndarray, length: int) -> np.ndarray:
+    """Carry the last round forward along axis 1 up to `length` rounds."""
+    missing = length - values.shape[1]
+    if missing <= 0:
+        return values
+    tail = np.repeat(values[:, -1:], missing, axis=1)
+    return np.concatenate([values, tail], axis=1)
+
+
+def _concat(parts: list[Trace]) -> Trace:
+    """One trace from the chunks of a batch (rounds padded to the longest-running chunk)."""
+    if len(parts) == 1:
+        return parts[0]
+    n_r = max(p.positions.shape[1] for p in parts)
+
+    def padded(values: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full((values.shape[0], n_r - 1) + values.shape[2:], fill, dtype=values.dtype)
+        out[:, : values.shape[1]] = values
+        return out
+
+    details = []
+    for t in range(n_r - 1):
+        kept = [p.details[t] for p in parts if t < len(p.details) and len(p.details[t].rows)]
+        if kept:
+            details.append(RoundDetail.concat(kept))
+    return Trace(
+        positions=np.concatenate([_pad(p.positions, n_r) for p in parts]),
+        median=np.concatenate([_pad(p.median, n_r) for p in parts]),
+        r=np.concatenate([padded(p.r, np.nan) for p in parts]),
+        moves=np.concatenate([padded(p.moves, 0) for p in parts]),
+        stopped_at=np.concatenate([p.stopped_at for p in parts]),
+        converged=np.concatenate([p.converged for p in parts]),
+        details=details,
+    )
+
+
+def _issue_stop(trace: Trace, params: EumParams) -> dict[str, Any]:
+    rounds = int(trace.stopped_at[0])
+    if trace.converged[0]:
+        reason = f"median change < {params.tolerance:g} x range for {params.patience} rounds"
+    elif rounds == 0 and params.rounds > 0:
+        reason = "no range: every actor holds the same position"
+    else:
+        reason = "fixed rounds"
+    return {"rounds": rounds, "reason": reason}
+
+
+def _stop_reason(traces: dict[int, tuple[np.ndarray, Trace]], params: EumParams) -> str:
+    converged = np.concatenate([t.converged for _, t in traces.values()])
+    rounds = np.concatenate([t.stopped_at for _, t in traces.values()])
+    if params.stop == "median" and converged.all():
+        return (
+            f"converged: median change < {params.tolerance:g} x range for {params.patience} "
+            f"rounds (by round {int(rounds.max())})"
+        )
+    if rounds.max() == 0 and params.rounds > 0:
+        return "no rounds: every actor holds the same position"
+    if params.stop == "median" and converged.any():
+        return (
+            f"fixed rounds ({params.rounds}); {int(converged.sum())} of {converged.size} "
+            "issue runs converged earlier"
+        )
+    return f"fixed rounds ({params.rounds})"

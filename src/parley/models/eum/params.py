@@ -1,0 +1,116 @@
+"""The parameters of the expected utility model and its two presets.
+
+Every place where Bueno de Mesquita's publications, Scholz, Calbert & Smith's (2011) printed
+equations and Scholz's code (as replicated in public Python) disagree is a named parameter; the
+presets fix them all. The defaults are the `scholz_code` preset, the one that reproduces the
+published replication (Scholz et al. 2011, Table 2). See docs/models/eum.md for the full table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class EumParams:
+    """Parameters of model `eum` (defaults = preset `scholz_code`)."""
+
+    rounds: int = 10
+    #: P_ij normaliser: 'all_pairs' = |votes| over every voter and every ordered pair of actors
+    #: (Scholz's code); 'pairwise' = Num(i,j) + Num(j,i), so P_ij + P_ji = 1 (the printed equation).
+    probability: Literal["all_pairs", "pairwise"] = "all_pairs"
+    #: Exponent of each voter's vote in the second pass: 'voter' = its own current r_k (Scholz's
+    #: code), 'one' = 1 (the risk-neutral votes of the first pass are reused).
+    vote_exponent: Literal["voter", "one"] = "voter"
+    #: Whose r enters i's estimate of E_j(U_ji): 'own' = r_i (Scholz's code: i sees everything with
+    #: its own attitude), 'opponent' = r_j (each actor's utility with its own exponent).
+    opponent_risk: Literal["own", "opponent"] = "own"
+    #: Whose salience is the resistance term of i's estimate of E_j(U_ji): 'target' = s_i (the
+    #: challenged actor, as in the equation for E_i(U_ij)), 'challenger' = s_j.
+    opponent_salience: Literal["target", "challenger"] = "target"
+    #: Q, the probability that the status quo persists when nobody challenges.
+    q: float = 1.0
+    #: Include the -(1-Q)(T U_b + (1-T) U_w) term (printed equation; absent in Scholz's code).
+    change_term: bool = False
+    #: T: None = the rule (1 where |x_i - μ| < |x_i - x_j|, else 0); a number fixes it.
+    t: float | None = None
+    #: Conflict (both expect to gain, the opponent more): 'full' = the weaker side moves all the
+    #: way to the stronger's position; 'none' = conflicts move nobody.
+    conflict: Literal["full", "none"] = "full"
+    #: Capitulation (a < 0 < b, |a| > |b|: i gives in fully). Off in Scholz's code (a typo there).
+    capitulation: bool = False
+    #: Choosing among several offers: 'scholz' = any conflict first (the closest), else the
+    #: compromise with the smallest (|a| x_i + |b| x_j)/(|a|+|b|), else the closest capitulation;
+    #: 'least_move' = the offer that moves the actor least (the paper, BdM).
+    offer_choice: Literal["scholz", "least_move"] = "scholz"
+    #: The median μ: 'condorcet' = scan of distinct positions with pairwise votes (rho = 1),
+    #: 'weighted' = capability x salience weighted median (parley.models.baselines).
+    median: Literal["condorcet", "weighted"] = "condorcet"
+    #: The range D that scales distances: 'initial' = max - min of the input positions (Scholz),
+    #: 'round' = max - min of the current positions, 'bounds' = the issue's scale.
+    range: Literal["initial", "round", "bounds"] = "initial"
+    #: Security sums all equal (max = min): 'neutral' = R = 0 (r = 1), 'previous' = keep last r.
+    degenerate_risk: Literal["neutral", "previous"] = "neutral"
+    #: Stopping: 'rounds' = exactly `rounds` rounds; 'median' = an issue stops once its median
+    #: moved less than `tolerance` x D for `patience` rounds in a row (`rounds` is the cap).
+    stop: Literal["rounds", "median"] = "rounds"
+    tolerance: float = 1e-6
+    patience: int = 3
+    #: Vote sums: 'fast' = sorted positions and prefix sums, O(n^2 log n); 'plain' = the n^3 formula.
+    kernel: Literal["fast", "plain"] = "fast"
+    #: Events recorded (for the first batch member): every offer made, only accepted ones, or none.
+    events: Literal["offers", "accepted", "none"] = "offers"
+    #: Record the quadrant chart (E_i(U_ij) against E_j(U_ji) for every pair, every round).
+    quadrants: bool = True
+    #: Offers made and quadrant data are O(n^2) per round: only kept for issues with at most this
+    #: many actors (accepted offers are always kept unless events = 'none').
+    detail_max_actors: int = 200
+
+    def __post_init__(self) -> None:
+        if self.rounds < 0:
+            raise ValueError(f"rounds must be >= 0, got {self.rounds}")
+        if not 0.0 <= self.q <= 1.0:
+            raise ValueError(f"q must lie in [0, 1], got {self.q}")
+        if self.t is not None and not 0.0 <= self.t <= 1.0:
+            raise ValueError(f"t must lie in [0, 1] or be None, got {self.t}")
+        if self.tolerance < 0:
+            raise ValueError(f"tolerance must be >= 0, got {self.tolerance}")
+        if self.patience < 1:
+            raise ValueError(f"patience must be >= 1, got {self.patience}")
+        if self.detail_max_actors < 0:
+            raise ValueError(f"detail_max_actors must be >= 0, got {self.detail_max_actors}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+#: Scholz's code as replicated in public Python: reproduces Scholz et al. (2011) Table 2.
+SCHOLZ_CODE: dict[str, Any] = {
+    "probability": "all_pairs",
+    "vote_exponent": "voter",
+    "opponent_risk": "own",
+    "opponent_salience": "target",
+    "q": 1.0,
+    "change_term": False,
+    "t": None,
+    "conflict": "full",
+    "capitulation": False,
+    "offer_choice": "scholz",
+    "median": "condorcet",
+    "range": "initial",
+    "degenerate_risk": "neutral",
+}
+
+#: The equations as printed (Scholz et al. 2011; Bueno de Mesquita 1994, 1997).
+SCHOLZ_PAPER: dict[str, Any] = {
+    **SCHOLZ_CODE,
+    "probability": "pairwise",
+    "opponent_risk": "opponent",
+    "change_term": True,
+    "capitulation": True,
+    "offer_choice": "least_move",
+    "median": "weighted",
+}
+
+PRESETS = {"scholz_code": SCHOLZ_CODE, "scholz_paper": SCHOLZ_PAPER}
