@@ -96,16 +96,25 @@ def test_cli_convert(runner, data_dir, tmp_path, name, target, check):
 def test_cli_convert_to_named_formats(runner, data_dir, tmp_path):
     """--to picks the format where the extension is shared: table -> BDM, KTAB -> KTAB."""
     table = tmp_path / "table.csv"
-    assert runner.invoke(app, ["convert", str(data_dir / "io" / "greece_2015_debt_relief.csv"), str(table)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["convert", str(data_dir / "io" / "greece_2015_debt_relief.csv"), str(table)]
+        ).exit_code
+        == 0
+    )
     assert detect_format(table).name == "table"
     bdm = tmp_path / "bdm.csv"
     result = runner.invoke(app, ["convert", str(table), str(bdm), "--to", "bdm"])
     assert result.exit_code == 0, result.output
     assert bdm.read_text() == (data_dir / "io" / "greece_2015_debt_relief.csv").read_text()
     ktab = tmp_path / "ktab.csv"
-    result = runner.invoke(app, ["convert", str(data_dir / "io" / "dummyData_3Dim.csv"), str(ktab), "--to", "ktab"])
+    result = runner.invoke(
+        app, ["convert", str(data_dir / "io" / "dummyData_3Dim.csv"), str(ktab), "--to", "ktab"]
+    )
     assert result.exit_code == 0, result.output
-    same_arrays(case_arrays(read_case(ktab)), case_arrays(read_case(data_dir / "io" / "dummyData_3Dim.csv")))
+    same_arrays(
+        case_arrays(read_case(ktab)), case_arrays(read_case(data_dir / "io" / "dummyData_3Dim.csv"))
+    )
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,9 @@ def test_bounds_from_positions_when_not_given(tmp_path):
 
 def test_tab_separated(tmp_path):
     path = tmp_path / "t.tsv"
-    path.write_text("actor\tissue\tposition\tsalience\tcapability\na\tx\t3\t0.5\t1\nb\tx\t7\t1\t2\n")
+    path.write_text(
+        "actor\tissue\tposition\tsalience\tcapability\na\tx\t3\t0.5\t1\nb\tx\t7\t1\t2\n"
+    )
     case = read_case(path)
     assert case.stances["b"]["x"].position.value == 7
 
@@ -85,7 +87,10 @@ def test_xlsx_reader_rows_and_writer(tmp_path):
 
 def test_xlsx_errors_name_the_row(tmp_path):
     book = openpyxl.Workbook()
-    for row in [["actor", "issue", "position", "salience", "capability"], ["a", "x", "high", 50, 1]]:
+    for row in [
+        ["actor", "issue", "position", "salience", "capability"],
+        ["a", "x", "high", 50, 1],
+    ]:
         book.active.append(row)
     path = tmp_path / "t.xlsx"
     book.save(path)
@@ -105,7 +110,10 @@ def test_csv_writer(tmp_path):
     )
     assert lines[1] == "usa,timetable,24,90,10,12,36,0,48,months"
     assert lines[4] == "iran,oil,0.2,20,3,0.1,0.4,0,1,"
-    assert read_case(out).model_dump() == case.model_dump() | {"sources": ["out.csv"], "title": "out"}
+    assert read_case(out).model_dump() == case.model_dump() | {
+        "sources": ["out.csv"],
+        "title": "out",
+    }
 
 
 def test_conflicting_bounds_are_an_error(tmp_path):
@@ -113,14 +121,18 @@ def test_conflicting_bounds_are_an_error(tmp_path):
     path.write_text(
         "actor,issue,position,salience,capability,lower,upper\na,x,3,0.5,1,0,10\nb,x,7,1,2,0,20\n"
     )
-    with pytest.raises(CaseError, match=r"line 3: upper: 20 disagrees with 10 for issue 'x' \(line 2\)"):
+    with pytest.raises(
+        CaseError, match=r"line 3: upper: 20 disagrees with 10 for issue 'x' \(line 2\)"
+    ):
         read_case(path)
 
 
 def test_duplicate_row_is_an_error(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("actor,issue,position,salience,capability\na,x,3,0.5,1\nb,x,7,1,2\na,x,4,1,1\n")
-    with pytest.raises(CaseError, match=r"line 4: duplicate row for actor 'a' on issue 'x' \(line 2\)"):
+    with pytest.raises(
+        CaseError, match=r"line 4: duplicate row for actor 'a' on issue 'x' \(line 2\)"
+    ):
         read_case(path)
 
 
@@ -130,5 +142,9 @@ def test_unknown_and_missing_columns(tmp_path):
     with pytest.raises(CaseError) as info:
         read_case(path)
     lines = str(info.value).splitlines()
-    assert lines[0].startswith(f"{path}: line 1: missing column(s) position; required: actor, issue")
-    assert lines[1].startswith(f"{path}: line 1: unknown column(s) 'positon'; optional: low_position")
+    assert lines[0].startswith(
+        f"{path}: line 1: missing column(s) position; required: actor, issue"
+    )
+    assert lines[1].startswith(
+        f"{path}: line 1: unknown column(s) 'positon'; optional: low_position"
+    )

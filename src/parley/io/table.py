@@ -146,7 +146,8 @@ def _read_rows(rows: list[Row], col: Collector, path: Path) -> Case:
             if value == "salience":
                 saliences += [get[value], low, high]
         stances.setdefault(actor, {})[issue] = stance
-        col.at(("stances", actor), line, "salience")
+        if len(stances[actor]) == 1:  # problems of the actor as a whole: its first row
+            col.at(("stances", actor), line, "salience")
     col.fail_if_any()
     issue_list = [_finish_issue(i, stances) for i in issues.values()]
     data = {
