@@ -1,0 +1,243 @@
+"""`parley coalitions` (power indices, winning coalitions) and `parley front` (united fronts)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from parley.cli.common import CaseArg, ModelOpt, ScenarioOpt, app, fail, out
+from parley.coalitions.analysis import coalition_analysis
+from parley.coalitions.fronts import (
+    FrontError,
+    FrontResult,
+    evaluate_front,
+    fronts_json,
+    search_fronts,
+)
+from parley.coalitions.voting import parse_pairs, split_ids
+from parley.errors import ParleyError
+from parley.forecast import model_specs
+from parley.io import read_case
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format")]
+
+
+@app.command()
+def coalitions(
+    case: CaseArg,
+    issue: Annotated[
+        str | None,
+        typer.Option(
+            "--issue",
+            "-i",
+            help="Weigh by capability x salience on this issue and order actors along it "
+            "(connected coalitions are computed only with an issue)",
+        ),
+    ] = None,
+    quota: Annotated[
+        str,
+        typer.Option(
+            "--quota",
+            "-q",
+            help="majority (> half the weight), unanimity, a fraction (2/3, 0.6: at least that "
+            "share), weight:Q, count:N, or two joined by '+'",
+        ),
+    ] = "majority",
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", "-x", help="Actors left out: A,B (repeatable)")
+    ] = None,
+    incompatible: Annotated[
+        list[str] | None,
+        typer.Option("--incompatible", help="A:B, actors that refuse to sit together (repeatable)"),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    salience: Annotated[
+        bool, typer.Option("--salience/--no-salience", help="With --issue: weigh by salience too")
+    ] = True,
+    method: Annotated[str, typer.Option(help="auto, exact or monte-carlo")] = "auto",
+    samples: Annotated[int, typer.Option(help="Monte Carlo samples")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Monte Carlo seed")] = 0,
+    limit: Annotated[int, typer.Option(help="Most minimal winning coalitions to list")] = 10_000,
+    format: FormatOpt = TableOrJson.table,
+) -> None:
+    """Power indices (Shapley-Shubik, Banzhaf) and minimal winning coalitions of a case."""
+    try:
+        loaded = read_case(case)
+        result = coalition_analysis(
+            loaded,
+            issue=issue,
+            quota=quota,
+            exclude=split_ids(exclude),
+            incompatible=parse_pairs(incompatible or ()),
+            scenario=scenario,
+            salience=salience,
+            method=method,
+            samples=samples,
+            seed=seed,
+            limit=limit,
+        )
+    except ParleyError as exc:
+        fail(exc)
+    if format is TableOrJson.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    power = result["power"]
+    title = f"Power: {result['case']}" + (f" [{scenario}]" if scenario else "")
+    basis = f"issue {issue}" if issue else "capability"
+    table = Table(
+        title=title,
+        caption=f"weights: {basis}; quota: {result['quota']}; "
+        f"{power['method']}" + (f" ({power['samples']} samples)" if power.get("samples") else ""),
+    )
+    table.add_column("actor")
+    table.add_column("weight", justify="right")
+    table.add_column("Shapley-Shubik", justify="right")
+    table.add_column("Banzhaf", justify="right")
+    table.add_column("Banzhaf (raw)", justify="right")
+    err = power.get("stderr", {})
+    for actor, weight in sorted(result["weights"].items(), key=lambda kv: -kv[1]):
+        cells = [f"{weight:g}"]
+        for key in ("shapley_shubik", "banzhaf", "banzhaf_raw"):
+            se = err.get(key, {}).get(actor)
+            cells.append(f"{power[key][actor]:.4f}" + (f" ± {se:.4f}" if se is not None else ""))
+        table.add_row(actor, *cells)
+    out.print(table)
+    if power.get("note"):
+        out.print(power["note"], highlight=False)
+    _print_coalitions("Minimal winning coalitions", result["minimal_winning"])
+    if issue:
+        _print_coalitions(
+            f"Minimal connected winning coalitions along {issue}", result["connected_winning"]
+        )
+
+
+def _print_coalitions(title: str, coalitions: list[list[str]]) -> None:
+    out.print(f"\n{title} ({len(coalitions)}):", highlight=False)
+    for members in coalitions[:50]:
+        out.print("  " + " + ".join(members), highlight=False)
+    if len(coalitions) > 50:
+        out.print(f"  ... and {len(coalitions) - 50} more (see --format json)", highlight=False)
+
+
+@app.command()
+def front(
+    case: CaseArg,
+    members: Annotated[
+        list[str] | None, typer.Option("--members", help="Members of the front: A,B,C")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Id of the bloc actor")] = None,
+    model: ModelOpt = None,
+    scenario: ScenarioOpt = None,
+    search: Annotated[bool, typer.Option("--search", help="Search fronts within --among")] = False,
+    among: Annotated[
+        str | None, typer.Option(help="Tag of the actors to search fronts among")
+    ] = None,
+    max_size: Annotated[int | None, typer.Option(help="Largest front to try (--search)")] = None,
+    rank: Annotated[str, typer.Option(help="Order of found fronts: min or total gain")] = "min",
+    all_fronts: Annotated[
+        bool, typer.Option("--all", help="With --search: list fronts some member loses from too")
+    ] = False,
+    position_rule: Annotated[
+        str, typer.Option(help="Bloc position: compromise or model:NAME")
+    ] = "compromise",
+    salience_rule: Annotated[
+        str, typer.Option(help="Bloc salience: capability_weighted, mean or max")
+    ] = "capability_weighted",
+    capability_rule: Annotated[str, typer.Option(help="Bloc capability: sum or max")] = "sum",
+    format: FormatOpt = TableOrJson.table,
+) -> None:
+    """Does a united front pay? Forecast with and without the bloc; gains per member."""
+    rules = dict(
+        position_rule=position_rule, salience_rule=salience_rule, capability_rule=capability_rule
+    )
+    try:
+        loaded = read_case(case)
+        specs = model_specs(model)
+        if search:
+            if not among:
+                raise FrontError("--search needs --among TAG")
+            if members:
+                raise FrontError("give either --members or --search, not both")
+            fronts = search_fronts(
+                loaded, among, specs, max_size, scenario, rank, all_fronts, **rules
+            )
+        else:
+            if not members:
+                raise FrontError("give --members A,B,... (or --search --among TAG)")
+            fronts = [evaluate_front(loaded, split_ids(members), specs, scenario, name, **rules)]
+    except ParleyError as exc:
+        fail(exc)
+    if format is TableOrJson.json:
+        sys.stdout.write(json.dumps(fronts_json(fronts), indent=2) + "\n")
+    elif search:
+        _print_search(fronts, among or "", scenario)
+    else:
+        _print_front(fronts[0], scenario)
+
+
+def _print_front(result: FrontResult, scenario: str | None) -> None:
+    models = list(result.gain_by_model)
+    verdict = "stable: every member gains" if result.stable else "not stable: some member loses"
+    table = Table(
+        title=f"Front {result.name}" + (f" [{scenario}]" if scenario else ""),
+        caption=f"gain: salience-weighted move of the outcome toward the member, share "
+        f"of each issue's scale; {verdict}",
+    )
+    table.add_column("member")
+    for m in models:
+        table.add_column(m, justify="right")
+    table.add_column("mean gain", justify="right")
+    for actor in result.members:
+        row = [f"{result.gain_by_model[m][actor]:+.3f}" for m in models]
+        table.add_row(actor, *row, f"{result.gain[actor]:+.3f}")
+    out.print(table)
+    forecasts = Table(title="Forecasts without -> with the front")
+    forecasts.add_column("issue")
+    for m in models:
+        forecasts.add_column(m, justify="right")
+    for issue in next(iter(result.forecast_without.values()), {}):
+        forecasts.add_row(
+            issue,
+            *(
+                f"{result.forecast_without[m][issue]:.3g} -> {result.forecast_with[m][issue]:.3g}"
+                for m in models
+            ),
+        )
+    out.print(forecasts)
+
+
+def _print_search(fronts: list[FrontResult], among: str, scenario: str | None) -> None:
+    if not fronts:
+        out.print(
+            f"No front among the actors tagged {among!r} gains every member"
+            + (f" [{scenario}]" if scenario else "")
+            + " (--all lists them all).",
+            highlight=False,
+        )
+        return
+    table = Table(title=f"Fronts among {among!r}" + (f" [{scenario}]" if scenario else ""))
+    table.add_column("#", justify="right")
+    table.add_column("members")
+    table.add_column("stable")
+    table.add_column("min gain", justify="right")
+    table.add_column("total gain", justify="right")
+    for k, f in enumerate(fronts, 1):
+        table.add_row(
+            str(k),
+            ", ".join(f.members),
+            "yes" if f.stable else "no",
+            f"{f.min_gain:+.3f}",
+            f"{f.total_gain:+.3f}",
+        )
+    out.print(table)

@@ -1,0 +1,368 @@
+"""United fronts: actors that merge into one negotiating bloc before bargaining, and whether it pays.
+
+The seed commentary's claim is that a faction negotiating alone can only bargain for its own share,
+while factions that first form a united front negotiate for more. `evaluate_front` tests that
+claim on a case: it runs the models with the members as separate actors and with them merged into
+one bloc (`merge_front`), and measures for each member how far the outcome moves toward its own
+positions.
+
+Front gain of member a under model m (positive = the front helps a)::
+
+    gain_a = sum_i s_ai * (|f_i - x_ai| - |g_i - x_ai|) / (U_i - L_i)  /  sum_i s_ai
+
+over the issues i on which a holds a position x_ai with salience s_ai; f_i is the forecast without
+the front, g_i with it, [L_i, U_i] the issue's scale. It lies in [-1, 1]: 1 would mean the outcome
+moved across the whole scale onto a's position on every issue it cares about. The reported `gain`
+is the mean over the models run; a front is `stable` when every member's gain is positive (above
+1e-9, so rounding noise counts as no gain). This is the internal stability of d'Aspremont et al.
+(1983) in its simplest form: no member is better off outside the front than in it, measured against
+the outcome without any front.
+
+Note that under the default rules the compromise (weighted-mean) forecast does not change when
+members that all hold a position merge: the bloc's capability x salience equals the members' sum
+and its position their weighted mean. Fronts move the outcome under the non-linear models (median,
+bargaining models) or when the bloc takes a position by another rule (e.g. ``model:median``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from math import comb
+from typing import Any
+
+import numpy as np
+
+from parley.case import Case, CaseArrays, build_case, case_arrays
+from parley.errors import CaseError, ParleyError
+from parley.forecast import ModelSpec, run_models
+from parley.models import get_model
+from parley.models.baselines import weighted_mean
+from parley.scenarios import apply_scenario
+
+GAIN_TOLERANCE = 1e-9
+MAX_SEARCH = 512
+
+
+class FrontError(ParleyError):
+    """A front cannot be formed or searched as asked (unknown member, too few, too many)."""
+
+
+@dataclass(frozen=True)
+class FrontResult:
+    """One front evaluated: per-member gains (mean over models and per model) and the forecasts."""
+
+    members: tuple[str, ...]
+    name: str
+    gain: dict[str, float]
+    gain_by_model: dict[str, dict[str, float]]
+    forecast_with: dict[str, dict[str, float]]
+    forecast_without: dict[str, dict[str, float]]
+    bloc: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stable(self) -> bool:
+        """Every member gains (mean over models)."""
+        return all(v > GAIN_TOLERANCE for v in self.gain.values())
+
+    @property
+    def min_gain(self) -> float:
+        return min(self.gain.values())
+
+    @property
+    def total_gain(self) -> float:
+        return float(sum(self.gain.values()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "members": list(self.members),
+            "name": self.name,
+            "stable": self.stable,
+            "gain": self.gain,
+            "min_gain": self.min_gain,
+            "total_gain": self.total_gain,
+            "gain_by_model": self.gain_by_model,
+            "stable_by_model": {
+                m: all(v > GAIN_TOLERANCE for v in g.values())
+                for m, g in self.gain_by_model.items()
+            },
+            "forecast_with": self.forecast_with,
+            "forecast_without": self.forecast_without,
+            "bloc": self.bloc,
+        }
+
+
+def fronts_json(fronts: Sequence[FrontResult]) -> dict[str, Any]:
+    """The stable JSON object of `parley front`: {"fronts": [...]}."""
+    return {"fronts": [f.to_json() for f in fronts]}
+
+
+def _check_members(case: Case, members: Sequence[str]) -> list[str]:
+    members = list(members)
+    known = [a.id for a in case.actors]
+    unknown = [m for m in members if m not in known]
+    if unknown:
+        raise FrontError(
+            f"unknown actor{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+            f"in the front (this case has: {', '.join(known)})"
+        )
+    if len(set(members)) != len(members):
+        raise FrontError(f"a front lists a member twice: {', '.join(members)}")
+    if len(members) < 2:
+        raise FrontError("a front needs at least two members")
+    return members
+
+
+def _member_arrays(arrays: CaseArrays, idx: list[int]) -> CaseArrays:
+    return CaseArrays(
+        positions=arrays.positions[:, idx],
+        salience=arrays.salience[:, idx],
+        capability=arrays.capability[:, idx],
+        mask=arrays.mask[idx],
+        bounds=arrays.bounds,
+        actor_ids=tuple(arrays.actor_ids[k] for k in idx),
+        issue_ids=arrays.issue_ids,
+        status_quo=arrays.status_quo,
+    )
+
+
+def bloc_stances(
+    case: Case,
+    members: Sequence[str],
+    position_rule: str = "compromise",
+    salience_rule: str = "capability_weighted",
+    capability_rule: str = "sum",
+) -> dict[str, np.ndarray]:
+    """The bloc's 'position', 'salience' (0-1), 'capability' and 'mask' per issue.
+
+    capability_rule: 'sum' (of every member's capability on the issue) or 'max'.
+    salience_rule: 'capability_weighted' (sum c s / sum c over the members holding a position),
+    'mean' or 'max' of those members' saliences.
+    position_rule: 'compromise' (the members' capability x salience weighted mean, the compromise
+    model among them) or 'model:NAME' (the forecast of model NAME run among the members only, with
+    the parameters the case carries for it).
+    """
+    members = _check_members(case, members)
+    arrays = case_arrays(case)
+    idx = [arrays.actor_ids.index(m) for m in members]
+    sub = _member_arrays(arrays, idx)
+    held = sub.mask  # (K, I)
+    cap, sal = sub.capability[0], sub.salience[0]
+    if capability_rule == "sum":
+        capability = cap.sum(axis=0)
+    elif capability_rule == "max":
+        capability = cap.max(axis=0)
+    else:
+        raise FrontError(f"unknown capability rule {capability_rule!r}: sum or max")
+    mask = held.any(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if salience_rule == "capability_weighted":
+            salience = (cap * sal * held).sum(axis=0) / (cap * held).sum(axis=0)
+        elif salience_rule == "mean":
+            salience = (sal * held).sum(axis=0) / held.sum(axis=0)
+        elif salience_rule == "max":
+            salience = np.where(held, sal, 0).max(axis=0)
+        else:
+            raise FrontError(
+                f"unknown salience rule {salience_rule!r}: capability_weighted, mean or max"
+            )
+        if position_rule == "compromise":
+            position = weighted_mean(sub)[0]
+        elif position_rule.startswith("model:"):
+            name = position_rule[6:]
+            model = get_model(name, None, case.model_params.get(name, {}))
+            position = np.asarray(model.run(sub).forecast)[0]
+        else:
+            raise FrontError(f"unknown position rule {position_rule!r}: compromise or model:NAME")
+    lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
+    return {
+        "position": np.where(mask, np.clip(position, lo, hi), np.nan),
+        "salience": np.where(mask, np.nan_to_num(salience), 0.0),
+        "capability": capability,
+        "mask": mask,
+    }
+
+
+def merge_front(
+    case: Case,
+    members: Sequence[str],
+    name: str | None = None,
+    position_rule: str = "compromise",
+    salience_rule: str = "capability_weighted",
+    capability_rule: str = "sum",
+) -> Case:
+    """The case with `members` replaced by one bloc actor (id `name`, default 'A+B+...').
+
+    The bloc's stances follow `bloc_stances`; its tags are the union of the members'. The case's
+    scenarios are dropped (apply a scenario before merging).
+    """
+    members = _check_members(case, members)
+    bloc_id = name or "+".join(members)
+    if bloc_id not in members and any(a.id == bloc_id for a in case.actors):
+        raise FrontError(f"the front's name {bloc_id!r} is already an actor of the case")
+    stances = bloc_stances(case, members, position_rule, salience_rule, capability_rule)
+    data = case.model_dump()
+    data["scenarios"] = []
+    tags: list[str] = []
+    for m in members:
+        tags += [t for t in case.actor(m).tags if t not in tags]
+    data["actors"] = [a for a in data["actors"] if a["id"] not in members]
+    data["stances"] = {k: v for k, v in data["stances"].items() if k not in members}
+    caps = stances["capability"]
+    data["actors"].append(
+        {
+            "id": bloc_id,
+            "name": name or f"Front of {', '.join(case.actor(m).label for m in members)}",
+            "description": f"united front of {', '.join(members)}",
+            "tags": tags,
+            "capability": {"value": float(caps.max()) if caps.max() > 0 else 1.0},
+        }
+    )
+    data["stances"][bloc_id] = {
+        issue.id: {
+            "position": {"value": float(stances["position"][i])},
+            "salience": {"value": float(stances["salience"][i]) * case.salience_scale},
+            "capability": {"value": float(caps[i])},
+        }
+        for i, issue in enumerate(case.issues)
+        if stances["mask"][i] and caps[i] > 0
+    }
+    data["title"] = f"{case.title} [front {bloc_id}]"
+    try:
+        return build_case(data, f"front {bloc_id!r}")
+    except CaseError as exc:
+        raise FrontError("; ".join(str(p) for p in exc.problems)) from None
+
+
+def front_gains(
+    case: Case, members: Sequence[str], without: np.ndarray, with_front: np.ndarray
+) -> np.ndarray:
+    """(M, K) gain of each member (K) per model (M) from forecasts (M, I) without and with the
+    front, as defined in the module docstring."""
+    arrays = case_arrays(case)
+    idx = [arrays.actor_ids.index(m) for m in members]
+    x = arrays.positions[0, idx]  # (K, I)
+    s = arrays.salience[0, idx] * arrays.mask[idx]
+    span = arrays.bounds[:, 1] - arrays.bounds[:, 0]
+    moved = np.abs(without[:, None, :] - x[None]) - np.abs(with_front[:, None, :] - x[None])
+    total = s.sum(axis=1)
+    gain = (moved / span * s[None]).sum(axis=2) / np.where(total > 0, total, 1.0)
+    gain = np.where(total[None] > 0, gain, 0.0)
+    return np.where(np.abs(gain) < 1e-12, 0.0, gain)
+
+
+def _forecasts(outcomes: dict, issues: tuple[str, ...]) -> tuple[np.ndarray, dict]:
+    table = np.array([np.asarray(o.forecast)[0] for o in outcomes.values()])
+    named = {
+        m: dict(zip(issues, map(float, row), strict=True))
+        for m, row in zip(outcomes, table, strict=True)
+    }
+    return table, named
+
+
+def evaluate_front(
+    case: Case,
+    members: Sequence[str],
+    specs: Sequence[ModelSpec],
+    scenario: str | None = None,
+    name: str | None = None,
+    position_rule: str = "compromise",
+    salience_rule: str = "capability_weighted",
+    capability_rule: str = "sum",
+    _without: dict | None = None,
+) -> FrontResult:
+    """Run the models without and with the front (on `scenario` of the case) and report the gains.
+
+    >>> r = evaluate_front(case, ["iai", "rev_1920"], model_specs(["median"]))
+    >>> r.stable, r.gain
+    """
+    base = apply_scenario(case, scenario)
+    members = _check_members(base, members)
+    if not specs:
+        raise FrontError("no model to run")
+    issues = tuple(i.id for i in base.issues)
+    without = _without if _without is not None else run_models(base, specs)
+    merged = merge_front(base, members, name, position_rule, salience_rule, capability_rule)
+    with_front = run_models(merged, specs)
+    f0, named0 = _forecasts(without, issues)
+    f1, named1 = _forecasts(with_front, issues)
+    gains = front_gains(base, members, f0, f1)
+    bloc_id = name or "+".join(members)
+    bloc = bloc_stances(base, members, position_rule, salience_rule, capability_rule)
+    held = bloc["mask"]
+    return FrontResult(
+        members=tuple(members),
+        name=bloc_id,
+        gain=dict(zip(members, map(float, gains.mean(axis=0)), strict=True)),
+        gain_by_model={
+            m: dict(zip(members, map(float, row), strict=True))
+            for m, row in zip(without, gains, strict=True)
+        },
+        forecast_with=named1,
+        forecast_without=named0,
+        bloc={
+            "id": bloc_id,
+            "position": {
+                i: float(v) for i, v, h in zip(issues, bloc["position"], held, strict=True) if h
+            },
+            "salience": {
+                i: float(v) for i, v, h in zip(issues, bloc["salience"], held, strict=True) if h
+            },
+            "capability": {i: float(v) for i, v in zip(issues, bloc["capability"], strict=True)},
+        },
+    )
+
+
+def search_fronts(
+    case: Case,
+    among_tag: str,
+    specs: Sequence[ModelSpec],
+    max_size: int | None = None,
+    scenario: str | None = None,
+    rank: str = "min",
+    include_unstable: bool = False,
+    limit: int = MAX_SEARCH,
+    **rules: str,
+) -> list[FrontResult]:
+    """Every front of two or more actors tagged `among_tag` (up to `max_size` members) that every
+    member gains from, best first.
+
+    rank 'min' (default): by the smallest member gain, then total gain -- a front holds only as
+    long as its least-served member stays; 'total': by the sum of the members' gains, then the
+    smallest. `include_unstable` lists the fronts some member loses from too (after the stable
+    ones). FrontError when more than `limit` fronts would have to be run.
+    """
+    if rank not in ("min", "total"):
+        raise FrontError(f"unknown rank {rank!r}: min or total")
+    base = apply_scenario(case, scenario)
+    group = [a.id for a in base.actors if among_tag in a.tags]
+    if len(group) < 2:
+        tags = sorted({t for a in base.actors for t in a.tags})
+        raise FrontError(
+            f"{len(group)} actor(s) tagged {among_tag!r}; a front needs two or more "
+            f"(tags in this case: {', '.join(tags) or 'none'})"
+        )
+    top = len(group) if max_size is None else min(max_size, len(group))
+    if top < 2:
+        raise FrontError("--max-size must be at least 2")
+    count = sum(comb(len(group), k) for k in range(2, top + 1))
+    if count > limit:
+        raise FrontError(
+            f"{count} possible fronts among the {len(group)} actors tagged {among_tag!r}, more "
+            f"than the limit of {limit}: give a smaller --max-size or a narrower tag"
+        )
+    without = run_models(base, specs)
+    results = [
+        evaluate_front(base, list(members), specs, _without=without, **rules)
+        for k in range(2, top + 1)
+        for members in combinations(group, k)
+    ]
+    if not include_unstable:
+        results = [r for r in results if r.stable]
+
+    def key(r: FrontResult) -> tuple:
+        first, second = (r.min_gain, r.total_gain) if rank == "min" else (r.total_gain, r.min_gain)
+        return (not r.stable, -first, -second, len(r.members), r.members)
+
+    return sorted(results, key=key)
