@@ -66,10 +66,11 @@ def test_round_trip_through_the_case_format(data_dir, tmp_path, name, via):
     back = read_case(mid)
     assert back == case
     same_arrays(case_arrays(case), case_arrays(back))
-    if name in NATIVE:  # and back to the original format
-        out = tmp_path / f"again{src.suffix}"
-        write_case(back, out, NATIVE[name])
-        same_arrays(case_arrays(case), case_arrays(read_case(out)))
+    out = tmp_path / f"again{src.suffix}"  # and back to the original format
+    write_case(back, out, NATIVE.get(name, "ktab-xml"))
+    again = read_case(out)
+    same_arrays(case_arrays(case), case_arrays(again))
+    assert again.model_params == case.model_params
 
 
 @pytest.mark.parametrize(
@@ -82,6 +83,7 @@ def test_round_trip_through_the_case_format(data_dir, tmp_path, name, via):
         ("SOE-Pol-Comp.csv", "out.yaml", same_arrays),
         ("SOE-Pol-Comp.csv", "out.txt", close_arrays),
         ("dummyData_3Dim.csv", "out.xlsx", same_arrays),
+        ("dummyData_3Dim.csv", "out.xml", same_arrays),
     ],
 )
 def test_cli_convert(runner, data_dir, tmp_path, name, target, check):

@@ -172,3 +172,29 @@ def test_csv_total_salience_at_most_100(tmp_path):
         CaseError, match="line 3: saliences of actor 'A' sum to 110; KTAB requires at most 100"
     ):
         read_case(path)
+
+
+def test_xml_writer_round_trip(data_dir, tmp_path):
+    case = read_case(fixed_xml(data_dir, tmp_path))
+    out = tmp_path / "out.xml"
+    write_case(case, out)
+    text = out.read_text()
+    assert "<prngSeed>3507583219545544127</prngSeed>" in text
+    assert "<VotingRule>PropCbc</VotingRule>" in text
+    again = read_case(out)
+    assert again.model_dump() == case.model_dump() | {"sources": ["out.xml"]}
+
+
+def test_xml_writer_from_csv_and_refusal(data_dir, tmp_path):
+    case = read_case(data_dir / "io" / "dummyData_3Dim.csv")
+    out = tmp_path / "out.xml"
+    write_case(case, out)
+    again = read_case(out)
+    assert again.stances == case.stances
+    assert again.model_params == {"smp": {"seed": 0}}  # prngSeed is required by the schema
+    refused = tmp_path / "refused.xml"
+    with pytest.raises(
+        CaseError, match="KTAB's XML cannot hold this case: actor 'Russia' has no position"
+    ):
+        write_case(read_case(data_dir / "io" / "copenhagen.csv"), refused)
+    assert not refused.exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from parley.case import Case
 from parley.errors import CaseError
-from parley.io import bdm, decide, ktab, table
+from parley.io import bdm, decide, ktab, ktab_xml, table
 from parley.io.casefile import read_casefile, write_casefile
 from parley.io.text import read_text
 
@@ -56,7 +56,14 @@ FORMATS: list[Format] = [
     Format(
         "ktab", "KTAB SMP CSV", (".csv",), ktab.read_ktab_csv, ktab.write_ktab_csv, ktab.sniff_csv
     ),
-    Format("ktab-xml", "KTAB SMP XML", (".xml",), ktab.read_ktab_xml, None, ktab.sniff_xml),
+    Format(
+        "ktab-xml",
+        "KTAB SMP XML",
+        (".xml",),
+        ktab_xml.read_ktab_xml,
+        ktab_xml.write_ktab_xml,
+        ktab_xml.sniff_xml,
+    ),
     Format(
         "decide",
         "Decide #A/#P/#M/#D text",
