@@ -177,27 +177,41 @@ class VotingGame:
             ok = ok & ((weight > q + tol) if strict else (weight >= q - tol))
         return ok
 
+    @cached_property
+    def table(self) -> IncompatibleTable:
+        """The `IncompatibleTable` of the game's real weights."""
+        return incompatible_table(self)
+
+    def split(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Coalitions (boolean (..., n)) as the parts `wins` needs: the weight and count of the
+        members outside incompatible pairs, and the bitmask of those inside (over table.players)."""
+        members = np.asarray(members, dtype=bool)
+        inc = self.table.players
+        rest = np.ones(self.n, dtype=bool)
+        rest[inc] = False
+        weight = members[..., rest] @ self.weights[rest]
+        count = members[..., rest].sum(axis=-1)
+        bits = members[..., inc].astype(np.int64) @ (1 << np.arange(len(inc), dtype=np.int64))
+        return weight, count, bits
+
+    def wins(self, weight: np.ndarray, count: np.ndarray, bits: np.ndarray) -> np.ndarray:
+        """Whether coalitions win, from their parts (see `split`): some allowed subset of the
+        members in incompatible pairs, with all the others, meets the quota."""
+        best = self.table.best
+        win = np.zeros(np.shape(weight), dtype=bool)
+        for a in range(best.shape[0]):
+            b = best[a][bits]
+            ok = np.isfinite(b)
+            win |= ok & self.meets_quota(weight + np.where(ok, b, 0.0), count + a)
+        return win
+
     def is_winning(self, members: np.ndarray) -> np.ndarray:
         """(N,) whether each coalition of a boolean (N, n) membership matrix wins.
 
         A coalition wins when it holds an allowed sub-coalition (no incompatible pair) that meets
         the quota; with no incompatible pairs that is the coalition itself.
         """
-        members = np.atleast_2d(np.asarray(members, dtype=bool))
-        table = incompatible_table(self)
-        inc = table.players
-        rest = np.ones(self.n, dtype=bool)
-        rest[inc] = False
-        w = members[:, rest] @ self.weights[rest]
-        k = members[:, rest].sum(axis=1)
-        x = members[:, inc].astype(np.int64) @ (1 << np.arange(len(inc), dtype=np.int64))
-        win = np.zeros(len(members), dtype=bool)
-        for a in range(len(inc) + 1):
-            best = table.best[a][x]
-            win |= np.isfinite(best) & self.meets_quota(
-                w + np.where(np.isfinite(best), best, 0), k + a
-            )
-        return win
+        return self.wins(*self.split(np.atleast_2d(members)))
 
     def allowed(self, members: Sequence[int]) -> bool:
         """Whether a coalition (player indices) contains no incompatible pair."""
