@@ -19,7 +19,7 @@ MIN_CHALLENGE_COALITION = 1e-10  # KTAB probEduChlg: minCltn
 
 
 def challenges(
-    util: np.ndarray,
+    ut: np.ndarray,
     init: np.ndarray,
     total_salience: np.ndarray,
     capability: np.ndarray,
@@ -28,60 +28,56 @@ def challenges(
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[t, j] and delta[t, j]: the estimated chance that init[t] defeats j and init[t]'s gain.
 
-    util (B, T, A, A): row t's estimator utilities U^h(n, q) (utility to actor n of q's position);
-    init (B, T): the initiator i of row t; affected actor k = i. Returns (B, T, A) arrays over every
+    ut (B, T, J, N): row t's estimator utilities, transposed: ut[t, j, n] = U^h(n, j), the utility
+    to actor n of j's position (overwritten: it is the largest buffer and is reused); init (B, T):
+    the initiator i of row t; the affected actor k = i. Returns (B, T, J) arrays over every
     receiver j (the entry j = i is meaningless and left to the caller to mask).
 
     Principals vote with weight S c (total salience x capability); each third party n decides on
-    the 'little' contest of i, j and itself (p_in), then votes between joining i and joining j with
-    the SemiCommit/NoCommit/FullCommit utilities. P = ch_ij / (ch_ij + ch_ji);
-    euChlg = (1 - S_j) 2U(i,i) + S_j (P 2U(i,i) + (1 - P) 2U(i,j)); delta = euChlg - euSQ with
-    euSQ = U(i,i) + U(i,j).
+    the 'little' contest of i, j and itself, p_in = (ch_ij + v_n+) / (ch_ij + ch_ji + |v_n|), then
+    votes between joining i and joining j. Under SemiCommit joining i is worth
+    p_in (2U(n,i) + U(n,n)) + (1 - p_in) 3U(n,j) and joining j p_in 3U(n,i) + (1 - p_in)
+    (2U(n,j) + U(n,n)); under NoCommit and FullCommit both are equal, so third parties stay out.
+    P = ch_ij / (ch_ij + ch_ji); euChlg = (1 - S_j) 2U(i,i) + S_j (P 2U(i,i) + (1 - P) 2U(i,j));
+    delta = euChlg - euSQ with euSQ = U(i,i) + U(i,j).
     """
-    b_idx = np.arange(util.shape[0])[:, None]
-    t_idx = np.arange(util.shape[1])[None, :]
-    w = total_salience * capability  # (B, A)
-    col_i = util[b_idx, t_idx, :, init]  # (B, T, N): U(n, i)
-    row_i = util[b_idx, t_idx, init, :]  # (B, T, J): U(i, j)
-    unn = np.diagonal(util, axis1=-2, axis2=-1)  # (B, T, N): U(n, n), also U(j, j)
-    uii = np.take_along_axis(col_i, init[..., None], axis=-1)  # (B, T, 1)
-    w_i = np.take_along_axis(w, init, axis=-1)[..., None]  # (B, T, 1)
-    w_j = w[:, None, :]  # (B, 1, J)
-
-    contrib_i = vote(rule, w_i, uii - row_i)  # (B, T, J)
-    contrib_j = vote(rule, w_j, col_i - unn)  # U(j, i) - U(j, j)
-    ch_ij0 = MIN_CHALLENGE_COALITION + np.maximum(contrib_i, 0) + np.maximum(contrib_j, 0)
-    ch_ji0 = MIN_CHALLENGE_COALITION + np.maximum(-contrib_i, 0) + np.maximum(-contrib_j, 0)
-
-    # third parties: axes (B, T, J, N)
-    uni = col_i[:, :, None, :]
-    unj = np.swapaxes(util, -1, -2)  # [.., j, n] = U(n, j)
-    unn4 = unn[:, :, None, :]
-    w_n = w[:, None, None, :]
-    v0 = vote(rule, w_n, uni - unj)
-    cni = ch_ij0[..., None] + np.maximum(v0, 0)
-    cnj = ch_ji0[..., None] + np.maximum(-v0, 0)
-    p_in = cni / (cni + cnj)
-    if commit == "SemiCommit":
-        with_i_i, with_i_j = 2 * uni + unn4, 3 * unj
-        with_j_i, with_j_j = 3 * uni, 2 * unj + unn4
-    elif commit == "NoCommit":
-        with_i_i = with_j_i = 2 * uni + unn4
-        with_i_j = with_j_j = 2 * unj + unn4
-    elif commit == "FullCommit":
-        with_i_i = with_j_i = 3 * uni
-        with_i_j = with_j_j = 3 * unj
-    else:
+    if commit not in ("SemiCommit", "NoCommit", "FullCommit"):
         raise ValueError(f"unknown ThirdPartyCommit {commit!r}")
-    u_join_i = p_in * with_i_i + (1 - p_in) * with_i_j
-    u_join_j = p_in * with_j_i + (1 - p_in) * with_j_j
-    v_n = vote(rule, w_n, u_join_i - u_join_j)
-    n = util.shape[-1]
-    third = np.ones((util.shape[0], util.shape[1], n, n), dtype=bool)
-    third &= np.arange(n)[None, None, None, :] != init[:, :, None, None]  # n != i
-    third &= ~np.eye(n, dtype=bool)[None, None]  # n != j
-    ch_ij = ch_ij0 + np.where(third, np.maximum(v_n, 0), 0).sum(axis=-1)
-    ch_ji = ch_ji0 + np.where(third, np.maximum(-v_n, 0), 0).sum(axis=-1)
+    b_n, t_n, j_n, _ = ut.shape
+    bidx = np.arange(b_n)[:, None]
+    tidx = np.arange(t_n)[None, :]
+    w = total_salience * capability  # (B, A)
+    uni = ut[bidx, tidx, init]  # (B, T, N): U(n, i); at n = j it is U(j, i)
+    row_i = ut[bidx, tidx, :, init]  # (B, T, J): U(i, j)
+    unn = np.diagonal(ut, axis1=-2, axis2=-1).copy()  # (B, T, N): U(n, n); at n = j U(j, j)
+    uii = np.take_along_axis(uni, init[..., None], axis=-1)  # (B, T, 1)
+    w_i = np.take_along_axis(w, init, axis=-1)[..., None]  # (B, T, 1)
+    contrib_i = vote(rule, w_i, uii - row_i)
+    contrib_j = vote(rule, w[:, None, :], uni - unn)
+    ch_ij = MIN_CHALLENGE_COALITION + np.maximum(contrib_i, 0) + np.maximum(contrib_j, 0)
+    ch_ji = MIN_CHALLENGE_COALITION + np.maximum(-contrib_i, 0) + np.maximum(-contrib_j, 0)
+
+    if commit == "SemiCommit":
+        w_n = w[:, None, None, :]
+        v0 = _vote_inplace(rule, w_n, np.subtract(uni[:, :, None, :], ut))  # U(n,i) - U(n,j)
+        den = np.abs(v0)
+        den += (ch_ij + ch_ji)[..., None]
+        p_in = np.maximum(v0, 0, out=v0)
+        p_in += ch_ij[..., None]
+        p_in /= den  # (ch_ij + v0+) / (ch_ij + ch_ji + |v0|)
+        # join_i - join_j = a2 + p_in (a1 - a2), a1 = U(n,n) - U(n,i), a2 = U(n,j) - U(n,n)
+        a2 = np.subtract(ut, unn[:, :, None, :], out=den)
+        diff = np.subtract((2 * unn - uni)[:, :, None, :], ut, out=ut)  # a1 - a2
+        diff *= p_in
+        diff += a2
+        v = _vote_inplace(rule, w_n, diff)
+        j_ar = np.arange(j_n)
+        v[:, :, j_ar, j_ar] = 0.0  # n = j is a principal
+        v[bidx, tidx, :, init] = 0.0  # n = i is a principal
+        total = v.sum(axis=-1)
+        pos = np.maximum(v, 0, out=v).sum(axis=-1)
+        ch_ij = ch_ij + pos
+        ch_ji = ch_ji + (pos - total)
     p = ch_ij / (ch_ij + ch_ji)
 
     s_j = total_salience[:, None, :]
@@ -90,3 +86,11 @@ def challenges(
     eu_sq = uii + row_i
     eu_chlg = (1 - s_j) * u_vict + s_j * (p * u_vict + (1 - p) * u_loss)
     return p, eu_chlg - eu_sq
+
+
+def _vote_inplace(rule: str, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
+    """`vote`, reusing du's buffer for the default Proportional rule (the hot path)."""
+    if rule == "Proportional":
+        du *= weight
+        return du
+    return vote(rule, weight, du)

@@ -127,6 +127,7 @@ class Recorder:
 
     def _events(self) -> list[dict[str, Any]]:
         ids = self.arrays.actor_ids
+        issues = self.arrays.issue_ids
         many = self.arrays.shape[0] > 1
         bargn = self.model.BargnModel
         per = 2 if bargn == "InitRcvrInterp" else 1
@@ -137,10 +138,20 @@ class Recorder:
         )
         events: list[dict[str, Any]] = []
         for turn, idx, rec in self.turns:
-            bg = rec.bargains
-            for k, b in enumerate(idx):
-                tag = {"batch": int(b)} if many else {}
-                for i in np.nonzero(rec.target[k] >= 0)[0]:
+            bg, res = rec.bargains, rec.resolution
+            # bulk conversions: one to_units and tolist per array, not per event
+            p_init = self.arrays.to_units(bg.pos_init).tolist()
+            p_rcvr = self.arrays.to_units(bg.pos_rcvr).tolist()
+            p_new = self.arrays.to_units(res.positions).tolist()
+            target, gain, p_win = rec.target.tolist(), rec.gain.tolist(), rec.p_win.tolist()
+            option, prob = res.option.tolist(), res.probability.tolist()
+            length = res.queue_length.tolist()
+            b_init, b_rcvr = bg.init.tolist(), bg.rcvr.tolist()
+            for k, b in enumerate(idx.tolist()):
+                tag = {"batch": b} if many else {}
+                for i, j in enumerate(target[k]):
+                    if j < 0:
+                        continue
                     for v in range(per):
                         g = per * i + v
                         events.append(
@@ -149,24 +160,23 @@ class Recorder:
                                 "event": "proposal",
                                 **tag,
                                 "initiator": ids[i],
-                                "receiver": ids[rec.target[k, i]],
+                                "receiver": ids[j],
                                 "view": views[v],
-                                "expected_gain": float(rec.gain[k, i]),
-                                "p_initiator_wins": float(rec.p_win[k, i]),
-                                "initiator_position": self._point(bg.pos_init[k, g]),
-                                "receiver_position": self._point(bg.pos_rcvr[k, g]),
+                                "expected_gain": gain[k][i],
+                                "p_initiator_wins": p_win[k][i],
+                                "initiator_position": dict(zip(issues, p_init[k][g], strict=True)),
+                                "receiver_position": dict(zip(issues, p_rcvr[k][g], strict=True)),
                             }
                         )
-                res = rec.resolution
-                for a in range(len(ids)):
-                    opt = int(res.option[k, a])
+                for a, actor in enumerate(ids):
+                    opt = option[k][a]
                     chosen: dict[str, Any] = {"chosen": "status quo"}
                     if opt > 0:
                         g = opt - 1
                         chosen = {
                             "chosen": "bargain",
-                            "initiator": ids[bg.init[k, g]],
-                            "receiver": ids[bg.rcvr[k, g]],
+                            "initiator": ids[b_init[k][g]],
+                            "receiver": ids[b_rcvr[k][g]],
                             "view": views[g % per],
                         }
                     events.append(
@@ -174,11 +184,11 @@ class Recorder:
                             "turn": turn,
                             "event": "choice",
                             **tag,
-                            "actor": ids[a],
+                            "actor": actor,
                             **chosen,
-                            "probability": float(res.probability[k, a]),
-                            "queue_length": int(res.queue_length[k, a]),
-                            "position": self._point(res.positions[k, a]),
+                            "probability": prob[k][a],
+                            "queue_length": length[k][a],
+                            "position": dict(zip(issues, p_new[k][a], strict=True)),
                         }
                     )
         return events

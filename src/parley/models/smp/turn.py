@@ -75,19 +75,27 @@ def assess(positions: np.ndarray, ideals: np.ndarray, setup: Setup) -> Assessmen
 def _estimates(
     state: Assessment, setup: Setup, estimator: np.ndarray, init: np.ndarray, max_elements: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """P and gain (B, T, A) of init[t] challenging every j, as estimator[t] sees it."""
+    """P and gain (B, T, A) of init[t] challenging every j, as estimator[t] sees it.
+
+    U^h(n, q) = (1 - d_nq)(1 + d_nq r[h, n]) = a_nq + b_nq r[h, n]; the tensor is built transposed
+    ([t, q, n]) in slices of rows small enough to stay in cache.
+    """
     b_n, t_n = init.shape
     a_n = state.dist.shape[-1]
+    d = state.dist
+    a_t = np.ascontiguousarray(np.swapaxes(1.0 - d, -1, -2))[:, None]
+    b_t = np.ascontiguousarray(np.swapaxes((1.0 - d) * np.minimum(d, 1.0), -1, -2))[:, None]
     p_all = np.empty((b_n, t_n, a_n))
     gain_all = np.empty((b_n, t_n, a_n))
     step = max(1, max_elements // max(1, b_n * a_n * a_n))
     bidx = np.arange(b_n)[:, None]
     for start in range(0, t_n, step):
         rows = slice(start, min(t_n, start + step))
-        r = state.perceived[bidx, estimator[:, rows]]  # (B, T, A): r[h, n]
-        u = utility(state.dist[:, None, :, :], r[..., None])  # U^h(n, q)
+        r = state.perceived[bidx, estimator[:, rows]]  # (B, T, N): r[h, n]
+        ut = b_t * r[:, :, None, :]
+        ut += a_t
         p_all[:, rows], gain_all[:, rows] = challenges(
-            u,
+            ut,
             init[:, rows],
             setup.total_salience,
             setup.capability,
@@ -103,7 +111,7 @@ def step(
     state: Assessment,
     setup: Setup,
     uniforms: np.ndarray | None,
-    max_elements: int = 1 << 21,
+    max_elements: int = 1 << 17,
 ) -> tuple[np.ndarray, np.ndarray, Turn]:
     """One turn: proposals, queue resolution, ideal update -> (new positions, new ideals, Turn)."""
     p = setup.params

@@ -77,14 +77,15 @@ def victory_matrix(model: str, coalitions: np.ndarray) -> np.ndarray:
 
 
 def coalitions(
-    rule: str, weight: np.ndarray, util: np.ndarray, max_elements: int = 1 << 22
+    rule: str, weight: np.ndarray, util: np.ndarray, max_elements: int = 1 << 17
 ) -> np.ndarray:
     """KTAB `Model::coalitions`: C[i, j] = 1e-8 + sum_k max(v_k(i:j), 0), shape (..., M, M).
 
     `weight` (..., K) are the voters' weights and `util` (..., K, M) their utilities of the M
     options. Like KTAB, votes are computed once per pair i > j: positive votes strengthen C[i, j],
-    negative ones (as magnitudes) C[j, i]. The (K, M, M) vote tensor is built in slices of rows so
-    that memory stays bounded for large cases.
+    negative ones (as magnitudes) C[j, i]; the latter is sum v+ - sum v, so one pass of max()
+    serves both. The (M, M, K) vote tensor is built in slices of rows small enough for the cache.
+    Proportional votes w_k u_ki - w_k u_kj are differences of pre-weighted utilities.
     """
     m = util.shape[-1]
     k = util.shape[-2]
@@ -92,16 +93,19 @@ def coalitions(
     batch = int(np.prod(lead)) if lead else 1
     step = max(1, max_elements // max(1, batch * k * m))
     pos = np.empty((*lead, m, m))
-    neg = np.empty((*lead, m, m))
-    w = weight[..., :, None, None]
+    total = np.empty((*lead, m, m))
+    proportional = rule == "Proportional"
+    u_t = np.swapaxes(weight[..., :, None] * util if proportional else util, -1, -2).copy()
+    w = weight[..., None, None, :]
     for start in range(0, m, step):
         rows = slice(start, min(m, start + step))
-        du = util[..., :, rows, None] - util[..., :, None, :]  # (..., K, r, M)
-        v = vote(rule, w, du)
-        pos[..., rows, :] = np.maximum(v, 0.0).sum(axis=-3)
-        neg[..., rows, :] = np.maximum(-v, 0.0).sum(axis=-3)
+        v = u_t[..., rows, None, :] - u_t[..., None, :, :]  # (..., r, M, K)
+        if not proportional:
+            v = vote(rule, w, v)
+        total[..., rows, :] = v.sum(axis=-1)
+        pos[..., rows, :] = np.maximum(v, 0.0, out=v).sum(axis=-1)
     lower = np.tri(m, m, -1, dtype=bool)
-    c = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + MIN_COALITION
+    c = np.where(lower, pos, np.swapaxes(pos - total, -1, -2)) + MIN_COALITION
     c[..., np.arange(m), np.arange(m)] = MIN_COALITION
     return c
 
