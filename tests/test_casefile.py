@@ -81,11 +81,11 @@ def test_json_case_file(tmp_path):
     [
         (
             ("position: 2, salience: 50}, y", "position: 12, salience: 50}, y"),
-            "line 17: stances.a.x.position: position 12 is outside [0, 10]",
+            "line 17: stances.a.x.position: 12 is outside [0, 10]",
         ),
         (
             ("salience: 80}", "salience: 180}"),
-            "line 18: stances.b.y.salience: salience 180 is outside [0, 100]",
+            "line 18: stances.b.y.salience: 180 is outside [0, 100]",
         ),
         (
             ("position: 10, salience: 100", "position: ten, salience: 100"),

@@ -57,7 +57,7 @@ def test_scenarios_patch_the_case(name, expected):
 
 
 def test_scenario_is_validated_like_a_case():
-    with pytest.raises(ScenarioError, match="position 20 is outside"):
+    with pytest.raises(ScenarioError, match="position: 20 is outside"):
         apply_scenario(_case(), "bad")
 
 

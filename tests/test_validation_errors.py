@@ -87,7 +87,7 @@ def test_duplicate_actor_in_decide(runner, tmp_path):
 def test_salience_out_of_range(runner, tmp_path):
     src = write(tmp_path, "b.csv", "Actor,Capability,Position,Salience\nA,1,2,50\nB,1,3,150\n")
     assert convert_fails(runner, src, tmp_path) == [
-        f"{src}: line 3: Salience: salience 150 is outside [0, 100]"
+        f"{src}: line 3: Salience: 150 is outside [0, 100]"
     ]
 
 
@@ -96,7 +96,7 @@ def test_salience_out_of_range_in_decide(runner, tmp_path):
         tmp_path, "c.txt", "#A\ta\n#A\tb\n#P\tx\n#D\ta\tx\t10\t1.5\t1\n#D\tb\tx\t20\t-0.5\t1\n"
     )
     assert convert_fails(runner, src, tmp_path) == [
-        f"{src}: line 4: salience: salience 1.5 is outside [0, 1]",
+        f"{src}: line 4: salience: 1.5 is outside [0, 1]",
         f"{src}: line 5: salience: salience -0.5 is outside [0, 1]",
     ]
 
@@ -104,7 +104,7 @@ def test_salience_out_of_range_in_decide(runner, tmp_path):
 def test_position_out_of_range(runner, tmp_path):
     src = write(tmp_path, "t.csv", f"{HEADER},lower,upper\na,x,12,0.5,1,0,10\nb,x,5,1,1,,\n")
     assert convert_fails(runner, src, tmp_path) == [
-        f"{src}: line 2: position: position 12 is outside [0, 10]"
+        f"{src}: line 2: position: 12 is outside [0, 10]"
     ]
 
 
@@ -112,7 +112,7 @@ def test_position_out_of_range_in_ktab(runner, data_dir, tmp_path):
     text = (data_dir / "io" / "dummyData_3Dim.csv").read_text()
     src = write(tmp_path, "k.csv", text.replace("82.72", "182.72"))
     assert convert_fails(runner, src, tmp_path) == [
-        f"{src}: line 4: Pstn1: position 182.72 is outside [0, 100]"
+        f"{src}: line 4: Pstn1: 182.72 is outside [0, 100]"
     ]
 
 
@@ -225,7 +225,7 @@ def test_copenhagen_with_errors_reports_all(runner, data_dir, tmp_path):
     src = tmp_path / "copenhagen_with_errors.csv"
     shutil.copy(data_dir / "io" / "copenhagen_with_errors.csv", src)
     assert convert_fails(runner, src, tmp_path) == [
-        f"{src}: line 86: position: position 160 is outside [0, 100]",
+        f"{src}: line 86: position: 160 is outside [0, 100]",
         f"{src}: line 87: power: capability must be > 0, got -0.247",
     ]
 

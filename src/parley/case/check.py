@@ -92,11 +92,11 @@ def _ordered(found: Found, path: Path, est: Estimate) -> None:
         found.append(((*path, "high"), f"high {est.high:g} is below the value {est.value:g}"))
 
 
-def _in_range(found: Found, path: Path, est: Estimate, lo: float, hi: float, what: str) -> None:
+def _in_range(found: Found, path: Path, est: Estimate, lo: float, hi: float) -> None:
     for part in ("value", "low", "high"):
         value = getattr(est, part)
         if value is not None and not lo <= value <= hi:
-            found.append(((*path, part), f"{what} {value:g} is outside [{lo:g}, {hi:g}]"))
+            found.append(((*path, part), f"{value:g} is outside [{lo:g}, {hi:g}]"))
     _ordered(found, path, est)
 
 
@@ -129,8 +129,8 @@ def _check_stance(found, path, stance, issues, actor, scale) -> None:
         found.append((path, f"unknown issue {path[-1]!r}"))
         return
     if stance.position is not None and issue.lower < issue.upper:
-        _in_range(found, (*path, "position"), stance.position, issue.lower, issue.upper, "position")
-    _in_range(found, (*path, "salience"), stance.salience, 0.0, scale, "salience")
+        _in_range(found, (*path, "position"), stance.position, issue.lower, issue.upper)
+    _in_range(found, (*path, "salience"), stance.salience, 0.0, scale)
     if stance.capability is not None:
         _capability(found, (*path, "capability"), stance.capability)
     elif actor.capability is None and stance.position is not None:
