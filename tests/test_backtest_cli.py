@@ -203,7 +203,7 @@ def test_combined_forecast_uses_stored_weights(runner, case_dir, tmp_path):
 
     _, record = load_weights()
     record["models"] = [*record["models"], "ghost"]
-    record["weights"]["ghost"] = 0.0
+    record["weights"]["ghost"] = 0.1  # a model with weight: needed at run time
     path = tmp_path / "w.json"
     path.write_text(json.dumps(record))
     args = ["forecast", str(case_dir / "b.yaml"), "-m", "combined", "-p", f"weights={path}"]

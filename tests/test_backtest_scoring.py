@@ -134,3 +134,22 @@ def test_cross_validation_never_sees_the_held_out_outcomes():
         again = cross_validate_stack(x, y2, groups, models, folds=5, seed=0)
         np.testing.assert_array_equal(again[test], base[test])
         assert not np.allclose(np.delete(again, test), np.delete(base, test))
+
+
+def test_penalty_shrinks_towards_compromise_and_is_chosen_by_grouped_cv():
+    from parley.backtest.combined_fit import choose_penalty
+
+    rng = np.random.default_rng(5)
+    x = _inputs(rng, 150)
+    models = ("compromise", "mean", "median")
+    pull = np.where(np.isnan(x.rp), 0, x.rp - x.forecasts[:, 0])
+    y = 0.2 * x.forecasts[:, 0] + 0.8 * x.forecasts[:, 1] + 0.3 * pull
+    # a huge penalty gives back the compromise model; none recovers the truth
+    big = fit_stack(x, y, models, penalty=1e6)
+    np.testing.assert_allclose(big.weights, [1, 0, 0], atol=1e-5)
+    np.testing.assert_allclose(big.coefs, 0, atol=1e-5)
+    groups = [f"p{k // 2}" for k in range(150)]
+    assert choose_penalty(x, y, groups, models) == 0.0  # noise-free truth: no shrinkage wins
+    # outcomes unrelated to every forecast: shrinking fully to compromise is no worse
+    noise = rng.uniform(0, 1, 150)
+    assert choose_penalty(x, noise, groups, models) > 0.0

@@ -26,6 +26,51 @@ from parley.errors import ModelError
 WEIGHTS_FILE = "combined_weights.json"
 
 
+PENALTIES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0)
+
+
+def choose_penalty(
+    x: Inputs,
+    y: np.ndarray,
+    groups: Sequence[str],
+    models: tuple[str, ...],
+    folds: int = 5,
+    seed: int = 0,
+) -> float:
+    """The ridge penalty (from `PENALTIES`) with the least grouped out-of-fold MAE on these issues.
+
+    Ties go to the larger penalty (the stack nearer the compromise model). With fewer than two
+    groups there is nothing to cross-validate and the largest penalty is used.
+    """
+    if len(set(groups)) < 2:
+        return PENALTIES[-1]
+    splits = group_kfold(groups, folds, seed)
+    mae = []
+    for penalty in PENALTIES:
+        err = 0.0
+        for train, test in splits:
+            stack = fit_stack(x.take(train), y[train], models, penalty)
+            err += float(np.abs(stack.predict(x.take(test)) - y[test]).sum())
+        mae.append(err / len(y))
+    mae = np.array(mae)
+    return PENALTIES[int(np.flatnonzero(mae <= mae.min() + 1e-12)[-1])]
+
+
+def fit_stack_cv(
+    x: Inputs,
+    y: np.ndarray,
+    groups: Sequence[str],
+    models: tuple[str, ...],
+    folds: int = 5,
+    seed: int = 0,
+    penalty: float | None = None,
+) -> Stack:
+    """The stack fitted on all of `x`, its penalty chosen by grouped CV within `x` (or fixed)."""
+    if penalty is None:
+        penalty = choose_penalty(x, y, groups, models, folds, seed)
+    return fit_stack(x, y, models, penalty)
+
+
 def cross_validate_stack(
     x: Inputs,
     y: np.ndarray,
@@ -33,11 +78,18 @@ def cross_validate_stack(
     models: tuple[str, ...],
     folds: int = 5,
     seed: int = 0,
+    penalty: float | None = None,
 ) -> np.ndarray:
-    """Out-of-fold forecasts (0-1) of the stack, folds grouped by proposal."""
+    """Out-of-fold forecasts (0-1) of the stack, folds grouped by proposal.
+
+    Nested: within each training part the penalty is chosen by a further grouped CV over the
+    training proposals only, so neither the weights nor the penalty see the held-out proposals.
+    A fixed `penalty` skips that choice (e.g. 0 for the unpenalised stack).
+    """
     oof = np.full(len(y), np.nan)
+    g = np.asarray(groups, dtype=str)
     for train, test in group_kfold(groups, folds, seed):
-        stack = fit_stack(x.take(train), y[train], models)
+        stack = fit_stack_cv(x.take(train), y[train], g[train], models, folds, seed, penalty)
         oof[test] = stack.predict(x.take(test))
     return oof
 
@@ -49,6 +101,7 @@ def fit_record(
     folds: int = 5,
     seed: int = 0,
     progress: bool = False,
+    penalty: float | None = None,
 ) -> dict:
     """Backtest the base models on `dataset`, fit the stack on every scored issue, and return the
     JSON record: weights, the data fitted on (file, sha256, n, date, version, models) and the
@@ -61,8 +114,8 @@ def fit_record(
     left_out = [b for b in result.forecasts if b not in usable]
     x = stack_inputs(dataset, result, usable)
     y = result.outcomes / 100
-    stack = fit_stack(x, y, tuple(usable))
-    oof = cross_validate_stack(x, y, result.groups, tuple(usable), folds, seed)
+    stack = fit_stack_cv(x, y, result.groups, tuple(usable), folds, seed, penalty)
+    oof = cross_validate_stack(x, y, result.groups, tuple(usable), folds, seed, penalty)
     ref = result.errors(REFERENCE)
     combined = np.abs(100 * oof - result.outcomes)
     return {
@@ -83,6 +136,7 @@ def fit_record(
             "folds": min(folds, len(set(result.groups))),
             "grouped_by": "proposal",
             "seed": seed,
+            "penalty": "chosen by nested grouped CV" if penalty is None else penalty,
             "combined": error_summary(combined),
             "compromise": error_summary(ref),
         },

@@ -69,6 +69,7 @@ class Stack:
     weights: np.ndarray  # (K,)
     coefs: np.ndarray  # (len(FEATURES),)
     centring: dict[str, float]
+    penalty: float = 0.0  # the ridge it was fitted with (a record; prediction does not use it)
 
     def design(self, x: Inputs) -> np.ndarray:
         """(..., len(FEATURES)) feature terms of the stack."""
@@ -85,6 +86,7 @@ class Stack:
             "weights": dict(zip(self.models, map(float, self.weights), strict=True)),
             "features": dict(zip(FEATURES, map(float, self.coefs), strict=True)),
             "centring": {k: float(v) for k, v in self.centring.items()},
+            "penalty": float(self.penalty),
         }
 
     @classmethod
@@ -95,6 +97,7 @@ class Stack:
             weights=np.array([data["weights"][m] for m in models], dtype=float),
             coefs=np.array([data["features"][f] for f in FEATURES], dtype=float),
             centring={k: float(data["centring"][k]) for k in CENTRED},
+            penalty=float(data.get("penalty", 0.0)),
         )
 
 
@@ -110,8 +113,13 @@ def design(x: Inputs, models: tuple[str, ...], centring: dict[str, float]) -> np
     return np.stack(terms, axis=-1)
 
 
-def fit_stack(x: Inputs, y: np.ndarray, models: tuple[str, ...]) -> Stack:
-    """Least-squares stack on issues `x` with outcomes `y` (on 0-1); see the module docstring."""
+def fit_stack(x: Inputs, y: np.ndarray, models: tuple[str, ...], penalty: float = 0.0) -> Stack:
+    """Least-squares stack on issues `x` with outcomes `y` (on 0-1); see the module docstring.
+
+    `penalty` (lambda >= 0) adds lambda * n * (|w - e_compromise|^2 + |b|^2) to the squared error: a
+    ridge that shrinks the stack towards the plain compromise model, the forecaster the literature
+    finds hard to beat; lambda = 0 is the unpenalised stack.
+    """
     k = len(models)
     if not 1 <= k <= MAX_MODELS:
         raise ModelError(f"the combined stack takes 1 to {MAX_MODELS} base models, got {k}")
@@ -121,28 +129,39 @@ def fit_stack(x: Inputs, y: np.ndarray, models: tuple[str, ...]) -> Stack:
         centring[name] = float(known.mean()) if known.size else 0.0
     g = design(x, models, centring)
     f = x.forecasts
+    prior = np.array([float(m == ANCHOR) for m in models])
+    ridge = penalty * len(y)
     best: tuple[float, np.ndarray, np.ndarray] | None = None
     for size in range(1, k + 1):
         for support in itertools.combinations(range(k), size):
-            w, b = _fit_support(f[:, support], g, y)
+            w, b = _fit_support(f[:, support], g, y, prior[list(support)], ridge)
             if w.min() < -1e-10:
                 continue
             weights = np.zeros(k)
             weights[list(support)] = np.clip(w, 0.0, None) / np.clip(w, 0.0, None).sum()
-            rss = float(((y - f @ weights - g @ b) ** 2).sum())
-            if best is None or rss < best[0] - 1e-12:
-                best = (rss, weights, b)
+            loss = float(((y - f @ weights - g @ b) ** 2).sum())
+            loss += ridge * float(((weights - prior) ** 2).sum() + (b**2).sum())
+            if best is None or loss < best[0] - 1e-12:
+                best = (loss, weights, b)
     assert best is not None  # every single-model support is feasible
-    return Stack(models, best[1], best[2], centring)
+    return Stack(models, best[1], best[2], centring, penalty)
 
 
-def _fit_support(f: np.ndarray, g: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weights summing to 1 (sign free) and coefficients: eliminate the last weight, then lstsq."""
-    last = f[:, -1]
-    x = np.column_stack([f[:, :-1] - last[:, None], g])
-    sol = np.linalg.lstsq(x, y - last, rcond=None)[0]
-    head = sol[: f.shape[1] - 1]
-    return np.append(head, 1.0 - head.sum()), sol[f.shape[1] - 1 :]
+def _fit_support(
+    f: np.ndarray, g: np.ndarray, y: np.ndarray, prior: np.ndarray, ridge: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights summing to 1 (sign free) and coefficients on one support: the KKT system of
+    min |y - f w - g b|^2 + ridge (|w - prior|^2 + |b|^2) subject to sum(w) = 1."""
+    x = np.column_stack([f, g])
+    n_z = x.shape[1]
+    a = np.r_[np.ones(f.shape[1]), np.zeros(g.shape[1])]
+    z0 = np.r_[prior, np.zeros(g.shape[1])]
+    kkt = np.zeros((n_z + 1, n_z + 1))
+    kkt[:n_z, :n_z] = x.T @ x + ridge * np.eye(n_z)
+    kkt[:n_z, n_z] = kkt[n_z, :n_z] = a
+    rhs = np.r_[x.T @ y + ridge * z0, 1.0]
+    z = np.linalg.lstsq(kkt, rhs, rcond=None)[0][:n_z]
+    return z[: f.shape[1]], z[f.shape[1] :]
 
 
 def case_inputs(

@@ -95,6 +95,10 @@ def fit_combined(
     capability: CapabilityOpt = "gdp",
     folds: Annotated[int, typer.Option(help="Folds of the grouped cross-validation")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
+    penalty: Annotated[
+        float | None,
+        typer.Option(help="Fixed ridge penalty towards compromise (default: chosen by nested CV)"),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Fit the `combined` forecaster's weights on all issues; record the data and the CV score."""
@@ -112,6 +116,7 @@ def fit_combined(
             folds,
             seed,
             progress=not quiet,
+            penalty=penalty,
         )
     except ParleyError as exc:
         fail(exc)

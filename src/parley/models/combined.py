@@ -55,17 +55,22 @@ class Combined:
         from parley.backtest.apply import learns_from_outcomes, model_forecast
         from parley.backtest.combined_fit import load_weights
         from parley.backtest.dataset import PROCEDURES, VOTING_RULES, parse_rule
-        from parley.backtest.stack import case_inputs
+        from parley.backtest.stack import ANCHOR, case_inputs
         from parley.models.registry import get_model, model_class, model_names
 
         stack, record = load_weights(self.weights)
-        missing = [m for m in stack.models if m not in model_names()]
+        # models with weight 0 add nothing: they are not run (the compromise model always is, as
+        # the anchor of the reference-point terms)
+        needed = [
+            m for m, w in zip(stack.models, stack.weights, strict=True) if w > 0 or m == ANCHOR
+        ]
+        missing = [m for m in needed if m not in model_names()]
         if missing:
             raise ModelError(
                 f"combined: fitted with models {', '.join(stack.models)}, but {', '.join(missing)} "
                 "is not available in this installation; refit with `parley backtest fit-combined`"
             )
-        if any(learns_from_outcomes(model_class(m)) for m in stack.models):
+        if any(learns_from_outcomes(model_class(m)) for m in needed):
             raise ModelError("combined: its weights name a learned model as a base model")
         try:
             procedure = parse_rule(self.procedure, list(arrays.issue_ids), PROCEDURES)
@@ -75,6 +80,9 @@ class Combined:
         lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
         columns = []
         for name in stack.models:
+            if name not in needed:
+                columns.append(np.zeros(arrays.positions.shape[::2]))  # weight 0: unused
+                continue
             try:
                 forecast = model_forecast(get_model(name), arrays)
             except Exception as exc:  # name the base model that failed
