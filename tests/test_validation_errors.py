@@ -97,7 +97,7 @@ def test_salience_out_of_range_in_decide(runner, tmp_path):
     )
     assert convert_fails(runner, src, tmp_path) == [
         f"{src}: line 4: salience: 1.5 is outside [0, 1]",
-        f"{src}: line 5: salience: salience -0.5 is outside [0, 1]",
+        f"{src}: line 5: salience: -0.5 is outside [0, 1]",
     ]
 
 
