@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SEED := cases/iraq-2006/case.yaml
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint install install-test install-report chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,20 +18,42 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed $(VENV)/.installed-report
+
+# The HTML report's extra (matplotlib, Jinja2); the test extra includes it.
+$(VENV)/.installed-report: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[report]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-demo: install
+install-report: $(VENV)/.installed-report
+
+demo: install-report
 	$(BIN)/parley forecast $(SEED)
+	$(BIN)/parley report $(SEED) -o report.html
+	@echo "report: $(CURDIR)/report.html"
+
+# The report's browser test needs Debian's Chromium: install it when missing and we can (root with
+# apt-get); otherwise, or if the install fails, say so: that test is then skipped, nothing fails.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing chromium (apt-get) for the report's browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    >/tmp/parley-chromium-install.log 2>&1 \
+	  || echo "warning: apt-get install chromium failed (see /tmp/parley-chromium-install.log); the report's browser test will be skipped"; \
+	else \
+	  echo "note: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get); the report's browser test will be skipped"; \
+	fi
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest
 
 clean:

@@ -4,9 +4,10 @@ Each module below registers its commands on the one `app`; add a command module 
 """
 
 import parley.cli.backtest  # noqa: F401  (backtest deu3, cases, fit-combined)
-from parley.cli import case_commands  # noqa: F401  (validate, forecast, convert)
-from parley.cli import compare  # noqa: F401  (compare)
-from parley.cli import coalitions  # noqa: F401  (coalitions, front)
+import parley.cli.case_commands  # noqa: F401  (validate, forecast, convert)
+import parley.cli.coalitions  # noqa: F401  (coalitions, front)
+import parley.cli.compare  # noqa: F401  (compare)
+import parley.cli.report  # noqa: F401  (report)
 from parley.cli.common import app
 
 __all__ = ["app"]

@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from parley.errors import ParleyError
 
@@ -53,7 +54,7 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output 
 def fail(exc: ParleyError) -> NoReturn:
     """One line per problem on stderr, exit code 2: the contract for bad input."""
     for line in str(exc).splitlines():
-        err.print(f"[red]error:[/red] {line}", highlight=False, markup=True)
+        err.print(f"[red]error:[/red] {escape(line)}", highlight=False, markup=True)
     raise typer.Exit(2)
 
 

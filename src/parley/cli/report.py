@@ -1,0 +1,85 @@
+"""`parley report`: one self-contained HTML file with the case, forecasts, figures and analyses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.case import case_warnings
+from parley.cli.common import (
+    CaseArg,
+    ModelOpt,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    app,
+    fail,
+    out,
+    warn,
+)
+from parley.errors import ParleyError
+from parley.forecast import model_specs
+from parley.io import read_case
+
+
+@app.command()
+def report(
+    case: CaseArg,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write (written atomically)")
+    ],
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", "-s", help="Scenario to compare (repeatable; default: all)"),
+    ] = None,
+    model: ModelOpt = None,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    rounds: RoundsOpt = None,
+    front: Annotated[
+        list[str] | None,
+        typer.Option("--front", help="United front to evaluate: A,B,C (repeatable)"),
+    ] = None,
+    front_search: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--front-search", help="Find the stable fronts among the actors with TAG (repeatable)"
+        ),
+    ] = None,
+    front_max_size: Annotated[
+        int | None,
+        typer.Option("--front-max-size", help="Largest front --front-search tries"),
+    ] = None,
+) -> None:
+    """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
+    from parley.report.html import build_report, write_report
+
+    try:
+        loaded = read_case(case)
+        specs = model_specs(model, preset or (), param or (), rounds)
+        fronts = [_members(item) for item in front or ()]
+        html = build_report(
+            loaded,
+            specs,
+            scenario or None,
+            fronts,
+            front_search or (),
+            source=str(case),
+            front_max_size=front_max_size,
+        )
+        write_report(output, html)
+    except ParleyError as exc:
+        fail(exc)
+    except OSError as exc:
+        fail(ParleyError(f"{output}: cannot write the report: {exc.strerror}"))
+    warn(case_warnings(loaded))
+    out.print(f"wrote {output}", highlight=False)
+
+
+def _members(item: str) -> list[str]:
+    members = [m.strip() for m in item.split(",") if m.strip()]
+    if len(members) < 2:
+        raise ParleyError(f"--front expects two or more actors as A,B,C, got {item!r}")
+    return members

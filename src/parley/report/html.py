@@ -1,0 +1,383 @@
+"""The HTML report: one self-contained file an analyst can hand on (no network needed to view it).
+
+`build_report` runs everything a report shows (the models on the base case and each scenario, the
+power indices, the united fronts asked for) and `render_report` lays the results out; the page is a
+Jinja2 template with inline CSS, the figures inline SVG from matplotlib. Case text is escaped by
+Jinja2's autoescape, so a title such as ``<script>`` shows as text and runs nothing.
+
+matplotlib and Jinja2 are the optional extra `report`; without them `build_report` raises a
+ParleyError that says how to install them, and nothing else in parley needs them.
+
+>>> html = build_report(read_case("cases/iraq-2006/case.yaml"), model_specs(None))
+>>> write_report("report.html", html)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parley.case import Case, Scenario, case_arrays
+from parley.compare import BASE, Comparison, compare_scenarios
+from parley.errors import ParleyError
+from parley.forecast import ModelSpec
+from parley.io.text import write_text
+from parley.report.comparison import fmt_shift
+from parley.report.forecast import fmt_value
+
+EXTRA_HINT = "pip install 'parley[report]'"
+
+
+def require_report_extra() -> None:
+    """Raise a one-line ParleyError when matplotlib or Jinja2 is missing."""
+    missing = []
+    for module in ("matplotlib", "jinja2"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise ParleyError(
+            f"the HTML report needs {' and '.join(missing)} (not installed): {EXTRA_HINT}"
+        )
+
+
+@dataclass
+class ReportInputs:
+    """What a report shows beyond the case: results computed elsewhere, ready to lay out.
+
+    power: {"note", "rows": [{"actor", "weight", "shapley_shubik", "banzhaf"}]} or None.
+    fronts: the JSON form of front results ({"members", "stable", "gain", "forecast_with",
+    "forecast_without"}), as `parley front` prints them.
+    """
+
+    comparison: Comparison
+    power: Mapping[str, Any] | None = None
+    power_missing: str = "No power indices were computed."
+    fronts: Sequence[Mapping[str, Any]] = ()
+    front_note: str = ""
+    front_missing: str = "No united front was asked for (use --front A,B,C or --front-search TAG)."
+    source: str = ""
+    scenarios_asked: bool = False
+
+
+def build_report(
+    case: Case,
+    specs: Sequence[ModelSpec],
+    scenarios: Sequence[str] | None = None,
+    fronts: Sequence[Sequence[str]] = (),
+    front_search: Sequence[str] = (),
+    source: str = "",
+    front_max_size: int | None = None,
+) -> str:
+    """The report's HTML: models on the base case and each scenario (default all), power indices
+    of the capability-weighted majority game, and the united fronts asked for (member lists, and
+    the stable fronts found among each tag of `front_search`)."""
+    require_report_extra()
+    from parley.report.sections import front_results, power_summary
+
+    comparison = compare_scenarios(case, specs, scenarios)
+    found, note = front_results(case, specs, fronts, front_search, front_max_size)
+    try:
+        power, power_missing = power_summary(case), ""
+    except ParleyError as exc:  # a game that cannot be analysed must not cost the whole report
+        power, power_missing = None, f"No power indices: {exc}"
+    inputs = ReportInputs(
+        comparison=comparison,
+        power=power,
+        power_missing=power_missing or ReportInputs.power_missing,
+        fronts=found,
+        front_note=note,
+        source=source,
+        scenarios_asked=scenarios is not None,
+    )
+    if (fronts or front_search) and not found:
+        inputs.front_missing = note or "No united front was found."
+    return render_report(case, inputs)
+
+
+def write_report(path: Path | str, html: str) -> None:
+    """Write the report atomically: a failed write leaves no half-written file behind."""
+    write_text(Path(path), html)
+
+
+def render_report(case: Case, inputs: ReportInputs) -> str:
+    """Lay out a case and its results as one HTML page (figures drawn here)."""
+    require_report_extra()
+    import jinja2
+
+    from parley import __version__
+    from parley.report import figures
+    from parley.report.template import CSS, TEMPLATE
+
+    cmp = inputs.comparison
+    base = cmp.runs[BASE]
+    arrays = case_arrays(case)
+    strip = [
+        {
+            "svg": figures.strip_plot(
+                case,
+                arrays,
+                k,
+                {name: float(out.forecast[0, k]) for name, out in base.items()},
+                salt=f"strip{k}",
+            ),
+            "caption": f"{issue.label}: actors' positions and the forecasts of {', '.join(base)}.",
+        }
+        for k, issue in enumerate(case.issues)
+    ]
+    rounds = [
+        {
+            "svg": figures.rounds_chart(case, name, base[name], salt=f"rounds{n}"),
+            "caption": f"{name}: positions over {base[name].rounds} rounds "
+            f"({base[name].stop_reason}).",
+        }
+        for n, name in enumerate(figures.models_with_rounds(base))
+    ]
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    page = env.from_string(TEMPLATE)
+    toc = [
+        ("case", "The case"),
+        ("forecasts", "Forecasts"),
+        ("positions", "Positions and forecasts by issue"),
+        ("rounds", "Positions over rounds"),
+        ("scenarios", "Scenarios"),
+        ("power", "Voting power"),
+        ("fronts", "United fronts"),
+    ]
+    return page.render(
+        version=__version__,
+        css=jinja2.utils.markupsafe.Markup(CSS),
+        case=case,
+        toc=toc,
+        actors=case.actors,
+        issues=case.issues,
+        salience_scale=fmt_value(case.salience_scale),
+        case_rows=_case_rows(case),
+        issue_rows=_issue_rows(case),
+        sources=case.sources,
+        models=[
+            {"name": name, "stop": out.stop_reason if out.rounds else ""}
+            for name, out in base.items()
+        ],
+        model_list=", ".join(base),
+        forecast_rows=_forecast_rows(case, base),
+        strip_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in strip],
+        rounds_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in rounds],
+        scenarios=[_scenario_view(case.scenario(name)) for name in cmp.scenarios],
+        scenarios_asked=inputs.scenarios_asked,
+        scenario_rows=_scenario_rows(case, cmp),
+        power=_power_view(case, inputs.power),
+        power_missing=inputs.power_missing,
+        fronts=[_front_view(case, f) for f in inputs.fronts],
+        front_note=inputs.front_note,
+        front_missing=inputs.front_missing,
+        source=inputs.source,
+    )
+
+
+def _estimate(est) -> dict[str, str]:
+    """An Estimate as its value and, when uncertain, its 'low-high' range."""
+    if est is None:
+        return {"value": "", "range": ""}
+    span = ""
+    if est.uncertain:
+        low = fmt_value(est.low) if est.low is not None else ""
+        high = fmt_value(est.high) if est.high is not None else ""
+        span = f"{low}\u2013{high}"
+    return {"value": fmt_value(est.value), "range": span}
+
+
+def _case_rows(case: Case) -> list[dict[str, Any]]:
+    rows = []
+    for actor in case.actors:
+        cells = []
+        for issue in case.issues:
+            stance = case.stances.get(actor.id, {}).get(issue.id)
+            if stance is None or stance.position is None:
+                cells.append(None)
+                continue
+            capability = stance.capability if stance.capability is not None else actor.capability
+            cells.append(
+                {
+                    "position": _estimate(stance.position),
+                    "salience": _estimate(stance.salience),
+                    "capability": _estimate(capability),
+                }
+            )
+        rows.append(
+            {"id": actor.id, "label": actor.label, "tags": ", ".join(actor.tags), "cells": cells}
+        )
+    return rows
+
+
+def _issue_rows(case: Case) -> list[dict[str, Any]]:
+    def opt(value: float | None) -> str:
+        return "" if value is None else fmt_value(value)
+
+    return [
+        {
+            "label": issue.label,
+            "description": issue.description,
+            "scale": f"{fmt_value(issue.lower)}\u2013{fmt_value(issue.upper)} {issue.unit}".strip(),
+            "status_quo": opt(issue.status_quo),
+            "outcome": opt(issue.outcome),
+            "anchors": [(fmt_value(v), label) for v, label in sorted(issue.anchors.items())],
+        }
+        for issue in case.issues
+    ]
+
+
+def _forecast_rows(case: Case, outcomes: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for k, issue in enumerate(case.issues):
+        cells = []
+        for out in outcomes.values():
+            value = float(out.forecast[0, k])
+            cells.append({"value": fmt_value(value), "anchor": issue.nearest_anchor(value)})
+        rows.append({"label": issue.label, "cells": cells})
+    return rows
+
+
+def _scenario_view(scenario: Scenario) -> dict[str, str]:
+    """A scenario's name, description and a one-line account of what it changes."""
+    changes = []
+    for patch in scenario.set:
+        values = ", ".join(
+            f"{key} {fmt_value(getattr(patch, key))}"
+            for key in ("position", "salience", "capability")
+            if getattr(patch, key) is not None
+        )
+        where = f" on {patch.issue}" if patch.issue else ""
+        changes.append(f"{patch.actor}{where}: {values}")
+    if scenario.add_actors:
+        changes.append("adds " + ", ".join(a.label for a in scenario.add_actors))
+    if scenario.drop_actors:
+        changes.append("drops " + ", ".join(scenario.drop_actors))
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "changes": "; ".join(changes) or "no changes",
+    }
+
+
+def _direction(shift: float) -> str:
+    if np.isnan(shift) or abs(shift) < 1e-12:
+        return "same"
+    return "up" if shift > 0 else "down"
+
+
+def _scenario_rows(case: Case, cmp: Comparison) -> list[dict[str, Any]]:
+    rows = []
+    for k, issue in enumerate(case.issues):
+        for m, model in enumerate(cmp.models):
+            cells = []
+            for name in cmp.scenarios:
+                shift = float(cmp.shift(name, model)[k])
+                cells.append(
+                    {
+                        "value": fmt_value(float(cmp.forecast(name, model)[k])),
+                        "shift": fmt_shift(shift),
+                        "direction": _direction(shift),
+                    }
+                )
+            rows.append(
+                {
+                    "first": m == 0,
+                    "span": len(cmp.models),
+                    "label": issue.label,
+                    "model": model,
+                    "base": fmt_value(float(cmp.forecast(BASE, model)[k])),
+                    "cells": cells,
+                }
+            )
+    return rows
+
+
+def _labels(case: Case) -> dict[str, str]:
+    return {a.id: a.label for a in case.actors}
+
+
+def _power_view(case: Case, power: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if power is None:
+        return None
+    labels = _labels(case)
+    rows = power["rows"]
+    top = max([max(r["shapley_shubik"], r["banzhaf"]) for r in rows] + [1e-12])
+    return {
+        "note": power["note"],
+        "rows": [
+            {
+                "label": labels.get(r["actor"], r["actor"]),
+                "weight": fmt_value(r["weight"]),
+                "ss": f"{r['shapley_shubik']:.3f}",
+                "bz": f"{r['banzhaf']:.3f}",
+                "ss_width": round(120 * r["shapley_shubik"] / top),
+                "bz_width": round(120 * r["banzhaf"] / top),
+            }
+            for r in rows
+        ],
+    }
+
+
+def _front_view(case: Case, front: Mapping[str, Any]) -> dict[str, Any]:
+    """One front: member gains (mean and per model) and, per model, the forecasts without and
+    with the front on each issue (rows: models, so that many models stay readable)."""
+    labels = _labels(case)
+    members = list(front["members"])
+    models = list(front["forecast_with"])
+    rows = []
+    for m in models:
+        cells = []
+        for issue in case.issues:
+            without = front["forecast_without"].get(m, {}).get(issue.id)
+            with_front = front["forecast_with"][m].get(issue.id)
+            shift = float("nan") if without is None or with_front is None else with_front - without
+            cells.append(
+                {
+                    "without": _fmt_opt(without),
+                    "with": _fmt_opt(with_front),
+                    "shift": fmt_shift(shift),
+                    "direction": _direction(shift),
+                }
+            )
+        rows.append({"model": m, "cells": cells})
+    by_model = front.get("gain_by_model") or {}
+    gains = [
+        {
+            "label": labels.get(actor, actor),
+            "cells": [_gain(value)] + [_gain(by_model[m].get(actor)) for m in by_model],
+        }
+        for actor, value in front["gain"].items()
+    ]
+    title = " + ".join(labels.get(a, a) for a in members)
+    name = front.get("name")
+    if name and name != "+".join(members):
+        title = f"{name} ({title})"
+    return {
+        "title": title,
+        "stable": bool(front["stable"]),
+        "gains": gains,
+        "gain_models": list(by_model),
+        "rows": rows,
+    }
+
+
+def _gain(value: float | None) -> dict[str, str]:
+    """A front gain (a share of the issues' scales) as a signed percentage of the scale."""
+    if value is None:
+        return {"value": "-", "direction": "same"}
+    percent = 100 * float(value)
+    text = f"{percent:+.2f}%"
+    if text in ("+0.00%", "-0.00%"):
+        return {"value": "0.00%", "direction": "same"}
+    return {"value": text, "direction": _direction(percent)}
+
+
+def _fmt_opt(value: float | None) -> str:
+    return "-" if value is None else fmt_value(float(value))

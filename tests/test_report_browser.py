@@ -1,0 +1,80 @@
+"""The report opens in a real browser (Debian's headless Chromium) with every figure rendered.
+
+Skipped when /usr/bin/chromium is absent (`make test` installs it on Debian when it runs as root).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib", reason="the report extra is not installed")
+pytest.importorskip("jinja2", reason="the report extra is not installed")
+
+from test_report import CASE, SECTIONS, parse  # noqa: E402
+
+from parley.case import build_case  # noqa: E402
+from parley.forecast import model_specs  # noqa: E402
+from parley.report.html import build_report, write_report  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)"
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+]
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    case = build_case(CASE, "browser-test")
+    write_report(path, build_report(case, model_specs(["compromise", "median"])))
+    return path
+
+
+def test_chromium_renders_every_section_and_figure(report_file, tmp_path):
+    result = chromium(tmp_path, "--dump-dom", report_file.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = parse(result.stdout)  # the document as the browser built it
+    assert [s for t, _, s in dom.elements if t == "section"] == SECTIONS
+    assert dom.count("svg", "positions") == 2
+    assert dom.count("script") == 0  # the <script> in the case title stayed text
+    assert dom.h1 == CASE["title"]
+    assert len(dom.tables["case-table"]) == 2 + 3
+
+
+def test_chromium_screenshot(report_file, tmp_path):
+    shot = tmp_path / "report.png"
+    result = chromium(
+        tmp_path, "--window-size=1200,3000", f"--screenshot={shot}", report_file.as_uri()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image  # Pillow comes with matplotlib
+
+    with Image.open(shot) as image:
+        assert image.size == (1200, 3000)
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    # text, table bands, markers in several colours: a drawn page, not a blank or error page
+    assert len(colours) > 200
