@@ -137,12 +137,15 @@ def test_seed_case_resistance_fronts(runner):
         app, ["front", str(SEED), "--search", "--among", "resistance", *models, "-f", "json"]
     )
     assert search.exit_code == 0, search.output
-    assert all(f["stable"] for f in json.loads(search.stdout)["fronts"])
+    stable = [f["members"] for f in json.loads(search.stdout)["fronts"]]
     every = runner.invoke(
         app,
         ["front", str(SEED), "--search", "--among", "resistance", "--all", *models, "-f", "json"],
     )
     fronts = json.loads(every.stdout)["fronts"]
+    assert [f["members"] for f in fronts if f["stable"]] == stable
+    n = len(resistance)
+    assert len(fronts) == 2**n - n - 1  # every subset of two or more
     assert sorted(map(sorted, (f["members"] for f in fronts))).count(sorted(resistance)) == 1
     for scenario in ("democratic-congress", "republican-congress"):
         result = runner.invoke(
@@ -163,3 +166,15 @@ def test_seed_case_resistance_fronts(runner):
         (front,) = json.loads(result.stdout)["fronts"]
         assert front["members"] == resistance
         assert set(front["forecast_with"]["median"]) == {i.id for i in read_case(SEED).issues}
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed case not present")
+def test_seed_case_broader_front(runner):
+    # the broader front the seed text proposes: every Iraqi anti-occupation faction
+    broad = [a.id for a in read_case(SEED).actors if "anti-occupation" in a.tags]
+    args = ["front", str(SEED), "--members", ",".join(broad), "-m", "median", "-f", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (front,) = json.loads(result.stdout)["fronts"]
+    assert set(front["gain"]) == set(broad)
+    assert front["stable"] == all(v > 1e-9 for v in front["gain"].values())

@@ -38,8 +38,15 @@ def test_bundestag_2013_minimal_winning_coalitions():
         frozenset({"SPD", "Linke", "Gruene"}),
     }
     assert found[0] == ["CDU", "SPD"]  # heaviest first, members heaviest first
+    # Without the dummy this is an apex game: CDU with any one of three, or the three together.
+    # CDU is pivotal when it arrives 2nd or 3rd among the four (1/2); the rest is shared equally.
+    # Swings: CDU in {S}, {L}, {G}, {S,L}, {S,G}, {L,G} (6); SPD in {CDU}, {L,G} (2), alike for L, G;
+    # each with the CSU in or out: twice that.
     power = power_indices(bundestag())
-    assert power.shapley_shubik["CSU"] == 0 and power.banzhaf["CSU"] == 0
+    assert power.shapley_shubik == pytest.approx(
+        {"CDU": 1 / 2, "SPD": 1 / 6, "Linke": 1 / 6, "Gruene": 1 / 6, "CSU": 0}
+    )
+    assert power.swings == {"CDU": 12, "SPD": 4, "Linke": 4, "Gruene": 4, "CSU": 0}
 
 
 def test_bundestag_2013_with_a_refused_partnership():

@@ -98,6 +98,12 @@ def test_search_finds_only_the_front_every_member_gains_from(case):
     assert by_members[("B", "C")].gain["B"] == pytest.approx(-0.18)
     assert by_members[("A", "B", "C")].gain["C"] == pytest.approx(-0.12)
     assert len(search_fronts(case, "g", specs, max_size=2, include_unstable=True)) == 3
+    by_total = search_fronts(
+        case, "g", specs, include_unstable=True, rank="total", position_rule="model:median"
+    )
+    # totals: {A,B} +0.24 (stable, first); then {A,B,C} 0.12+0.12-0.12 = +0.12,
+    # {B,C} -0.18+0.18 = 0 and {A,C} -0.30+0.30 = 0 tie, and the larger smallest gain goes first
+    assert [f.members for f in by_total] == [("A", "B"), ("A", "B", "C"), ("B", "C"), ("A", "C")]
 
 
 def test_gain_is_salience_weighted_and_scaled_by_issue_range():

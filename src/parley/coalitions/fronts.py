@@ -363,6 +363,7 @@ def search_fronts(
 
     def key(r: FrontResult) -> tuple:
         first, second = (r.min_gain, r.total_gain) if rank == "min" else (r.total_gain, r.min_gain)
-        return (not r.stable, -first, -second, len(r.members), r.members)
+        # rounded so that sums equal on paper but not in floating point count as ties
+        return (not r.stable, -round(first, 12), -round(second, 12), len(r.members), r.members)
 
     return sorted(results, key=key)
