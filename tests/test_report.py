@@ -3,6 +3,7 @@ case text is escaped (a title with <script> shows as text)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -308,10 +309,10 @@ def test_cli_writes_the_report(runner, case_file, tmp_path):
     assert f"wrote {target}" in result.stdout
     page = parse(target.read_text(encoding="utf-8"))
     assert [s for t, _, s in page.elements if t == "section"] == SECTIONS
-    assert list(tmp_path.iterdir()) == [case_file, target] or set(tmp_path.iterdir()) == {
-        case_file,
-        target,
-    }
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary file's 0600
+    assert set(tmp_path.iterdir()) == {case_file, target}  # no temporary file left behind
 
 
 @pytest.mark.parametrize(
