@@ -202,18 +202,22 @@ def _print_front(result: FrontResult, scenario: str | None) -> None:
         row = [f"{result.gain_by_model[m][actor]:+.3f}" for m in models]
         table.add_row(actor, *row, f"{result.gain[actor]:+.3f}")
     out.print(table)
-    forecasts = Table(title="Forecasts without -> with the front")
+    forecasts = Table(title="Forecasts without and with the front")
     forecasts.add_column("issue")
-    for m in models:
-        forecasts.add_column(m, justify="right")
+    forecasts.add_column("model")
+    for column in ("without", "with", "shift"):
+        forecasts.add_column(column, justify="right")
     for issue in next(iter(result.forecast_without.values()), {}):
-        forecasts.add_row(
-            issue,
-            *(
-                f"{result.forecast_without[m][issue]:.3g} -> {result.forecast_with[m][issue]:.3g}"
-                for m in models
-            ),
-        )
+        for j, m in enumerate(models):
+            before, after = result.forecast_without[m][issue], result.forecast_with[m][issue]
+            forecasts.add_row(
+                issue if j == 0 else "",
+                m,
+                f"{before:.3g}",
+                f"{after:.3g}",
+                f"{round(after - before, 9):+.3g}",
+                end_section=j == len(models) - 1,
+            )
     out.print(forecasts)
 
 
