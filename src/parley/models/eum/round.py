@@ -23,7 +23,7 @@ from parley.models.eum.utility import (
     security,
     utilities,
 )
-from parley.models.eum.votes import vote_gains, win_probability
+from parley.models.eum.votes import sorted_pairs, vote_gains, win_probability
 
 
 @dataclass(frozen=True)
@@ -87,17 +87,20 @@ def play_round(
     delta: np.ndarray,
     r_previous: np.ndarray,
     params: EumParams,
+    mu: np.ndarray | None = None,
 ) -> RoundResult:
     """One round for (N, n) positions x, weights w = c*s, saliences s and ranges delta (N,).
 
     delta must be > 0 (callers pass 1 where the range is 0; then every position is the same and
-    nothing happens).
+    nothing happens). mu, the median of x, may be passed in when already known.
     """
     d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
-    mu = median_position(x, w, delta, params.median)
+    if mu is None:
+        mu = median_position(x, w, delta, params.median)
+    pairs = sorted_pairs(x) if params.kernel == "fast" else None
     dist_mu = np.abs(x - mu[:, None]) / delta[:, None]
 
-    p_risk = win_probability(vote_gains(x, w, 1.0, delta, params.kernel), params.probability)
+    p_risk = win_probability(vote_gains(x, w, 1.0, delta, params.kernel, pairs), params.probability)
     eu_risk, against_risk = _pair_eus(params, p_risk, d, s, 1.0, dist_mu)
     if params.opponent_salience == "challenger":  # security is E_j(U_ji) itself: target's s_i
         _, against_risk = _pair_eus(
@@ -112,7 +115,9 @@ def play_round(
     big_r, r = risk_exponents(sec, r_previous, params.degenerate_risk)
 
     if params.vote_exponent == "voter":
-        p_win = win_probability(vote_gains(x, w, r, delta, params.kernel), params.probability)
+        p_win = win_probability(
+            vote_gains(x, w, r, delta, params.kernel, pairs), params.probability
+        )
     else:
         p_win = p_risk
     a, b = _pair_eus(params, p_win, d, s, r, dist_mu)

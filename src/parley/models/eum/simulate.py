@@ -110,7 +110,7 @@ def simulate(
             break
         delta = safe0 if params.range != "round" else x.max(axis=1) - x.min(axis=1)
         delta = np.where(delta > 0, delta, 1.0)
-        res: RoundResult = play_round(x, w, s, delta, r_prev, params)
+        res: RoundResult = play_round(x, w, s, delta, r_prev, params, medians[-1])
         moved = active[:, None] & (res.offers.chosen >= 0)
         if detail is not None and len(detail):
             details.append(_detail(x, res, active, detail, full_detail))

@@ -28,6 +28,7 @@ Both return the same numbers up to rounding (tests/test_eum_kernels.py compares 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -84,12 +85,54 @@ def _ranks_below(sorted_x: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return found.reshape(queries.shape) - (rows.astype(np.int64) * n)
 
 
-def vote_gains_fast(
-    x: np.ndarray, w: np.ndarray, rho: np.ndarray | float, delta: np.ndarray
-) -> np.ndarray:
-    """Num[:, a, b] by sorted positions and prefix sums: O(n^2 log n) per problem (see module doc)."""
+@dataclass(frozen=True)
+class SortedPairs:
+    """What the fast kernel needs from the positions alone; both passes of a round share it.
+
+    order: (N, n) actors by position (stable); index_a, index_b: flat indices into the stacked
+    prefix/suffix sums (see `vote_gains_fast`) of the entries G-sums at column a and column b of
+    the voters on a's side of every pair (a, b), in the input order of the actors.
+    """
+
+    order: np.ndarray
+    index_a: np.ndarray
+    index_b: np.ndarray
+
+
+def sorted_pairs(x: np.ndarray) -> SortedPairs:
+    """Sort the actors and find, for every pair, how many voters lie below its midpoint."""
     n_batch, n = x.shape
     order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    low, high = np.triu_indices(n, k=1)  # sorted frame: x_low <= x_high
+    below = _ranks_below(xs, 0.5 * (xs[:, low] + xs[:, high]))  # (N, pairs), rows ascending
+    rows = np.zeros((n_batch, n, n), dtype=np.int64)  # diagonal: any row (the gain is 0)
+    rows[:, low, high] = below  # the lower one is backed by the voters below the midpoint
+    rows[:, high, low] = below + (n + 1)  # the higher one by those from the midpoint up
+    inverse = np.argsort(order, axis=1)  # sorted rank of every actor
+    ri, rj = inverse[:, :, None], inverse[:, None, :]
+    row = np.take_along_axis(rows.reshape(n_batch, -1), (ri * n + rj).reshape(n_batch, -1), axis=1)
+    base = (np.arange(n_batch) * ((2 * n + 2) * n))[:, None]
+    row = row * n + base
+    index_b = (row + np.broadcast_to(rj, (n_batch, n, n)).reshape(n_batch, -1)).ravel()
+    index_a = (row + np.broadcast_to(ri, (n_batch, n, n)).reshape(n_batch, -1)).ravel()
+    return SortedPairs(order, index_a, index_b)
+
+
+def vote_gains_fast(
+    x: np.ndarray,
+    w: np.ndarray,
+    rho: np.ndarray | float,
+    delta: np.ndarray,
+    pairs: SortedPairs | None = None,
+) -> np.ndarray:
+    """Num[:, a, b] by sorted positions and prefix sums: O(n^2 log n) per problem (see module doc).
+
+    `pairs` (from `sorted_pairs(x)`) may be passed in when several passes share the positions.
+    """
+    n_batch, n = x.shape
+    pairs = sorted_pairs(x) if pairs is None else pairs
+    order = pairs.order
     xs = np.take_along_axis(x, order, axis=1)
     ws = np.take_along_axis(w, order, axis=1)
     rs = rho if np.isscalar(rho) else np.take_along_axis(np.asarray(rho), order, axis=1)
@@ -99,18 +142,10 @@ def vote_gains_fast(
     np.cumsum(g, axis=1, out=stacked[:, 1 : n + 1])
     np.cumsum(g[:, ::-1], axis=1, out=stacked[:, n + 2 :])  # S[n-1], ..., S[0] after a zero row
     stacked[:, n + 1 :] = stacked[:, n + 1 :][:, ::-1].copy()  # row n+1+t holds S[t]
-    below = _ranks_below(xs, 0.5 * (xs[:, :, None] + xs[:, None, :]))  # (N, a, b)
-    upper = np.triu(np.ones((n, n), dtype=bool), k=1)  # a before b in sorted order: x_a <= x_b
-    rows = np.where(upper, below, below + (n + 1))  # prefix for the lower one, suffix otherwise
-    flat = stacked.reshape(n_batch, -1)
-    cols = np.arange(n)
-    at_b = np.take_along_axis(flat, (rows * n + cols[None, None, :]).reshape(n_batch, -1), axis=1)
-    at_a = np.take_along_axis(flat, (rows * n + cols[None, :, None]).reshape(n_batch, -1), axis=1)
-    gain = (at_b - at_a).reshape(n_batch, n, n)  # sum over a's side of (G[k, b] - G[k, a])
+    flat = stacked.ravel()
+    gain = np.take(flat, pairs.index_b) - np.take(flat, pairs.index_a)  # sum of G[k,b] - G[k,a]
     np.maximum(gain, 0.0, out=gain)  # a sum of non-negative terms; clip rounding below zero
-    inverse = np.argsort(order, axis=1)
-    gain = np.take_along_axis(gain, inverse[:, :, None], axis=1)
-    return np.take_along_axis(gain, inverse[:, None, :], axis=2)
+    return gain.reshape(n_batch, n, n)
 
 
 def vote_gains(
@@ -119,11 +154,12 @@ def vote_gains(
     rho: np.ndarray | float,
     delta: np.ndarray,
     kernel: Literal["fast", "plain"] = "fast",
+    pairs: SortedPairs | None = None,
 ) -> np.ndarray:
     """Num[:, a, b] = sum_k max(0, v_k(a, b)) by the chosen kernel."""
     if kernel == "plain":
         return vote_gains_plain(x, w, rho, delta)
-    return vote_gains_fast(x, w, rho, delta)
+    return vote_gains_fast(x, w, rho, delta, pairs)
 
 
 def win_probability(num: np.ndarray, rule: Literal["all_pairs", "pairwise"]) -> np.ndarray:
