@@ -42,6 +42,19 @@ def class_probabilities(
     vp_model: str,
     pce_model: str,
 ) -> np.ndarray:
-    """(B, A) probability of each class, indexed by its representative actor (0 elsewhere)."""
-    coal = coalitions("Proportional", capability, own_util)
-    return np.where(is_rep, pce(pce_model, vp_model, coal, is_rep), 0.0)
+    """(B, A) probability of each class, indexed by its representative actor (0 elsewhere).
+
+    Only the representatives' columns enter the PCE (packed to the front, padded to the largest
+    class count of the batch), so converged states with few classes cost little.
+    """
+    b_n, a_n = is_rep.shape
+    order = np.argsort(~is_rep, axis=-1, kind="stable")  # representatives first, in actor order
+    k_n = int(is_rep.sum(axis=-1).max())
+    cols = order[:, :k_n]
+    valid = np.take_along_axis(is_rep, cols, axis=-1)
+    util = np.take_along_axis(own_util, np.broadcast_to(cols[:, None, :], (b_n, a_n, k_n)), -1)
+    coal = coalitions("Proportional", capability, util)
+    packed = np.where(valid, pce(pce_model, vp_model, coal, valid), 0.0)
+    prob = np.zeros((b_n, a_n))
+    np.put_along_axis(prob, cols, packed, axis=-1)
+    return np.where(is_rep, prob, 0.0)

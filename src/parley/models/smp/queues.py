@@ -92,10 +92,11 @@ def resolve_queues(
     lower = slots_valid[..., :, None] & slots_valid[..., None, :] & np.tri(m_n, m_n, -1, dtype=bool)
     pb, pk, p1, p2 = np.nonzero(lower)
     chunk = max(1, max_elements // max(1, a_n))
+    by_option = np.ascontiguousarray(np.swapaxes(values, -1, -2))  # (B, 1 + G, A): row gathers
     for start in range(0, pb.size, chunk):
         sl = slice(start, start + chunk)
         b_, o1, o2 = pb[sl], queue[pb[sl], pk[sl], p1[sl]], queue[pb[sl], pk[sl], p2[sl]]
-        du = values[b_, :, o1] - values[b_, :, o2]  # (P, A)
+        du = by_option[b_, o1] - by_option[b_, o2]  # (P, A)
         v = vote(rule, capability[b_], du)
         coal[b_, pk[sl], p1[sl], p2[sl]] += np.maximum(v, 0).sum(axis=-1)
         coal[b_, pk[sl], p2[sl], p1[sl]] += np.maximum(-v, 0).sum(axis=-1)

@@ -103,17 +103,24 @@ class Recorder:
 
     def _extra(self, b: int) -> dict[str, Any]:
         ids = self.arrays.actor_ids
+        issues = self.arrays.issue_ids
         states = []
         for t, (x, (is_rep, cls, prob)) in enumerate(
             zip(self.positions[b], self.classes[b], strict=True)
         ):
+            reps = np.nonzero(is_rep)[0].tolist()
+            members: dict[int, list[str]] = {r: [] for r in reps}
+            for a, r in enumerate(cls.tolist()):
+                members[r].append(ids[a])
+            units = self.arrays.to_units(x[reps]).tolist()
+            p = prob[reps].tolist()
             classes = [
                 {
-                    "position": self._point(x[r]),
-                    "probability": float(prob[r]),
-                    "actors": [ids[a] for a in np.nonzero(cls == r)[0]],
+                    "position": dict(zip(issues, units[k], strict=True)),
+                    "probability": p[k],
+                    "actors": members[r],
                 }
-                for r in np.nonzero(is_rep)[0]
+                for k, r in enumerate(reps)
             ]
             states.append({"state": t, "classes": classes})
         x = self.positions[b][-1]

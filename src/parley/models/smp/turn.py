@@ -111,7 +111,7 @@ def step(
     state: Assessment,
     setup: Setup,
     uniforms: np.ndarray | None,
-    max_elements: int = 1 << 17,
+    max_elements: int = 1 << 16,
 ) -> tuple[np.ndarray, np.ndarray, Turn]:
     """One turn: proposals, queue resolution, ideal update -> (new positions, new ideals, Turn)."""
     p = setup.params

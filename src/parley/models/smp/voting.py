@@ -77,7 +77,7 @@ def victory_matrix(model: str, coalitions: np.ndarray) -> np.ndarray:
 
 
 def coalitions(
-    rule: str, weight: np.ndarray, util: np.ndarray, max_elements: int = 1 << 17
+    rule: str, weight: np.ndarray, util: np.ndarray, max_elements: int = 1 << 16
 ) -> np.ndarray:
     """KTAB `Model::coalitions`: C[i, j] = 1e-8 + sum_k max(v_k(i:j), 0), shape (..., M, M).
 
