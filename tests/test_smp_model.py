@@ -303,3 +303,18 @@ def test_s2p2_bargain_by_hand():
     assert bi[0] == round4(((a + 1e-6) * 0.2 + b * 0.6) / (a + b + 1e-6))
     assert bj[0] == round4((a * 0.2 + (b + 1e-6) * 0.6) / (a + b + 1e-6))
     assert bi[0] == pytest.approx(0.2062)
+
+
+def test_actor_without_a_position_starts_at_the_holders_weighted_mean():
+    """b holds no position on y: it starts at (1*0.8*3 + 1.5*0.5*7)/(0.8 + 0.75) and has no
+    salience there; the run still works and the forecast stays inside the scale."""
+    case = make_case(
+        {"a": {"x": 10.0, "y": 3.0}, "b": {"x": 80.0}, "c": {"y": 7.0, "x": 40.0}},
+        {"a": {"x": 0.9, "y": 0.8}, "b": {"x": 0.3}, "c": {"y": 0.5, "x": 0.2}},
+        {"a": 1.0, "b": 2.0, "c": 1.5},
+        {"x": (0.0, 100.0), "y": (0.0, 10.0)},
+    )
+    out = run_models(case, [ModelSpec("smp")])["smp"]
+    assert out.history[0, 0, 1, 1] == pytest.approx((0.8 * 3 + 0.75 * 7) / (0.8 + 0.75))
+    assert out.mask is not None and not out.mask[1, 1]
+    assert 0 <= out.forecast[0, 0] <= 100 and 0 <= out.forecast[0, 1] <= 10

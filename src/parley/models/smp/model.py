@@ -17,6 +17,7 @@ import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
+from parley.models.baselines import weighted_mean
 from parley.models.outcome import Outcome
 from parley.models.registry import register
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
@@ -99,7 +100,7 @@ class SMP:
         )
         rng = np.random.default_rng(np.random.SeedSequence(self.seed))
         stochastic = self.StateTransitions == "Stochastic"
-        x = arrays.normalised()
+        x = _start(arrays)
         y = x.copy()
         rec = Recorder(arrays, self)
         idx = np.arange(b_n)
@@ -171,6 +172,15 @@ def _accommodation(model: SMP, arrays: CaseArrays) -> np.ndarray:
         names = ", ".join(arrays.actor_ids[k] for k in np.nonzero(over)[0])
         raise ModelError(f"smp.accommodation: adjustments of {names} sum to more than 1")
     return acc
+
+
+def _start(arrays: CaseArrays) -> np.ndarray:
+    """Positions on 0-1; where an actor holds no position (KTAB cannot express this) it starts at
+    the weighted mean of the holders, so that its zero-salience coordinate pulls no one."""
+    x = arrays.normalised()
+    lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
+    centre = (weighted_mean(arrays) - lo) / (hi - lo)
+    return np.where(arrays.mask[None], x, centre[:, None, :])
 
 
 def _salience(arrays: CaseArrays) -> np.ndarray:
