@@ -283,7 +283,8 @@ def _scenario_view(scenario: Scenario) -> dict[str, str]:
 
 
 def _direction(shift: float) -> str:
-    if np.isnan(shift) or abs(shift) < 1e-12:
+    """'up', 'down' or 'same' as the shift reads once formatted (a shift shown as 0 is 'same')."""
+    if np.isnan(shift) or fmt_shift(shift) == "0":
         return "same"
     return "up" if shift > 0 else "down"
 
@@ -378,6 +379,7 @@ def _front_view(case: Case, front: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "title": title,
         "stable": bool(front["stable"]),
+        "origin": front.get("origin", ""),
         "gains": gains,
         "gain_models": list(by_model),
         "rows": rows,

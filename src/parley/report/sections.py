@@ -76,7 +76,8 @@ def front_results(
     if fronts:
         notes.append(f"{len(fronts)} front(s) asked for.")
     for members in fronts:
-        found.extend(_front_objects(evaluate_front(case, list(members), specs)))
+        for obj in _front_objects(evaluate_front(case, list(members), specs)):
+            found.append({**obj, "origin": "Asked for"})
     for tag in search_tags:
         objects = _front_objects(search_fronts(case, tag, specs, max_size=max_size))
         if not objects:
@@ -84,7 +85,13 @@ def front_results(
                 f"Among the actors tagged {tag!r} no front is one every member gains from."
             )
             continue
-        shown = objects[:show]
+        shown = [
+            {
+                **obj,
+                "origin": f"Found among the actors tagged {tag!r}: number {rank} of {len(objects)}",
+            }
+            for rank, obj in enumerate(objects[:show], start=1)
+        ]
         notes.append(
             f"Among the actors tagged {tag!r}: {len(objects)} front(s) that every member gains "
             f"from, best first (by the smallest member gain)"

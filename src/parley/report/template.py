@@ -32,7 +32,8 @@ table.case-table { font-size: 0.8rem; }
 table.case-table th, table.case-table td { padding: 0.2rem 0.4rem; }
 table.case-table tbody th { min-width: 11rem; }
 table.forecast-table tbody th, table.scenario-table tbody th, table.issue-table tbody th { min-width: 12rem; }
-table.forecast-table td.num, table.forecast-table th.num { white-space: normal; }
+table.forecast-table td.num, table.forecast-table th.num,
+table.front-forecast-table td.num, table.front-forecast-table th.num { white-space: normal; }
 .anchor { display: block; color: var(--muted); font-size: 0.78rem; }
 .up, .anchor.up { color: #0a6b2b; } .down, .anchor.down { color: #a3211f; }
 figure { margin: 0.6rem 0 1.6rem; }
@@ -170,6 +171,7 @@ forecast without &rarr; with the front, and the shift.
 {{ front_note }}</p>
 {% for front in fronts %}<article class="front">
 <h3>{{ front.title }} &mdash; <span class="{{ 'stable' if front.stable else 'unstable' }}">{{ 'stable: every member gains' if front.stable else 'not stable: some member loses' }}</span></h3>
+{% if front.origin %}<p class="note">{{ front.origin }}.</p>{% endif %}
 <div class="scroll"><table class="front-gain-table">
 <thead><tr><th>member</th><th class="num">gain{% if front.gain_models %} (mean){% endif %}</th>{% for m in front.gain_models %}<th class="num">{{ m }}</th>{% endfor %}</tr></thead>
 <tbody>{% for g in front.gains %}<tr><th>{{ g.label }}</th>{% for v in g.cells %}<td class="num {{ v.direction }}">{{ v.value }}</td>{% endfor %}</tr>{% endfor %}</tbody>
