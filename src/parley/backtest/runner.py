@@ -132,6 +132,9 @@ def _run_model(name: str, cases: list[BacktestCase], failures: list[Failure], ba
     """(n,) forecasts on 0-100 of model `name` on every scored issue; NaN where it failed."""
     out: list[float] = []
     for bc in cases:
+        if not bc.scored:  # nothing to score: do not run (multi-issue models can be slow)
+            bar.advance(task)
+            continue
         arrays = case_arrays(bc.case)
         index = [arrays.issue_ids.index(i) for i in bc.scored]
         lo, hi = arrays.bounds[index, 0], arrays.bounds[index, 1]
@@ -221,8 +224,14 @@ def _cross_validated(
         raise ModelError(f"{name}: the {REFERENCE!r} model failed on some issues; cannot stack")
     x = stack_inputs(dataset, result, usable)
     y = result.outcomes / 100
+    fit = getattr(model_class(name), "cross_validated", None)
+    if fit is None:
+        result.failures.append(
+            Failure(name, "all proposals", None, "learns from outcomes but has no cross_validated")
+        )
+        return np.full(len(y), np.nan)
     try:
-        oof = model_class(name).cross_validated(x, y, result.groups, tuple(usable), folds, seed)
+        oof = fit(x, y, result.groups, tuple(usable), folds, seed)
     except ParleyError as exc:
         result.failures.append(Failure(name, "all proposals", None, str(exc)))
         return np.full(len(y), np.nan)

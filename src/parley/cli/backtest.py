@@ -40,13 +40,14 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")
 def _report(result, format: BacktestFormat) -> None:
     from parley.backtest.report import backtest_table, failure_lines
 
-    warn(failure_lines(result.failures))
-    for note in result.notes:
-        err.print(f"note: {note}", highlight=False)
     if format is BacktestFormat.json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
     else:
         out.print(backtest_table(result))
+    sys.stdout.flush()
+    warn(failure_lines(result.failures))
+    for note in result.notes:
+        err.print(f"note: {note}", highlight=False)
 
 
 @backtest_app.command("deu3")
