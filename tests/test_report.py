@@ -391,7 +391,6 @@ def test_cli_fronts_asked_for_and_searched(runner, case_file, tmp_path):
     assert found  # {a, c}: both gain under the median (checked by parley.coalitions' own tests)
     origin = f"Found among the actors tagged 'east': number 1 of {len(found)}"
     assert origin in page.sections["fronts"]
-        )
 
 
 def test_cli_front_with_unknown_member_fails_cleanly(runner, case_file, tmp_path):
