@@ -136,14 +136,15 @@ def test_one_round_of_the_printed_equations_by_hand() -> None:
     x = np.array([[0.0, 1.0]])
     s = np.array([[1.0, 0.5]])
     res = play_round(x, s * 1.0, s, np.array([1.0]), np.ones((1, 2)), params)
-    np.testing.assert_allclose(res.p_risk[0], [[0.5, 2 / 3], [1 / 3, 0.5]])
+    np.testing.assert_allclose(res.p_risk[0], [[0.5, 2 / 3], [1 / 3, 0.5]], rtol=0, atol=1e-12)
     assert res.median[0] == 0.0
-    np.testing.assert_allclose(res.security[0], [1 / 3, 5 / 6])
-    np.testing.assert_allclose(res.r[0], [2.0, 0.5])
-    assert res.eu[0, 0, 1] == pytest.approx(-1 / 24)
-    assert res.eu_other[0, 0, 1] == pytest.approx(math.sqrt(2) - 2 / 3)
-    assert res.eu[0, 1, 0] == pytest.approx(math.sqrt(2) - 2 / 3)
-    assert res.eu_other[0, 1, 0] == pytest.approx(-1 / 24)
+    np.testing.assert_allclose(res.security[0], [1 / 3, 5 / 6], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.r[0], [2.0, 0.5], rtol=0, atol=1e-12)
+    exact = {"rel": 0, "abs": 1e-12}
+    assert res.eu[0, 0, 1] == pytest.approx(-1 / 24, **exact)
+    assert res.eu_other[0, 0, 1] == pytest.approx(math.sqrt(2) - 2 / 3, **exact)
+    assert res.eu[0, 1, 0] == pytest.approx(math.sqrt(2) - 2 / 3, **exact)
+    assert res.eu_other[0, 1, 0] == pytest.approx(-1 / 24, **exact)
     assert res.offers.chosen[0].tolist() == [1, -1]
-    assert res.offers.new_x[0, 0] == pytest.approx((1 / 24) / (math.sqrt(2) - 2 / 3))
+    assert res.offers.new_x[0, 0] == pytest.approx((1 / 24) / (math.sqrt(2) - 2 / 3), **exact)
     assert res.offers.new_x[0, 1] == 1.0

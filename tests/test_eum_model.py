@@ -99,6 +99,8 @@ def test_median_stopping_rule_stops_each_issue_on_its_own() -> None:
     assert stops["i1"]["rounds"] < 10 and stops["i1"]["reason"].startswith("median change")
     assert out.stop_reason == "fixed rounds (10); 1 of 2 issue runs converged earlier"
     assert out.rounds == 10
+    json.dumps(out.extra, allow_nan=False)  # rounds an issue did not play are null, not NaN
+    assert out.extra["risk_exponents"]["i1"][-1]["a0"] is None
     fixed = run(arrays_of(x, c, s), rounds=10)
     np.testing.assert_array_equal(out.history[0, :, :, 0], fixed.history[0, :, :, 0])
 

@@ -114,7 +114,7 @@ class Eum(EumParams):
             },
             "risk_exponents": {
                 iid: [
-                    {arrays.actor_ids[a]: float(risk[0, t, a, k]) for a in traces[k][0]}
+                    {arrays.actor_ids[a]: _num(risk[0, t, a, k]) for a in traces[k][0]}
                     for t in range(traces[k][1].r.shape[1])
                 ]
                 for k, iid in enumerate(arrays.issue_ids)
@@ -152,6 +152,12 @@ class Eum(EumParams):
                 if self.quadrants:
                     quadrants += quadrant_rows(det, t, issue, names)
         return events, quadrants
+
+
+def _num(value: float) -> float | None:
+    """A JSON number; None for the rounds an issue did not play (NaN)."""
+    value = float(value)
+    return None if np.isnan(value) else value
 
 
 def _slice(trace: Trace, k: int, n_issues: int) -> Trace:

@@ -63,13 +63,18 @@ def _pair_eus(
     s: np.ndarray,
     r: np.ndarray | float,
     dist_mu: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """a[:, i, j] = E_i(U_ij) and b[:, i, j] = i's estimate of E_j(U_ji) (SPEC steps 3-4)."""
+    estimate: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """a[:, i, j] = E_i(U_ij) and b[:, i, j] = i's estimate of E_j(U_ji) (SPEC steps 3-4).
+
+    With estimate=False only a is computed (b is None)."""
     t_row, t_col, dmu = _challenge_terms(params, d, dist_mu)
     r_row = r if np.isscalar(r) else r[:, :, None]
     r_col = r if np.isscalar(r) else r[:, None, :]
     u_row = utilities(d, r_row, None if dmu is None else dmu[:, :, None])
     a = challenge_eu(p_win, s[:, None, :], u_row, params.q, t_row)
+    if not estimate:
+        return a, None
     if params.opponent_risk == "own" and dmu is None:
         u_other = u_row  # same exponent and distance: the same utilities
     else:
@@ -101,17 +106,9 @@ def play_round(
     dist_mu = np.abs(x - mu[:, None]) / delta[:, None]
 
     p_risk = win_probability(vote_gains(x, w, 1.0, delta, params.kernel, pairs), params.probability)
-    eu_risk, against_risk = _pair_eus(params, p_risk, d, s, 1.0, dist_mu)
-    if params.opponent_salience == "challenger":  # security is E_j(U_ji) itself: target's s_i
-        _, against_risk = _pair_eus(
-            EumParams(**{**params.as_dict(), "opponent_salience": "target"}),
-            p_risk,
-            d,
-            s,
-            1.0,
-            dist_mu,
-        )
-    sec = security(against_risk)
+    # with every r = 1, E_j(U_ji) (target's salience s_i) is a[:, j, i]: the same float operations
+    eu_risk, _ = _pair_eus(params, p_risk, d, s, 1.0, dist_mu, estimate=False)
+    sec = security(np.swapaxes(eu_risk, 1, 2))
     big_r, r = risk_exponents(sec, r_previous, params.degenerate_risk)
 
     if params.vote_exponent == "voter":
@@ -121,6 +118,7 @@ def play_round(
     else:
         p_win = p_risk
     a, b = _pair_eus(params, p_win, d, s, r, dist_mu)
+    assert b is not None
     offers = make_offers(
         a,
         b,
