@@ -399,3 +399,49 @@ def test_cli_front_with_unknown_member_fails_cleanly(runner, case_file, tmp_path
     assert result.exit_code == 2
     assert "zz" in result.output and "Traceback" not in result.output
     assert not target.exists()
+
+
+def test_minimal_case_without_scenarios_anchors_or_tags():
+    case = build_case(
+        {
+            "actors": [{"id": "p", "capability": 1}, {"id": "q", "capability": 1}],
+            "issues": [{"id": "z", "lower": -1, "upper": 1}],
+            "stances": {
+                "p": {"z": {"position": -1, "salience": 1}},
+                "q": {"z": {"position": 1, "salience": 1}},
+            },
+        },
+        "minimal",
+    )
+    page = parse(build_report(case, model_specs(["compromise"])))
+    assert [s for t, _, s in page.elements if t == "section"] == SECTIONS
+    assert page.count("svg", "positions") == 1
+    assert "This case has no scenarios." in page.sections["scenarios"]
+    assert "scenario-table" not in page.tables
+    # two equal actors under majority (> 1 of 2): both are needed, each holds half the power
+    assert page.tables["power-table"][1:] == [
+        ["p", "1", "0.500", "0.500"],
+        ["q", "1", "0.500", "0.500"],
+    ]
+
+
+def test_label_lanes_never_overlap_within_a_lane():
+    from parley.report.figures import _label_lanes
+
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 1, 40)
+    left = rng.uniform(0.005, 0.02, 40)
+    right = left + rng.uniform(0.05, 0.3, 40)
+    lanes, on_right = _label_lanes(x, left, right, gap=0.01)
+    extents = [
+        (
+            x[k] - (left[k] if on_right[k] else right[k]),
+            x[k] + (right[k] if on_right[k] else left[k]),
+        )
+        for k in range(40)
+    ]
+    for lane in set(lanes):
+        spans = sorted(e for e, n in zip(extents, lanes, strict=True) if n == lane)
+        assert all(a[1] + 0.01 <= b[0] + 1e-12 for a, b in zip(spans, spans[1:], strict=False))
+    # a label runs to the left only where it would leave the axis on the right
+    assert all(r or x[k] + right[k] > 1 for k, r in enumerate(on_right))
