@@ -132,7 +132,8 @@ class Flaky:
 
 
 def test_a_failing_model_is_reported_not_fatal(runner, case_dir, monkeypatch):
-    monkeypatch.setitem(registry._REGISTRY, "flaky", registry.register("flaky")(Flaky))
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # undone after the test
+    registry.register("flaky")(Flaky)
     result = runner.invoke(app, ["backtest", "cases", str(case_dir), "-m", "flaky", "-m", "mean"])
     assert result.exit_code == 0, result.output
     assert "model 'flaky' failed on b.yaml issue k: RuntimeError: boom" in result.output
@@ -155,13 +156,14 @@ def test_multi_issue_models_see_the_proposal(monkeypatch):
     class OneDim(Spy):
         multi_issue = False
 
-    monkeypatch.setitem(registry._REGISTRY, "spy", registry.register("spy")(Spy))
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # undone after the test
+    registry.register("spy")(Spy)
     data = read_deu3(DEV)
     d = next(c for c in data.cases if c.group == "d00032")
     run_backtest(type(data)(data.source, [d]), ["spy"])
     assert seen == [(1, len(d.case.actors), len(d.case.issues))]
     seen.clear()
-    monkeypatch.setitem(registry._REGISTRY, "onedim", registry.register("onedim")(OneDim))
+    registry.register("onedim")(OneDim)
     run_backtest(type(data)(data.source, [d]), ["onedim"])
     held = [sum(d.case.issue(i).id in s for s in d.case.stances.values()) for i in d.scored]
     assert seen == [(1, n, 1) for n in held]
