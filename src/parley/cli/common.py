@@ -60,4 +60,4 @@ def fail(exc: ParleyError) -> NoReturn:
 
 def warn(lines: list[str]) -> None:
     for line in lines:
-        err.print(f"[yellow]warning:[/yellow] {line}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(line)}", highlight=False)

@@ -43,17 +43,27 @@ def read_bytes(path: Path) -> bytes:
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` on a temporary file beside `path`, then move it into place.
 
-    If `write` raises, nothing is left at `path` (an existing file stays as it was).
+    If `write` raises, nothing is left at `path` (an existing file stays as it was). The result
+    gets the mode a new file would get (0666 less the umask) or the mode of the file it replaces,
+    not the 0600 of the temporary file: outputs are made to be handed on.
     """
     path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: Path, text: str) -> None:

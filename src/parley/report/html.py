@@ -15,7 +15,6 @@ ParleyError that says how to install them, and nothing else in parley needs them
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from parley.case import Case, Scenario, case_arrays
 from parley.compare import BASE, Comparison, compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec
-from parley.io.text import atomic_write
+from parley.io.text import write_text
 from parley.report.comparison import fmt_shift
 from parley.report.forecast import fmt_value
 
@@ -103,23 +102,8 @@ def build_report(
 
 
 def write_report(path: Path | str, html: str) -> None:
-    """Write the report atomically: a failed write leaves no half-written file behind.
-
-    The file gets the permissions of any new file (0666 less the umask), not the 0600 of the
-    temporary file it is written through: a report is made to be handed on.
-    """
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(html, encoding="utf-8")
-        os.chmod(tmp, 0o666 & ~_umask())
-
-    atomic_write(Path(path), write)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Write the report atomically: a failed write leaves no half-written file behind."""
+    write_text(Path(path), html)
 
 
 def render_report(case: Case, inputs: ReportInputs) -> str:
