@@ -59,17 +59,20 @@ def challenges(
 
     if commit == "SemiCommit":
         w_n = w[:, None, None, :]
-        v0 = _vote_inplace(rule, w_n, np.subtract(uni[:, :, None, :], ut))  # U(n,i) - U(n,j)
+        d0 = np.subtract(uni[:, :, None, :], ut, out=ut)  # U(n,i) - U(n,j)
+        v0 = d0 * w_n if rule == "Proportional" else vote(rule, w_n, d0)
         den = np.abs(v0)
         den += (ch_ij + ch_ji)[..., None]
         p_in = np.maximum(v0, 0, out=v0)
         p_in += ch_ij[..., None]
         p_in /= den  # (ch_ij + v0+) / (ch_ij + ch_ji + |v0|)
-        # join_i - join_j = a2 + p_in (a1 - a2), a1 = U(n,n) - U(n,i), a2 = U(n,j) - U(n,n)
-        a2 = np.subtract(ut, unn[:, :, None, :], out=den)
-        diff = np.subtract((2 * unn - uni)[:, :, None, :], ut, out=ut)  # a1 - a2
-        diff *= p_in
-        diff += a2
+        # join_i - join_j = a2 + p_in (a1 - a2) with a1 = U(n,n) - U(n,i) = -e and
+        # a2 = U(n,j) - U(n,n) = e - d0, where e = U(n,i) - U(n,n): e - d0 + p_in (d0 - 2e)
+        e = (uni - unn)[:, :, None, :]
+        tmp = np.subtract(d0, 2 * e, out=den)
+        tmp *= p_in
+        diff = np.subtract(e, d0, out=d0)
+        diff += tmp
         v = _vote_inplace(rule, w_n, diff)
         j_ar = np.arange(j_n)
         v[:, :, j_ar, j_ar] = 0.0  # n = j is a principal

@@ -83,27 +83,33 @@ def coalitions(
 
     `weight` (..., K) are the voters' weights and `util` (..., K, M) their utilities of the M
     options. Like KTAB, votes are computed once per pair i > j: positive votes strengthen C[i, j],
-    negative ones (as magnitudes) C[j, i]; the latter is sum v+ - sum v, so one pass of max()
-    serves both. The (M, M, K) vote tensor is built in slices of rows small enough for the cache.
-    Proportional votes w_k u_ki - w_k u_kj are differences of pre-weighted utilities.
+    negative ones (as magnitudes) C[j, i], which is sum v+ - sum v; so only the lower triangle of
+    the (M, M, K) vote tensor is built, in slices of rows small enough for the cache. Proportional
+    votes w_k u_ki - w_k u_kj are differences of pre-weighted utilities, and their sum over k is a
+    difference of column sums.
     """
     m = util.shape[-1]
     k = util.shape[-2]
     lead = util.shape[:-2]
     batch = int(np.prod(lead)) if lead else 1
     step = max(1, max_elements // max(1, batch * k * m))
-    pos = np.empty((*lead, m, m))
-    total = np.empty((*lead, m, m))
+    pos = np.zeros((*lead, m, m))
     proportional = rule == "Proportional"
     u_t = np.swapaxes(weight[..., :, None] * util if proportional else util, -1, -2).copy()
+    if proportional:
+        col = u_t.sum(axis=-1)
+        total = col[..., :, None] - col[..., None, :]
+    else:
+        total = np.zeros((*lead, m, m))
     w = weight[..., None, None, :]
-    for start in range(0, m, step):
+    for start in range(1, m, step):
         rows = slice(start, min(m, start + step))
-        v = u_t[..., rows, None, :] - u_t[..., None, :, :]  # (..., r, M, K)
+        cols = slice(0, rows.stop - 1)  # j < i only
+        v = u_t[..., rows, None, :] - u_t[..., None, cols, :]  # (..., r, c, K)
         if not proportional:
             v = vote(rule, w, v)
-        total[..., rows, :] = v.sum(axis=-1)
-        pos[..., rows, :] = np.maximum(v, 0.0, out=v).sum(axis=-1)
+            total[..., rows, cols] = v.sum(axis=-1)
+        pos[..., rows, cols] = np.maximum(v, 0.0, out=v).sum(axis=-1)
     lower = np.tri(m, m, -1, dtype=bool)
     c = np.where(lower, pos, np.swapaxes(pos - total, -1, -2)) + MIN_COALITION
     c[..., np.arange(m), np.arange(m)] = MIN_COALITION
