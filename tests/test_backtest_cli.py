@@ -222,3 +222,25 @@ def test_fit_combined_records_its_data(runner, tmp_path, case_dir):
     assert record["fitted_on"]["n_issues"] == 2 and record["fitted_on"]["n_proposals"] == 2
     assert "combined" not in record["models"]
     assert sum(record["weights"].values()) == pytest.approx(1.0)
+
+
+def test_table_lists_each_model(runner):
+    result = runner.invoke(app, ["backtest", "deu3", DEV, "-m", "compromise", "-m", "median", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "200 scored issues" in result.output
+    assert "21.43" in result.output and "25.43" in result.output
+
+
+def test_a_learner_without_cross_validation_is_a_reported_failure(runner, case_dir, monkeypatch):
+    @dataclass(frozen=True)
+    class Oracle:
+        learns_from_outcomes = True
+
+        def run(self, arrays):  # pragma: no cover - a backtest never runs a learner's stored fit
+            raise AssertionError
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    registry.register("oracle")(Oracle)
+    result = runner.invoke(app, ["backtest", "cases", str(case_dir), "-m", "oracle", "-m", "mean"])
+    assert result.exit_code == 0, result.output
+    assert "model 'oracle' failed on all proposals" in result.output
