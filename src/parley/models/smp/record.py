@@ -30,6 +30,7 @@ class Recorder:
         ]
         self.turns: list[tuple[int, np.ndarray, Turn]] = []
         self.reasons: list[str] = [""] * b_n
+        self.ratios: list[float] = [float("nan")] * b_n
 
     def state(self, idx: np.ndarray, x: np.ndarray, cur: Assessment, setup: Setup) -> None:
         is_rep, cls = position_classes(x, self.model.position_tolerance)
@@ -57,10 +58,8 @@ class Recorder:
         if turn >= m.max_turns and not (turn >= m.min_turns and ratio < m.min_delta_ratio):
             self.reasons[b] = f"max turns ({m.max_turns})"
         else:
-            self.reasons[b] = (
-                f"converged: step {turn} moved {ratio:.4f} of the first step "
-                f"(< {m.min_delta_ratio:g})"
-            )
+            self.reasons[b] = f"converged after {turn} turns"
+        self.ratios[b] = ratio
 
     # ------------------------------------------------------------------ assembling the Outcome
 
@@ -127,6 +126,7 @@ class Recorder:
         is_rep, _, prob = self.classes[b][-1]
         return {
             "state_count": len(states),
+            "last_step_ratio": self.ratios[b],
             "states": states,
             "most_probable": self._point(x[np.argmax(prob)]),
             "weighted": self._point((prob[:, None] * x).sum(axis=0)),
