@@ -29,6 +29,7 @@ Both return the same numbers up to rounding (tests/test_eum_kernels.py compares 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -99,24 +100,28 @@ class SortedPairs:
     index_b: np.ndarray
 
 
+@lru_cache(maxsize=16)
+def _upper(n: int) -> np.ndarray:
+    """(n, n) bool, True above the diagonal: in sorted order a comes before b, x_a <= x_b."""
+    return np.triu(np.ones((n, n), dtype=bool), k=1)
+
+
 def sorted_pairs(x: np.ndarray) -> SortedPairs:
     """Sort the actors and find, for every pair, how many voters lie below its midpoint."""
     n_batch, n = x.shape
     order = np.argsort(x, axis=1, kind="stable")
     xs = np.take_along_axis(x, order, axis=1)
-    low, high = np.triu_indices(n, k=1)  # sorted frame: x_low <= x_high
-    below = _ranks_below(xs, 0.5 * (xs[:, low] + xs[:, high]))  # (N, pairs), rows ascending
-    rows = np.zeros((n_batch, n, n), dtype=np.int64)  # diagonal: any row (the gain is 0)
-    rows[:, low, high] = below  # the lower one is backed by the voters below the midpoint
-    rows[:, high, low] = below + (n + 1)  # the higher one by those from the midpoint up
+    below = _ranks_below(xs, 0.5 * (xs[:, :, None] + xs[:, None, :]))  # rows ascending
+    # the lower of a pair is backed by the voters below the midpoint (prefix rows 0..n), the
+    # higher one by those from the midpoint up (suffix rows n+1..2n+1); the diagonal gains 0
+    rows = np.where(_upper(n), below, below + (n + 1))
     inverse = np.argsort(order, axis=1)  # sorted rank of every actor
     ri, rj = inverse[:, :, None], inverse[:, None, :]
-    row = np.take_along_axis(rows.reshape(n_batch, -1), (ri * n + rj).reshape(n_batch, -1), axis=1)
-    base = (np.arange(n_batch) * ((2 * n + 2) * n))[:, None]
-    row = row * n + base
-    index_b = (row + np.broadcast_to(rj, (n_batch, n, n)).reshape(n_batch, -1)).ravel()
-    index_a = (row + np.broadcast_to(ri, (n_batch, n, n)).reshape(n_batch, -1)).ravel()
-    return SortedPairs(order, index_a, index_b)
+    pick = (ri * n + rj + (np.arange(n_batch) * (n * n))[:, None, None]).ravel()
+    row = np.take(rows.ravel(), pick).reshape(n_batch, n, n)  # pair (i, j) in input order
+    row *= n
+    row += (np.arange(n_batch) * ((2 * n + 2) * n))[:, None, None]
+    return SortedPairs(order, (row + ri).ravel(), (row + rj).ravel())
 
 
 def vote_gains_fast(
