@@ -170,6 +170,8 @@ def step(
     new_positions = res.positions
     acc = setup.accommodation
     lag = 1.0 - np.minimum(acc.sum(axis=1), 1.0)
-    new_ideals = np.einsum("ij,bjd->bid", acc, new_positions) + lag[None, :, None] * ideals
+    # plain sums, not BLAS, so the result cannot depend on the number of threads
+    pulled = (acc[None, :, :, None] * new_positions[:, None, :, :]).sum(axis=2)
+    new_ideals = pulled + lag[None, :, None] * ideals
     turn = Turn(np.where(has, target, -1), np.where(has, best_gain, np.nan), p_ij, bargains, res)
     return new_positions, new_ideals, turn
