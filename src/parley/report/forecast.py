@@ -73,7 +73,19 @@ def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome
     """One block per issue, one line per model: the forecast in the issue's units and the
     nearest labelled anchor (models stacked so the table stays readable with many of them)."""
     title = case.title + (f"  [scenario: {scenario}]" if scenario else "")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
+    stops = [
+        f"{name}: {out.rounds} rounds, {out.stop_reason}"
+        for name, out in outcomes.items()
+        if out.rounds
+    ]
+    table = Table(
+        title=title,
+        caption="\n".join(stops) or None,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        show_edge=False,
+    )
     table.add_column("issue", style="bold", ratio=2, overflow="fold")
     table.add_column("model", ratio=1, no_wrap=True)
     table.add_column("forecast", justify="right", no_wrap=True)
@@ -83,10 +95,9 @@ def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome
         for n, (name, out) in enumerate(outcomes.items()):
             value = float(out.forecast[0, k])
             label = f"{issue.label}\n[dim]{scale}[/dim]" if n == 0 else ""
-            stop = f" [dim]({out.stop_reason})[/dim]" if out.rounds else ""
             table.add_row(
                 label,
-                name + stop,
+                name,
                 f"{fmt_value(value)} {issue.unit}".strip(),
                 issue.nearest_anchor(value),
                 end_section=n == len(outcomes) - 1,
