@@ -318,3 +318,24 @@ def test_actor_without_a_position_starts_at_the_holders_weighted_mean():
     assert out.history[0, 0, 1, 1] == pytest.approx((0.8 * 3 + 0.75 * 7) / (0.8 + 0.75))
     assert out.mask is not None and not out.mask[1, 1]
     assert 0 <= out.forecast[0, 0] <= 100 and 0 <= out.forecast[0, 1] <= 10
+
+
+def test_results_do_not_depend_on_thread_count():
+    """60 actors: the challenge tensor is split into several slices, run on 1 or 4 threads."""
+    rng = np.random.default_rng(11)
+    n, d = 60, 3
+    share = rng.uniform(0.1, 1.0, (n, d))
+    arrays = ktab_arrays(DUMMY)
+    arrays = replace(
+        arrays,
+        positions=rng.uniform(0, 100, (1, n, d)),
+        salience=(rng.uniform(0.75, 0.99, (n, 1)) * share / share.sum(1, keepdims=True))[None],
+        capability=np.repeat(rng.uniform(10, 200, (n, 1)), d, axis=1)[None],
+        mask=np.ones((n, d), dtype=bool),
+        actor_ids=tuple(f"a{k}" for k in range(n)),
+    )
+    params = {"StateTransitions": "Stochastic", "seed": "5", "max_turns": "6"}
+    one = get_model("smp", params={**params, "threads": "1"}).run(arrays)
+    four = get_model("smp", params={**params, "threads": "4"}).run(arrays)
+    np.testing.assert_array_equal(one.history, four.history)
+    assert one.events == four.events

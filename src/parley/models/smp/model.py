@@ -49,7 +49,8 @@ class SMP:
     entries of the identity matrix (KTAB's `IdealAdjustment`). `seed` drives Stochastic
     transitions: one NumPy generator from `SeedSequence(seed)`, one uniform draw per batch member
     and actor per turn in a fixed order, so a run is reproducible whatever the thread count (unlike
-    KTAB, 0 is a seed like any other, not 'random').
+    KTAB, 0 is a seed like any other, not 'random'). `threads` (0: one per core, up to 8) only
+    splits the challenge tensor between threads; results never depend on it.
     """
 
     VictoryProbModel: VPModelName = "Linear"
@@ -68,6 +69,7 @@ class SMP:
     min_sig_delta: float = 1e-4
     position_tolerance: float = 1e-3
     seed: int = 0
+    threads: int = 0
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
@@ -81,6 +83,8 @@ class SMP:
                         f"{f.name} must be one of {', '.join(allowed)} (KTAB names), got {value!r}"
                     )
         object.__setattr__(self, "accommodation", _triples(self.accommodation))
+        if self.threads < 0:
+            raise ValueError("threads must be 0 (one per core) or a positive count")
         if self.max_turns < 1 or self.min_turns < 1:
             raise ValueError("max_turns and min_turns must be at least 1")
         if self.min_delta_ratio < 0 or self.min_sig_delta < 0 or self.position_tolerance <= 0:

@@ -6,6 +6,8 @@ ideal update); SPEC steps 3-7. Arrays are on the 0-1 scale with the batch axis f
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,11 @@ from parley.models.smp.utility import distances, perceived_risk, risk_from_proba
 from parley.models.smp.voting import coalitions, pce
 
 MIN_SIG_GAIN = 1e-5  # KTAB bestChallenge: minSigEDU, a challenge must promise more than this
+
+
+def threads(requested: int) -> int:
+    """Worker threads for the challenge tensor: `requested`, or for 0 one per core up to 8."""
+    return requested if requested > 0 else min(8, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,9 @@ def _estimates(
     gain_all = np.empty((b_n, t_n, a_n))
     step = max(1, max_elements // max(1, b_n * a_n * a_n))
     bidx = np.arange(b_n)[:, None]
-    for start in range(0, t_n, step):
+
+    def work(start: int) -> None:
+        # each slice writes its own rows: the result cannot depend on the number of threads
         rows = slice(start, min(t_n, start + step))
         r = state.perceived[bidx, estimator[:, rows]]  # (B, T, N): r[h, n]
         ut = b_t * r[:, :, None, :]
@@ -102,6 +111,15 @@ def _estimates(
             setup.params.VotingRule,
             setup.params.ThirdPartyCommit,
         )
+
+    starts = range(0, t_n, step)
+    workers = min(threads(setup.params.threads), len(starts))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(work, starts))
+    else:
+        for start in starts:
+            work(start)
     return p_all, gain_all
 
 
