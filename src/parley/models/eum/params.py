@@ -65,7 +65,7 @@ class EumParams:
     quadrants: bool = True
     #: Offers made and quadrant data are O(n^2) per round: only kept for issues with at most this
     #: many actors (accepted offers are always kept unless events = 'none').
-    detail_max_actors: int = 200
+    detail_max_actors: int = 50
 
     def __post_init__(self) -> None:
         if self.rounds < 0:
