@@ -104,3 +104,16 @@ def test_forecast_is_probability_weighted_last_state(run):
         assert out.extra["weighted"][issue] == pytest.approx(weighted)
     best = max(last, key=lambda c: c["probability"])
     assert out.extra["most_probable"] == best["position"]
+
+
+def test_per_state_outcomes(run):
+    _, out, _ = run
+    for t, state in enumerate(out.extra["states"]):
+        assert state["state"] == t
+        best = max(state["classes"], key=lambda c: c["probability"])
+        assert state["most_probable"] == best["position"]
+        for k, issue in enumerate(state["weighted"]):
+            w = sum(c["probability"] * c["position"][issue] for c in state["classes"])
+            assert state["weighted"][issue] == pytest.approx(w)
+            assert out.summaries["weighted"][0, t, k] == pytest.approx(w)
+            assert out.summaries["most_probable"][0, t, k] == pytest.approx(best["position"][issue])

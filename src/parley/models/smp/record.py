@@ -121,7 +121,16 @@ class Recorder:
                 }
                 for k, r in enumerate(reps)
             ]
-            states.append({"state": t, "classes": classes})
+            best = int(np.argmax(p))
+            weighted = (prob[reps][:, None] * np.asarray(units)).sum(axis=0).tolist()
+            states.append(
+                {
+                    "state": t,
+                    "classes": classes,
+                    "most_probable": classes[best]["position"],
+                    "weighted": dict(zip(issues, weighted, strict=True)),
+                }
+            )
         x = self.positions[b][-1]
         is_rep, _, prob = self.classes[b][-1]
         return {
