@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from test_smp_reference import ktab_arrays
 from parley.errors import ModelError
 from parley.forecast import ModelSpec, run_models
 from parley.models import get_model
+from parley.models.smp import SMP
 from parley.models.smp.bargain import interpolate, round4
 from parley.models.smp.utility import distances, risk_from_probability, utility
 from parley.models.smp.voting import coalitions, pce, victory_probability, vote
@@ -339,3 +341,38 @@ def test_results_do_not_depend_on_thread_count():
     four = get_model("smp", params={**params, "threads": "4"}).run(arrays)
     np.testing.assert_array_equal(one.history, four.history)
     assert one.events == four.events
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        (name, value)
+        for name in (
+            "VictoryProbModel",
+            "PCEModel",
+            "StateTransitions",
+            "VotingRule",
+            "BigRAdjust",
+            "BigRRange",
+            "ThirdPartyCommit",
+            "InterVecBrgn",
+            "BargnModel",
+        )
+        for value in typing.get_args(typing.get_type_hints(SMP)[name])
+    ],
+)
+def test_every_ktab_option_runs(dummy, name, value):
+    out = get_model("smp", params={name: value}).run(dummy)
+    assert np.isfinite(out.history).all()
+    assert (out.history >= 0).all() and (out.history <= 100).all()
+    assert 3 <= out.history.shape[1] <= 101
+    for state in out.extra["states"]:
+        assert sum(c["probability"] for c in state["classes"]) == pytest.approx(1.0)
+
+
+def test_full_and_no_commit_both_keep_third_parties_out(dummy):
+    """Under both, joining i and joining j are worth the same to a third party (KTAB's
+    thirdPartyVoteSU), so only the principals vote and the two runs coincide."""
+    full = get_model("smp", params={"ThirdPartyCommit": "FullCommit"}).run(dummy)
+    none = get_model("smp", params={"ThirdPartyCommit": "NoCommit"}).run(dummy)
+    np.testing.assert_array_equal(full.history, none.history)
