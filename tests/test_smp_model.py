@@ -376,3 +376,10 @@ def test_full_and_no_commit_both_keep_third_parties_out(dummy):
     full = get_model("smp", params={"ThirdPartyCommit": "FullCommit"}).run(dummy)
     none = get_model("smp", params={"ThirdPartyCommit": "NoCommit"}).run(dummy)
     np.testing.assert_array_equal(full.history, none.history)
+
+
+def test_single_actor_keeps_its_position():
+    case = make_case({"a": {"x": 30.0}}, {"a": {"x": 0.5}}, {"a": 1.0}, {"x": (0.0, 100.0)})
+    out = run_models(case, [ModelSpec("smp")])["smp"]
+    assert out.forecast[0, 0] == pytest.approx(30.0)
+    assert not [e for e in out.events if e["event"] == "proposal"]

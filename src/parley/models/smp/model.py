@@ -97,8 +97,6 @@ class SMP:
 
     def run(self, arrays: CaseArrays) -> Outcome:
         b_n, a_n, _ = arrays.shape
-        if a_n < 2:
-            raise ModelError("smp needs at least two actors")
         setup = Setup(
             _salience(arrays), _capability(arrays), _accommodation(self, arrays), params=self
         )
