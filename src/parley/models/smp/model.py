@@ -122,7 +122,7 @@ class SMP:
             rec.turn(turn, idx, record)
             rec.state(idx, x[idx], cur, sub)
             first = rec.first_move(idx) + self.min_sig_delta
-            ratio = moved / first
+            ratio = np.divide(moved, first, out=np.zeros_like(moved), where=first > 0)
             done = (turn >= self.max_turns) | (
                 (turn >= self.min_turns) & (ratio < self.min_delta_ratio)
             )
