@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
+from array_api_compat import array_namespace
 
 from parley.models.baselines import weighted_median
+from parley.models.eum.backend import Array
 
 #: Relative size below which two vote totals count as a tie (the scan keeps the earlier one).
 TIE = 1e-12
 
 
-def condorcet_scan(x: np.ndarray, w: np.ndarray, delta: np.ndarray) -> np.ndarray:
+def condorcet_scan(x: Array, w: Array, delta: Array) -> Array:
     """The result of the ascending pairwise scan, (N,) from (N, n) positions and weights c*s.
 
     The net rho = 1 vote of challenger p over incumbent m is W(m) - W(p) with
@@ -25,16 +26,17 @@ def condorcet_scan(x: np.ndarray, w: np.ndarray, delta: np.ndarray) -> np.ndarra
     on the lowest position where W is smallest. Computing W for every position is O(n^2) and needs
     no sequential loop; totals within TIE x sum(w) of the minimum count as ties.
     """
-    total = np.abs(x[:, None, :] - x[:, :, None]) @ w[:, :, None]  # (N, candidate, 1)
+    xp = array_namespace(x, w, delta)
+    total = xp.abs(x[:, None, :] - x[:, :, None]) @ w[:, :, None]  # (N, candidate, 1)
     score = total[:, :, 0] / delta[:, None]
-    best = score.min(axis=1, keepdims=True)
-    tied = score <= best + TIE * w.sum(axis=1, keepdims=True)
-    return np.where(tied, x, np.inf).min(axis=1)
+    best = xp.min(score, axis=1, keepdims=True)
+    tied = score <= best + TIE * xp.sum(w, axis=1, keepdims=True)
+    return xp.min(xp.where(tied, x, xp.inf), axis=1)
 
 
 def median_position(
-    x: np.ndarray, w: np.ndarray, delta: np.ndarray, rule: Literal["condorcet", "weighted"]
-) -> np.ndarray:
+    x: Array, w: Array, delta: Array, rule: Literal["condorcet", "weighted"]
+) -> Array:
     """μ per problem, (N,), by the chosen rule."""
     if rule == "weighted":
         return weighted_median(x[:, :, None], w[:, :, None])[:, 0]

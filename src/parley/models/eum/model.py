@@ -81,7 +81,7 @@ class Eum(EumParams):
             rows = np.arange(start, min(stop, n_i)) - start if wanted else None  # batch member 0
             part = simulate(
                 x[start:stop], c[start:stop], s[start:stop], bounds[start:stop], self, rows, full
-            )
+            ).to_numpy()  # the host edge: the rest is bookkeeping in NumPy
             for det in part.details:
                 det.rows = det.rows + start
             parts.append(part)

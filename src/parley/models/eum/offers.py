@@ -10,13 +10,18 @@ rules):
 * nothing otherwise (stalemate, i dominant, and the equalities a = 0, b = 0, b = |a|).
 
 Only the receiving actor moves. All arrays: batch first, receiver i on axis 1, proposer j on axis 2.
+Written against the array API (see `parley.models.eum.backend`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
+from array_api_compat import array_namespace
+from array_api_compat import device as device_of
+
+from parley.models.eum.backend import Array
 
 NONE, CONFLICT, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 KIND_NAMES = {CONFLICT: "conflict", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
@@ -24,70 +29,74 @@ KIND_NAMES = {CONFLICT: "conflict", COMPROMISE: "compromise", CAPITULATION: "cap
 
 @dataclass(frozen=True)
 class Offers:
-    kind: np.ndarray  # (N, n, n) int8: NONE, CONFLICT, COMPROMISE, CAPITULATION
-    target: np.ndarray  # (N, n, n) where i would move if it accepted j's offer
-    chosen: np.ndarray  # (N, n) the accepted j, -1 for none
-    new_x: np.ndarray  # (N, n) positions after everyone's accepted offer
+    kind: Array  # (N, n, n) int8: NONE, CONFLICT, COMPROMISE, CAPITULATION
+    target: Array  # (N, n, n) where i would move if it accepted j's offer
+    chosen: Array  # (N, n) the accepted j, -1 for none
+    new_x: Array  # (N, n) positions after everyone's accepted offer
 
 
 def classify(
-    a: np.ndarray, b: np.ndarray, x: np.ndarray, conflict: bool, capitulation: bool
-) -> tuple[np.ndarray, np.ndarray]:
+    a: Array, b: Array, x: Array, conflict: bool, capitulation: bool
+) -> tuple[Array, Array]:
     """Offer kind and target position for every (receiver i, proposer j)."""
+    xp = array_namespace(a, b, x)
     xi, xj = x[:, :, None], x[:, None, :]
     distinct = xi != xj
-    kind = np.zeros(a.shape, dtype=np.int8)
+    kind = xp.zeros(a.shape, dtype=xp.int8, device=device_of(a))
     ahead = (a < 0) & (b > 0)
-    kind[distinct & ahead & (b > -a)] = COMPROMISE
+    kind = xp.where(distinct & ahead & (b > -a), COMPROMISE, kind)
     if conflict:
-        kind[distinct & (b > a) & (a > 0)] = CONFLICT
+        kind = xp.where(distinct & (b > a) & (a > 0), CONFLICT, kind)
     if capitulation:
-        kind[distinct & ahead & (-a > b)] = CAPITULATION
-    with np.errstate(divide="ignore", invalid="ignore"):
-        partial = xi + (xj - xi) * np.abs(a / b)
-    target = np.where(kind == COMPROMISE, partial, np.broadcast_to(xj, a.shape))
-    return kind, np.where(kind == NONE, np.broadcast_to(xi, a.shape), target)
+        kind = xp.where(distinct & ahead & (-a > b), CAPITULATION, kind)
+    compromise = kind == COMPROMISE
+    # b > 0 on every compromise; elsewhere a harmless 1 keeps the division quiet
+    partial = xi + (xj - xi) * xp.abs(a / xp.where(compromise, b, 1.0))
+    target = xp.where(compromise, partial, xj)
+    return kind, xp.where(kind == NONE, xi, target)
 
 
-def _first_min(key: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _first_min(xp: Any, key: Array, allowed: Array) -> tuple[Array, Array]:
     """Index of the smallest allowed key along the last axis (ties: the first j) and whether any."""
-    masked = np.where(allowed, key, np.inf)
-    return masked.argmin(axis=-1), allowed.any(axis=-1)
+    masked = xp.where(allowed, key, xp.inf)
+    return xp.argmin(masked, axis=-1), xp.any(allowed, axis=-1)
 
 
-def choose(
-    kind: np.ndarray, target: np.ndarray, a: np.ndarray, b: np.ndarray, x: np.ndarray, rule: str
-) -> np.ndarray:
+def choose(kind: Array, target: Array, a: Array, b: Array, x: Array, rule: str) -> Array:
     """The accepted proposer per receiver, (N, n), -1 where no offer.
 
     'scholz': any conflict first, the one with the smallest |x_j - x_i|; otherwise the compromise
     with the smallest (|a| x_i + |b| x_j)/(|a|+|b|) (a signed position, not a distance); otherwise
     the closest capitulation. 'least_move': the offer that moves i least. Ties go to the first j.
     """
+    xp = array_namespace(kind, target, a, b, x)
     xi, xj = x[:, :, None], x[:, None, :]
     if rule == "least_move":
-        j, any_offer = _first_min(np.abs(target - xi), kind != NONE)
-        return np.where(any_offer, j, -1)
-    dist = np.abs(xj - xi)
-    jc, has_c = _first_min(np.broadcast_to(dist, kind.shape), kind == CONFLICT)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        key = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
-    jp, has_p = _first_min(key, kind == COMPROMISE)
-    jk, has_k = _first_min(np.broadcast_to(dist, kind.shape), kind == CAPITULATION)
-    return np.where(has_c, jc, np.where(has_p, jp, np.where(has_k, jk, -1)))
+        j, any_offer = _first_min(xp, xp.abs(target - xi), kind != NONE)
+        return xp.where(any_offer, j, -1)
+    dist = xp.abs(xj - xi)
+    jc, has_c = _first_min(xp, dist, kind == CONFLICT)
+    compromise = kind == COMPROMISE
+    abs_a, abs_b = xp.abs(a), xp.abs(b)
+    # |a| + |b| > 0 on every compromise; elsewhere a harmless 1 keeps the division quiet
+    key = (abs_a * xi + abs_b * xj) / xp.where(compromise, abs_a + abs_b, 1.0)
+    jp, has_p = _first_min(xp, key, compromise)
+    jk, has_k = _first_min(xp, dist, kind == CAPITULATION)
+    return xp.where(has_c, jc, xp.where(has_p, jp, xp.where(has_k, jk, -1)))
 
 
 def make_offers(
-    a: np.ndarray,
-    b: np.ndarray,
-    x: np.ndarray,
+    a: Array,
+    b: Array,
+    x: Array,
     *,
     conflict: bool,
     capitulation: bool,
     rule: str,
 ) -> Offers:
     """Classify every offer, choose one per receiver and move everyone at once (SPEC step 8)."""
+    xp = array_namespace(a, b, x)
     kind, target = classify(a, b, x, conflict, capitulation)
     chosen = choose(kind, target, a, b, x, rule)
-    picked = np.take_along_axis(target, np.maximum(chosen, 0)[:, :, None], axis=2)[:, :, 0]
-    return Offers(kind, target, chosen, np.where(chosen >= 0, picked, x))
+    picked = xp.take_along_axis(target, xp.maximum(chosen, 0)[:, :, None], axis=2)[:, :, 0]
+    return Offers(kind, target, chosen, xp.where(chosen >= 0, picked, x))

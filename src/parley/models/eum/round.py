@@ -6,14 +6,19 @@ A round (Scholz et al. 2011; SPEC steps 0-8):
 2. second pass: probabilities from votes with the new exponents (or the first pass's, when
    vote_exponent = 'one'); a = E_i(U_ij) and b = i's estimate of E_j(U_ji);
 3. offers: every actor takes at most one offer; all move at once.
+
+Written against the array API (see `parley.models.eum.backend`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
+from array_api_compat import array_namespace
+from array_api_compat import device as device_of
 
+from parley.models.eum.backend import Array
 from parley.models.eum.median import median_position
 from parley.models.eum.offers import Offers, make_offers
 from parley.models.eum.params import EumParams
@@ -30,47 +35,49 @@ from parley.models.eum.votes import sorted_pairs, vote_gains, win_probability
 class RoundResult:
     """Everything one round computed (for tests, events and the quadrant chart)."""
 
-    median: np.ndarray  # (N,) μ of the positions the round started from
-    p_risk: np.ndarray  # (N, n, n) P_ij of the risk pass (rho = 1)
-    eu_risk: np.ndarray  # (N, n, n) E_i(U_ij) with every r = 1
-    security: np.ndarray  # (N, n)
-    big_r: np.ndarray  # (N, n) R_i
-    r: np.ndarray  # (N, n) r_i, used in the second pass
-    p: np.ndarray  # (N, n, n) P_ij of the second pass
-    eu: np.ndarray  # (N, n, n) a = E_i(U_ij), from i's view
-    eu_other: np.ndarray  # (N, n, n) b = i's estimate of E_j(U_ji)
+    median: Array  # (N,) μ of the positions the round started from
+    p_risk: Array  # (N, n, n) P_ij of the risk pass (rho = 1)
+    eu_risk: Array  # (N, n, n) E_i(U_ij) with every r = 1
+    security: Array  # (N, n)
+    big_r: Array  # (N, n) R_i
+    r: Array  # (N, n) r_i, used in the second pass
+    p: Array  # (N, n, n) P_ij of the second pass
+    eu: Array  # (N, n, n) a = E_i(U_ij), from i's view
+    eu_other: Array  # (N, n, n) b = i's estimate of E_j(U_ji)
     offers: Offers
 
 
 def _challenge_terms(
-    params: EumParams, d: np.ndarray, dist_mu: np.ndarray
-) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    xp: Any, params: EumParams, d: Array, dist_mu: Array
+) -> tuple[Array | None, Array | None, Array | None]:
     """T for i challenging j (rows i) and for j challenging i, and the challenger's d to μ."""
     if not (params.change_term and params.q != 1.0):
         return None, None, None
     if params.t is not None:
-        fixed = np.full(d.shape, params.t)
+        fixed = xp.full(d.shape, params.t, dtype=d.dtype, device=device_of(d))
         return fixed, fixed, dist_mu
-    t_row = (dist_mu[:, :, None] < d).astype(float)  # |x_i - μ| < |x_i - x_j|
-    t_col = (dist_mu[:, None, :] < d).astype(float)  # |x_j - μ| < |x_j - x_i|
+    t_row = xp.astype(dist_mu[:, :, None] < d, d.dtype)  # |x_i - μ| < |x_i - x_j|
+    t_col = xp.astype(dist_mu[:, None, :] < d, d.dtype)  # |x_j - μ| < |x_j - x_i|
     return t_row, t_col, dist_mu
 
 
 def _pair_eus(
+    xp: Any,
     params: EumParams,
-    p_win: np.ndarray,
-    d: np.ndarray,
-    s: np.ndarray,
-    r: np.ndarray | float,
-    dist_mu: np.ndarray,
+    p_win: Array,
+    d: Array,
+    s: Array,
+    r: Array | float,
+    dist_mu: Array,
     estimate: bool = True,
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[Array, Array | None]:
     """a[:, i, j] = E_i(U_ij) and b[:, i, j] = i's estimate of E_j(U_ji) (SPEC steps 3-4).
 
     With estimate=False only a is computed (b is None)."""
-    t_row, t_col, dmu = _challenge_terms(params, d, dist_mu)
-    r_row = r if np.isscalar(r) else r[:, :, None]
-    r_col = r if np.isscalar(r) else r[:, None, :]
+    t_row, t_col, dmu = _challenge_terms(xp, params, d, dist_mu)
+    scalar = isinstance(r, int | float)
+    r_row = r if scalar else r[:, :, None]
+    r_col = r if scalar else r[:, None, :]
     u_row = utilities(d, r_row, None if dmu is None else dmu[:, :, None])
     a = challenge_eu(p_win, s[:, None, :], u_row, params.q, t_row)
     if not estimate:
@@ -81,34 +88,35 @@ def _pair_eus(
         r_other = r_row if params.opponent_risk == "own" else r_col
         u_other = utilities(d, r_other, None if dmu is None else dmu[:, None, :])
     s_other = s[:, :, None] if params.opponent_salience == "target" else s[:, None, :]
-    b = challenge_eu(np.swapaxes(p_win, 1, 2), s_other, u_other, params.q, t_col)
+    b = challenge_eu(xp.permute_dims(p_win, (0, 2, 1)), s_other, u_other, params.q, t_col)
     return a, b
 
 
 def play_round(
-    x: np.ndarray,
-    w: np.ndarray,
-    s: np.ndarray,
-    delta: np.ndarray,
-    r_previous: np.ndarray,
+    x: Array,
+    w: Array,
+    s: Array,
+    delta: Array,
+    r_previous: Array,
     params: EumParams,
-    mu: np.ndarray | None = None,
+    mu: Array | None = None,
 ) -> RoundResult:
     """One round for (N, n) positions x, weights w = c*s, saliences s and ranges delta (N,).
 
     delta must be > 0 (callers pass 1 where the range is 0; then every position is the same and
     nothing happens). mu, the median of x, may be passed in when already known.
     """
-    d = np.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
+    xp = array_namespace(x, w, s, delta, r_previous)
+    d = xp.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
     if mu is None:
         mu = median_position(x, w, delta, params.median)
     pairs = sorted_pairs(x) if params.kernel == "fast" else None
-    dist_mu = np.abs(x - mu[:, None]) / delta[:, None]
+    dist_mu = xp.abs(x - mu[:, None]) / delta[:, None]
 
     p_risk = win_probability(vote_gains(x, w, 1.0, delta, params.kernel, pairs), params.probability)
     # with every r = 1, E_j(U_ji) (target's salience s_i) is a[:, j, i]: the same float operations
-    eu_risk, _ = _pair_eus(params, p_risk, d, s, 1.0, dist_mu, estimate=False)
-    sec = security(np.swapaxes(eu_risk, 1, 2))
+    eu_risk, _ = _pair_eus(xp, params, p_risk, d, s, 1.0, dist_mu, estimate=False)
+    sec = security(xp.permute_dims(eu_risk, (0, 2, 1)))
     big_r, r = risk_exponents(sec, r_previous, params.degenerate_risk)
 
     if params.vote_exponent == "voter":
@@ -117,7 +125,7 @@ def play_round(
         )
     else:
         p_win = p_risk
-    a, b = _pair_eus(params, p_win, d, s, r, dist_mu)
+    a, b = _pair_eus(xp, params, p_win, d, s, r, dist_mu)
     assert b is not None
     offers = make_offers(
         a,

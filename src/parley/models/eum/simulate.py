@@ -3,14 +3,22 @@
 Each problem (one issue of one batch member) stops on its own: after `rounds` rounds, or, with
 stop = 'median', once its median moved less than tolerance x D for `patience` rounds in a row.
 A stopped problem keeps its positions while the others go on.
+
+The rounds run in the array library of the inputs (array API; see `parley.models.eum.backend`).
+The details kept for events and the quadrant chart are host-side NumPy: only the K problems asked
+for are taken out of the round and converted (`to_numpy`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
+from array_api_compat import array_namespace
+from array_api_compat import device as device_of
 
+from parley.models.eum.backend import Array, to_numpy
 from parley.models.eum.median import median_position
 from parley.models.eum.params import EumParams
 from parley.models.eum.round import RoundResult, play_round
@@ -20,7 +28,7 @@ from parley.models.eum.round import RoundResult, play_round
 class RoundDetail:
     """What events and the quadrant chart need from one round, for some problems (K of them).
 
-    The accepted offer of every receiver is always kept (O(n) per problem); the full (K, n, n)
+    NumPy arrays on the host. The accepted offer of every receiver is always kept (O(n) per problem); the full (K, n, n)
     matrices of expected utilities and offers only when `full` was asked for.
     """
 
@@ -61,29 +69,38 @@ class RoundDetail:
 
 @dataclass
 class Trace:
-    """The history of N problems; R = rounds played by the longest-running one."""
+    """The history of N problems; R = rounds played by the longest-running one.
 
-    positions: np.ndarray  # (N, R+1, n); round 0 is the input
-    median: np.ndarray  # (N, R+1) μ after each round (round 0: of the input)
-    r: np.ndarray  # (N, R, n) the second-pass risk exponents of each round
-    moves: np.ndarray  # (N, R) actors that accepted an offer
-    stopped_at: np.ndarray  # (N,) rounds each problem played
-    converged: np.ndarray  # (N,) bool: the median rule fired
+    Arrays of the inputs' library (`to_numpy` gives the host copy); details are NumPy.
+    """
+
+    positions: Array  # (N, R+1, n); round 0 is the input
+    median: Array  # (N, R+1) μ after each round (round 0: of the input)
+    r: Array  # (N, R, n) the second-pass risk exponents of each round
+    moves: Array  # (N, R) actors that accepted an offer
+    stopped_at: Array  # (N,) rounds each problem played
+    converged: Array  # (N,) bool: the median rule fired
     details: list[RoundDetail] = field(default_factory=list)
 
+    def to_numpy(self) -> Trace:
+        """The same trace with NumPy arrays (itself when they already are)."""
+        arrays = {f.name: to_numpy(getattr(self, f.name)) for f in fields(self)[:-1]}
+        return Trace(**arrays, details=self.details)
 
-def initial_range(x: np.ndarray, bounds: np.ndarray, rule: str) -> np.ndarray:
+
+def initial_range(x: Array, bounds: Array, rule: str) -> Array:
     """D per problem: max - min of positions ('initial', 'round') or the issue's scale ('bounds')."""
     if rule == "bounds":
         return bounds[:, 1] - bounds[:, 0]
-    return x.max(axis=1) - x.min(axis=1)
+    xp = array_namespace(x)
+    return xp.max(x, axis=1) - xp.min(x, axis=1)
 
 
 def simulate(
-    x0: np.ndarray,
-    c: np.ndarray,
-    s: np.ndarray,
-    bounds: np.ndarray,
+    x0: Array,
+    c: Array,
+    s: Array,
+    bounds: Array,
     params: EumParams,
     detail: np.ndarray | None = None,
     full_detail: bool = False,
@@ -92,47 +109,56 @@ def simulate(
 
     bounds: (N, 2) each problem's issue scale. detail: indices of problems whose accepted offers
     are kept per round (for events); full_detail: also every pair's expected utilities and offers.
+    All four arrays come from one array library; the trace comes back in it.
     """
+    xp = array_namespace(x0, c, s, bounds)
+    dev = device_of(x0)
     n_batch, n = x0.shape
     w = c * s
-    x = x0.astype(float).copy()
+    x = xp.astype(x0, xp.float64)
     delta0 = initial_range(x, bounds, params.range)
-    safe0 = np.where(delta0 > 0, delta0, 1.0)
-    positions, medians = [x.copy()], [median_position(x, w, safe0, params.median)]
+    safe0 = xp.where(delta0 > 0, delta0, 1.0)
+    positions, medians = [x], [median_position(x, w, safe0, params.median)]
     rs, moves, details = [], [], []
     active = delta0 > 0  # no range: no dynamics (SPEC point 9)
-    stopped_at = np.zeros(n_batch, dtype=int)
-    converged = np.zeros(n_batch, dtype=bool)
-    streak = np.zeros(n_batch, dtype=int)
-    r_prev = np.ones_like(x)
+    stopped_at = xp.zeros(n_batch, dtype=xp.int64, device=dev)
+    converged = xp.zeros(n_batch, dtype=xp.bool, device=dev)
+    streak = xp.zeros(n_batch, dtype=xp.int64, device=dev)
+    r_prev = xp.ones_like(x)
+    keep = None
+    if detail is not None and len(detail):
+        keep = (detail, xp.asarray([int(k) for k in detail], dtype=xp.int64, device=dev))
     for t in range(1, params.rounds + 1):
-        if not active.any():
+        if not bool(xp.any(active)):
             break
-        delta = safe0 if params.range != "round" else x.max(axis=1) - x.min(axis=1)
-        delta = np.where(delta > 0, delta, 1.0)
+        delta = safe0 if params.range != "round" else xp.max(x, axis=1) - xp.min(x, axis=1)
+        delta = xp.where(delta > 0, delta, 1.0)
         res: RoundResult = play_round(x, w, s, delta, r_prev, params, medians[-1])
         moved = active[:, None] & (res.offers.chosen >= 0)
-        if detail is not None and len(detail):
-            details.append(_detail(x, res, active, detail, full_detail))
-        x = np.where(active[:, None], res.offers.new_x, x)
-        r_prev = np.where(active[:, None], res.r, r_prev)
-        positions.append(x.copy())
-        rs.append(np.where(active[:, None], res.r, np.nan))
-        moves.append(moved.sum(axis=1))
+        if keep is not None:
+            details.append(_detail(xp, x, res, active, keep, full_detail))
+        x = xp.where(active[:, None], res.offers.new_x, x)
+        r_prev = xp.where(active[:, None], res.r, r_prev)
+        positions.append(x)
+        rs.append(xp.where(active[:, None], res.r, xp.nan))
+        moves.append(xp.sum(xp.astype(moved, xp.int64), axis=1))
         med = median_position(x, w, delta, params.median)
-        stopped_at = np.where(active, t, stopped_at)
+        stopped_at = xp.where(active, t, stopped_at)
         if params.stop == "median":
-            still = np.abs(med - medians[-1]) < params.tolerance * safe0
-            streak = np.where(still, streak + 1, 0)
+            still = xp.abs(med - medians[-1]) < params.tolerance * safe0
+            streak = xp.where(still, streak + 1, 0)
             done = active & (streak >= params.patience)
-            converged |= done
-            active &= ~done
-        medians.append(np.where(stopped_at == t, med, medians[-1]))
-    r_arr = np.stack(rs, axis=1) if rs else np.zeros((n_batch, 0, n))
-    moves_arr = np.stack(moves, axis=1) if moves else np.zeros((n_batch, 0), dtype=int)
+            converged = converged | done
+            active = active & ~done
+        medians.append(xp.where(stopped_at == t, med, medians[-1]))
+    if rs:
+        r_arr, moves_arr = xp.stack(rs, axis=1), xp.stack(moves, axis=1)
+    else:
+        r_arr = xp.zeros((n_batch, 0, n), dtype=x.dtype, device=dev)
+        moves_arr = xp.zeros((n_batch, 0), dtype=xp.int64, device=dev)
     return Trace(
-        positions=np.stack(positions, axis=1),
-        median=np.stack(medians, axis=1),
+        positions=xp.stack(positions, axis=1),
+        median=xp.stack(medians, axis=1),
         r=r_arr,
         moves=moves_arr,
         stopped_at=stopped_at,
@@ -142,26 +168,38 @@ def simulate(
 
 
 def _detail(
-    x: np.ndarray, res: RoundResult, active: np.ndarray, keep: np.ndarray, full: bool
+    xp: Any,
+    x: Array,
+    res: RoundResult,
+    active: Array,
+    keep: tuple[np.ndarray, Array],
+    full: bool,
 ) -> RoundDetail:
+    """The kept problems' part of one round, taken in the array library and moved to the host."""
+    rows, idx = keep
     o = res.offers
-    j = np.maximum(o.chosen[keep], 0)[:, :, None]
 
-    def at_chosen(m: np.ndarray) -> np.ndarray:
-        return np.take_along_axis(m[keep], j, axis=2)[:, :, 0]
+    def take(m: Array) -> Array:
+        return xp.take(m, idx, axis=0)
 
-    taken = o.chosen[keep] >= 0
+    chosen = take(o.chosen)
+    j = xp.maximum(chosen, 0)[:, :, None]
+
+    def at_chosen(m: Array) -> Array:
+        return xp.take_along_axis(take(m), j, axis=2)[:, :, 0]
+
+    kind = xp.astype(xp.where(chosen >= 0, at_chosen(o.kind), 0), xp.int8)
     return RoundDetail(
-        rows=keep,
-        active=active[keep].copy(),
-        x=x[keep].copy(),
-        chosen=o.chosen[keep],
-        kind=np.where(taken, at_chosen(o.kind), 0).astype(np.int8),
-        eu=at_chosen(res.eu),
-        eu_other=at_chosen(res.eu_other),
-        new_x=o.new_x[keep],
-        all_eu=res.eu[keep] if full else None,
-        all_eu_other=res.eu_other[keep] if full else None,
-        all_kind=o.kind[keep] if full else None,
-        all_target=o.target[keep] if full else None,
+        rows=rows,
+        active=to_numpy(take(active)),
+        x=to_numpy(take(x)),
+        chosen=to_numpy(chosen),
+        kind=to_numpy(kind),
+        eu=to_numpy(at_chosen(res.eu)),
+        eu_other=to_numpy(at_chosen(res.eu_other)),
+        new_x=to_numpy(take(o.new_x)),
+        all_eu=to_numpy(take(res.eu)) if full else None,
+        all_eu_other=to_numpy(take(res.eu_other)) if full else None,
+        all_kind=to_numpy(take(o.kind)) if full else None,
+        all_target=to_numpy(take(o.target)) if full else None,
     )

@@ -1,14 +1,18 @@
 """Utilities, expected utility of a challenge, security and risk (SPEC steps 3-5).
 
 All distances are scaled by the range D (d = |x_a - x_b| / D, in [0, 1]). Pair matrices have the
-batch axis first and the *challenger* on axis 1 unless a docstring says otherwise.
+batch axis first and the *challenger* on axis 1 unless a docstring says otherwise. Written against
+the array API (see `parley.models.eum.backend`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from array_api_compat import array_namespace
+from array_api_compat import device as device_of
+
+from parley.models.eum.backend import Array
 
 
 @dataclass(frozen=True)
@@ -25,27 +29,28 @@ class Utilities:
     U_b and U_w are only built when the (1 - Q) term is used.
     """
 
-    success: np.ndarray
-    failure: np.ndarray
-    status_quo: np.ndarray
-    better: np.ndarray | None = None
-    worse: np.ndarray | None = None
+    success: Array
+    failure: Array
+    status_quo: Array
+    better: Array | None = None
+    worse: Array | None = None
 
 
-def _u(base: np.ndarray, r: np.ndarray | float) -> np.ndarray:
-    if np.isscalar(r) and r == 1:
+def _u(base: Array, r: Array | float) -> Array:
+    if isinstance(r, int | float) and r == 1:
         return 2.0 - 4.0 * base
     return 2.0 - 4.0 * base**r
 
 
-def utilities(d: np.ndarray, r: np.ndarray | float, d_mu: np.ndarray | None = None) -> Utilities:
+def utilities(d: Array, r: Array | float, d_mu: Array | None = None) -> Utilities:
     """U_s, U_f, U_sq (and U_b, U_w when d_mu, the challenger's distance to the median, is given).
 
     r broadcasts against d: (N, n, 1) for the row actor's exponent, (N, 1, n) for the column's.
     """
+    xp = array_namespace(d)
     success = _u(0.5 - 0.5 * d, r)
     failure = _u(0.5 + 0.5 * d, r)
-    status_quo = _u(np.asarray(0.5), r)
+    status_quo = _u(xp.asarray(0.5, dtype=d.dtype, device=device_of(d)), r)
     if d_mu is None:
         return Utilities(success, failure, status_quo)
     spread = 0.25 * (d_mu + d)
@@ -53,12 +58,12 @@ def utilities(d: np.ndarray, r: np.ndarray | float, d_mu: np.ndarray | None = No
 
 
 def challenge_eu(
-    p_win: np.ndarray,
-    s_target: np.ndarray,
+    p_win: Array,
+    s_target: Array,
     u: Utilities,
     q: float,
-    t_indicator: np.ndarray | None = None,
-) -> np.ndarray:
+    t_indicator: Array | None = None,
+) -> Array:
     """Expected utility of challenging (SPEC step 4; Bueno de Mesquita 1994, p. 80-81):
 
         E(U_ij) = s_j (P U_s + (1 - P) U_f) + (1 - s_j) U_s - Q U_sq - (1 - Q)(T U_b + (1 - T) U_w)
@@ -74,19 +79,18 @@ def challenge_eu(
     return eu
 
 
-def security(eu_against: np.ndarray) -> np.ndarray:
+def security(eu_against: Array) -> Array:
     """Sec_i = sum_{j != i} E_j(U_ji) (SPEC step 5 and point 2), from eu_against[:, i, j] = E_j(U_ji).
 
     A larger value means more is expected from challenging i: i is *less* secure ("danger").
     """
+    xp = array_namespace(eu_against)
     n = eu_against.shape[1]
-    off = ~np.eye(n, dtype=bool)
-    return np.where(off, eu_against, 0.0).sum(axis=2)
+    off = ~xp.eye(n, dtype=xp.bool, device=device_of(eu_against))
+    return xp.sum(xp.where(off, eu_against, 0.0), axis=2)
 
 
-def risk_exponents(
-    sec: np.ndarray, previous: np.ndarray, degenerate: str
-) -> tuple[np.ndarray, np.ndarray]:
+def risk_exponents(sec: Array, previous: Array, degenerate: str) -> tuple[Array, Array]:
     """R_i and r_i from the security sums (SPEC step 5; Bueno de Mesquita 1985; Scholz et al. 2011):
 
         R_i = (2 Sec_i - max Sec - min Sec) / (max Sec - min Sec),   r_i = (1 - R_i/3) / (1 + R_i/3)
@@ -94,12 +98,13 @@ def risk_exponents(
     so r lies in [0.5, 2]. Where max = min (the published code divides by zero) `degenerate`
     decides: 'neutral' sets R = 0 (r = 1), 'previous' keeps the previous round's r.
     """
-    hi = sec.max(axis=1, keepdims=True)
-    lo = sec.min(axis=1, keepdims=True)
+    xp = array_namespace(sec, previous)
+    hi = xp.max(sec, axis=1, keepdims=True)
+    lo = xp.min(sec, axis=1, keepdims=True)
     flat = hi == lo
-    spread = np.where(flat, 1.0, hi - lo)
-    big_r = np.where(flat, 0.0, (2.0 * sec - hi - lo) / spread)
+    spread = xp.where(flat, 1.0, hi - lo)
+    big_r = xp.where(flat, 0.0, (2.0 * sec - hi - lo) / spread)
     r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
     if degenerate == "previous":
-        r = np.where(flat, previous, r)
+        r = xp.where(flat, previous, r)
     return big_r, r

@@ -23,67 +23,83 @@ Two ways to get Num for every ordered pair:
   prefix length of every pair is one binary search: O(n^2 log n) in all, for any exponents. Voters
   exactly at a midpoint have v = 0 and may fall on either side.
 
-Both return the same numbers up to rounding (tests/test_eum_kernels.py compares them).
+Both return the same numbers up to rounding (tests/test_eum_kernels.py compares them). Both are
+written against the array API (see `parley.models.eum.backend`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-import numpy as np
+from array_api_compat import array_namespace
+from array_api_compat import device as device_of
+
+from parley.models.eum.backend import Array
 
 #: Elements of the largest temporary the plain path builds at once (64 MiB of float64).
 PLAIN_CHUNK_ELEMENTS = 1 << 23
 
 
-def _scaled_distance(x_from: np.ndarray, x_to: np.ndarray, delta: np.ndarray) -> np.ndarray:
+def _scaled_distance(xp: Any, x_from: Array, x_to: Array, delta: Array) -> Array:
     """|x_from[:, k] - x_to[:, a]| / delta as an (N, k, a) matrix."""
-    return np.abs(x_from[:, :, None] - x_to[:, None, :]) / delta[:, None, None]
+    return xp.abs(x_from[:, :, None] - x_to[:, None, :]) / delta[:, None, None]
 
 
-def _powered(base: np.ndarray, rho: np.ndarray | float) -> np.ndarray:
+def _powered(base: Array, rho: Array | float) -> Array:
     """base ** rho with rho per voter (axis 1); rho = 1 skips the power (exactly the same values)."""
-    if np.isscalar(rho):
+    if isinstance(rho, int | float):
         return base if rho == 1 else base**rho
-    return base ** np.asarray(rho)[:, :, None]
+    return base ** rho[:, :, None]
 
 
-def vote_gains_plain(
-    x: np.ndarray, w: np.ndarray, rho: np.ndarray | float, delta: np.ndarray
-) -> np.ndarray:
+def vote_gains_plain(x: Array, w: Array, rho: Array | float, delta: Array) -> Array:
     """Num[:, a, b] = sum_k max(0, v_k(a, b)) straight from the formula (the reference path).
 
     x, w: (N, n) positions and vote weights c*s; rho: scalar or (N, n) voter exponents; delta: (N,).
     The n^3 terms are built in chunks of challengers so that memory stays bounded.
     """
+    xp = array_namespace(x, w, delta)
     n_batch, n = x.shape
-    g = _powered(_scaled_distance(x, x, delta), rho)  # g[:, k, a] = (|x_k - x_a| / D)^rho_k
-    num = np.empty((n_batch, n, n))
+    g = _powered(_scaled_distance(xp, x, x, delta), rho)  # g[:, k, a] = (|x_k - x_a| / D)^rho_k
     step = max(1, PLAIN_CHUNK_ELEMENTS // max(1, n_batch * n * n))
+    parts = []
     for start in range(0, n, step):
         stop = min(n, start + step)
         # v[:, k, a, b] = w_k (g_k(x_b) - g_k(x_a)) for the challengers a in this chunk
         v = w[:, :, None, None] * (g[:, :, None, :] - g[:, :, start:stop, None])
-        num[:, start:stop, :] = np.maximum(v, 0.0).sum(axis=1)
-    return num
+        parts.append(xp.sum(xp.maximum(v, 0.0), axis=1))
+    return parts[0] if len(parts) == 1 else xp.concat(parts, axis=1)
 
 
-def _ranks_below(sorted_x: np.ndarray, queries: np.ndarray) -> np.ndarray:
+def _ranks_below(xp: Any, sorted_x: Array, queries: Array) -> Array:
     """For each row, how many of sorted_x[b] lie strictly below each query: (N, ...) int64.
 
-    One binary search over all rows at once: the keys are complex numbers b + i*x, which NumPy
-    orders lexicographically, so row b's keys form one contiguous sorted block (exact; no offsets
-    added to the positions). A single row skips the complex detour (it is about 3x faster).
+    One row: the standard's `searchsorted` (1-D only). Several rows: a branch-free binary search
+    run on all queries at once (exact: it only compares values). Each row is padded with +inf to
+    a power of two `size` > n and flattened; a query's answer is built bit by bit from the top,
+    log2(size) gathers in all.
     """
     n_batch, n = sorted_x.shape
     if n_batch == 1:
-        return np.searchsorted(sorted_x[0], queries.ravel(), side="left").reshape(queries.shape)
-    rows = np.arange(n_batch, dtype=float).reshape((n_batch,) + (1,) * (queries.ndim - 1))
-    keys = (np.arange(n_batch, dtype=float)[:, None] + 1j * sorted_x).ravel()
-    found = np.searchsorted(keys, (rows + 1j * queries).ravel(), side="left")
-    return found.reshape(queries.shape) - (rows.astype(np.int64) * n)
+        found = xp.searchsorted(sorted_x[0, :], xp.reshape(queries, (-1,)), side="left")
+        return xp.reshape(found, queries.shape)
+    dev = device_of(sorted_x)
+    size = 1 << n.bit_length()
+    pad = xp.full((n_batch, size - n), xp.inf, dtype=sorted_x.dtype, device=dev)
+    flat = xp.reshape(xp.concat([sorted_x, pad], axis=1), (-1,))
+    q = xp.reshape(queries, (n_batch, -1))
+    # base: one before the row's first entry; pos - base counts the entries found below so far
+    base = xp.arange(n_batch, dtype=xp.int64, device=dev)[:, None] * size - 1
+    pos = xp.broadcast_to(base, q.shape)
+    step = size >> 1
+    while step:
+        probe = pos + step
+        below = xp.reshape(xp.take(flat, xp.reshape(probe, (-1,)), axis=0), q.shape) < q
+        pos = xp.where(below, probe, pos)
+        step >>= 1
+    return xp.reshape(pos - base, queries.shape)
 
 
 @dataclass(frozen=True)
@@ -95,79 +111,82 @@ class SortedPairs:
     the voters on a's side of every pair (a, b), in the input order of the actors.
     """
 
-    order: np.ndarray
-    index_a: np.ndarray
-    index_b: np.ndarray
+    order: Array
+    index_a: Array
+    index_b: Array
 
 
 @lru_cache(maxsize=16)
-def _upper(n: int) -> np.ndarray:
+def _upper(xp: Any, n: int, dev: Any) -> Array:
     """(n, n) bool, True above the diagonal: in sorted order a comes before b, x_a <= x_b."""
-    return np.triu(np.ones((n, n), dtype=bool), k=1)
+    k = xp.arange(n, device=dev)
+    return k[:, None] < k[None, :]
 
 
-def sorted_pairs(x: np.ndarray) -> SortedPairs:
+def sorted_pairs(x: Array) -> SortedPairs:
     """Sort the actors and find, for every pair, how many voters lie below its midpoint."""
+    xp = array_namespace(x)
+    dev = device_of(x)
     n_batch, n = x.shape
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    below = _ranks_below(xs, 0.5 * (xs[:, :, None] + xs[:, None, :]))  # rows ascending
+    order = xp.argsort(x, axis=1, stable=True)
+    xs = xp.take_along_axis(x, order, axis=1)
+    below = _ranks_below(xp, xs, 0.5 * (xs[:, :, None] + xs[:, None, :]))  # rows ascending
     # the lower of a pair is backed by the voters below the midpoint (prefix rows 0..n), the
     # higher one by those from the midpoint up (suffix rows n+1..2n+1); the diagonal gains 0
-    rows = np.where(_upper(n), below, below + (n + 1))
-    inverse = np.argsort(order, axis=1)  # sorted rank of every actor
+    rows = xp.reshape(xp.where(_upper(xp, n, dev), below, below + (n + 1)), (-1,))
+    inverse = xp.argsort(order, axis=1, stable=False)  # sorted rank of every actor
     ri, rj = inverse[:, :, None], inverse[:, None, :]
-    pick = (ri * n + rj + (np.arange(n_batch) * (n * n))[:, None, None]).ravel()
-    row = np.take(rows.ravel(), pick).reshape(n_batch, n, n)  # pair (i, j) in input order
-    row *= n
-    row += (np.arange(n_batch) * ((2 * n + 2) * n))[:, None, None]
-    return SortedPairs(order, (row + ri).ravel(), (row + rj).ravel())
+    problem = xp.arange(n_batch, dtype=xp.int64, device=dev)[:, None, None]
+    pick = xp.reshape(ri * n + rj + problem * (n * n), (-1,))
+    row = xp.reshape(xp.take(rows, pick, axis=0), (n_batch, n, n))  # pair (i, j) in input order
+    row = row * n + problem * ((2 * n + 2) * n)
+    return SortedPairs(order, xp.reshape(row + ri, (-1,)), xp.reshape(row + rj, (-1,)))
 
 
 def vote_gains_fast(
-    x: np.ndarray,
-    w: np.ndarray,
-    rho: np.ndarray | float,
-    delta: np.ndarray,
+    x: Array,
+    w: Array,
+    rho: Array | float,
+    delta: Array,
     pairs: SortedPairs | None = None,
-) -> np.ndarray:
+) -> Array:
     """Num[:, a, b] by sorted positions and prefix sums: O(n^2 log n) per problem (see module doc).
 
     `pairs` (from `sorted_pairs(x)`) may be passed in when several passes share the positions.
     """
+    xp = array_namespace(x, w, delta)
     n_batch, n = x.shape
     pairs = sorted_pairs(x) if pairs is None else pairs
     order = pairs.order
-    xs = np.take_along_axis(x, order, axis=1)
-    ws = np.take_along_axis(w, order, axis=1)
-    rs = rho if np.isscalar(rho) else np.take_along_axis(np.asarray(rho), order, axis=1)
-    g = ws[:, :, None] * _powered(_scaled_distance(xs, xs, delta), rs)  # G[:, k, a], sorted frame
+    xs = xp.take_along_axis(x, order, axis=1)
+    ws = xp.take_along_axis(w, order, axis=1)
+    rs = rho if isinstance(rho, int | float) else xp.take_along_axis(rho, order, axis=1)
+    g = ws[:, :, None] * _powered(_scaled_distance(xp, xs, xs, delta), rs)  # G[:, k, a], sorted
     # stacked[:, t, a] = sum_{k < t} G[k, a] for t <= n, and sum_{k >= t'} G[k, a] at row n+1+t'
-    stacked = np.zeros((n_batch, 2 * n + 2, n))
-    np.cumsum(g, axis=1, out=stacked[:, 1 : n + 1])
-    np.cumsum(g[:, ::-1], axis=1, out=stacked[:, n + 2 :])  # S[n-1], ..., S[0] after a zero row
-    stacked[:, n + 1 :] = stacked[:, n + 1 :][:, ::-1].copy()  # row n+1+t holds S[t]
-    flat = stacked.ravel()
-    gain = np.take(flat, pairs.index_b) - np.take(flat, pairs.index_a)  # sum of G[k,b] - G[k,a]
-    np.maximum(gain, 0.0, out=gain)  # a sum of non-negative terms; clip rounding below zero
-    return gain.reshape(n_batch, n, n)
+    zero = xp.zeros((n_batch, 1, n), dtype=g.dtype, device=device_of(g))
+    prefix = xp.cumulative_sum(g, axis=1)  # rows 1..n
+    suffix = xp.flip(xp.cumulative_sum(xp.flip(g, axis=1), axis=1), axis=1)  # S[0], ..., S[n-1]
+    flat = xp.reshape(xp.concat([zero, prefix, suffix, zero], axis=1), (-1,))
+    gain = xp.take(flat, pairs.index_b, axis=0) - xp.take(flat, pairs.index_a, axis=0)
+    gain = xp.maximum(gain, 0.0)  # a sum of non-negative terms; clip rounding below zero
+    return xp.reshape(gain, (n_batch, n, n))
 
 
 def vote_gains(
-    x: np.ndarray,
-    w: np.ndarray,
-    rho: np.ndarray | float,
-    delta: np.ndarray,
+    x: Array,
+    w: Array,
+    rho: Array | float,
+    delta: Array,
     kernel: Literal["fast", "plain"] = "fast",
     pairs: SortedPairs | None = None,
-) -> np.ndarray:
+) -> Array:
     """Num[:, a, b] = sum_k max(0, v_k(a, b)) by the chosen kernel."""
     if kernel == "plain":
         return vote_gains_plain(x, w, rho, delta)
     return vote_gains_fast(x, w, rho, delta, pairs)
 
 
-def win_probability(num: np.ndarray, rule: Literal["all_pairs", "pairwise"]) -> np.ndarray:
+def win_probability(num: Array, rule: Literal["all_pairs", "pairwise"]) -> Array:
     """P[:, i, j], the probability that i's position beats j's (SPEC step 2).
 
     pairwise (the printed equation): P_ij = Num(i, j) / (Num(i, j) + Num(j, i)), so P_ij + P_ji = 1;
@@ -175,10 +194,12 @@ def win_probability(num: np.ndarray, rule: Literal["all_pairs", "pairwise"]) -> 
     all_pairs (Scholz's code): P_ij = Num(i, j) / sum over every voter and every ordered pair of
         actors of |v_k(a, b)| = Num(i, j) / (2 sum_{a,b} Num(a, b)); 0 when that sum is 0.
     """
+    xp = array_namespace(num)
     if rule == "pairwise":
-        total = num + np.swapaxes(num, 1, 2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, num / np.where(total > 0, total, 1.0), 0.5)
-    den = 2.0 * num.sum(axis=(1, 2))
-    safe = np.where(den > 0, den, 1.0)
-    return np.where((den > 0)[:, None, None], num / safe[:, None, None], 0.0)
+        total = num + xp.permute_dims(num, (0, 2, 1))
+        some = total > 0
+        return xp.where(some, num / xp.where(some, total, 1.0), 0.5)
+    den = 2.0 * xp.sum(num, axis=(1, 2))
+    some = den > 0
+    safe = xp.where(some, den, 1.0)
+    return xp.where(some[:, None, None], num / safe[:, None, None], 0.0)
