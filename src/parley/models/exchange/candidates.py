@@ -19,10 +19,22 @@ import numpy as np
 
 SIDE_TOL = 1e-9  # SPEC point 9: the side test needs a tolerance in float64
 
-# columns of Candidates.const (float) and Candidates.ints (int)
-TI, TJ, SIP, SIQ, SJP, SJQ, KI, KJ, RATIO, CSI, CSJ, X0I, X0J, WQ, WP, NUMQ, NUMP = range(17)
+# Columns of Candidates.const (float) and .ints (int). i's and j's values sit side by side so that
+# both partners are evaluated in one (m, 2) operation: column 0 is i (supplier of q), 1 is j.
+T = slice(0, 2)  # the partner's round-start position on the supplied issue (the move's target)
+S_SUP = slice(2, 4)  # salience on the supplied issue: s_iq, s_jp
+S_DEM = slice(4, 6)  # salience on the demanded issue: s_ip, s_jq
+K = slice(6, 8)  # NBS shift per unit move on the supplied issue: c s / W
+CS = slice(8, 10)  # c s on the supplied issue
+X0 = slice(10, 12)  # own round-start position on the supplied issue
+W = slice(12, 14)  # W of the supplied issue
+NUM = slice(14, 16)  # sum of c s x0 on the supplied issue
+RATIO = 16  # equal-gain rate dq / dp = (s_ip + s_jp) / (s_iq + s_jq)
 N_CONST = 17
-MEM, AI, AJ, P, Q, KIQ, KJP, KIP, KJQ = range(9)
+MEM, AI, AJ, P, Q = range(5)
+SUP = slice(5, 7)  # supply keys (i, q) and (j, p)
+DEM = slice(7, 9)  # the partner's demand key on the supplied issue: (j, q) and (i, p)
+KIQ, KJP, KJQ, KIP = range(5, 9)
 N_INTS = 9
 
 
@@ -30,10 +42,9 @@ N_INTS = 9
 class Candidates:
     """The candidate exchanges of a round (n rows, member-contiguous, in enumeration order).
 
-    ints:  member, actor i, actor j, issue p, issue q, and the state keys (i,q) (j,p) (i,p) (j,q).
-    const: targets (partner's round-start position on the supplied issue), saliences, NBS shift per
-           unit move k = c s / W on the supplied issue, the equal-gain ratio dq/dp, c s, x0 and
-           W and sum(c s x0) of the supplied issue, for i and j.
+    ints:  member, actor i, actor j, issue p, issue q, and the state keys (see the column names).
+    const: per partner, the target, saliences, NBS shift per unit move, c s, x0, W and
+           sum(c s x0) of the supplied issue; and the equal-gain rate dq/dp.
     """
 
     ints: np.ndarray  # (n, N_INTS) int64
@@ -88,24 +99,17 @@ def enumerate_candidates(
         return (mem * n_a + actor) * n_i + issue
 
     ints = np.column_stack(
-        [mem, ai, aj, p, q, key(ai, q), key(aj, p), key(ai, p), key(aj, q)]
+        [mem, ai, aj, p, q, key(ai, q), key(aj, p), key(aj, q), key(ai, p)]
     ).astype(np.int64)
     const = np.empty((len(mem), N_CONST))
-    const[:, TI] = cell(aj, q, x0)
-    const[:, TJ] = cell(ai, p, x0)
-    const[:, SIP] = cell(ai, p, s)
-    const[:, SIQ] = cell(ai, q, s)
-    const[:, SJP] = cell(aj, p, s)
-    const[:, SJQ] = cell(aj, q, s)
-    const[:, CSI] = cell(ai, q, cs)
-    const[:, CSJ] = cell(aj, p, cs)
-    const[:, WQ] = w[mem, q]
-    const[:, WP] = w[mem, p]
-    const[:, KI] = const[:, CSI] / const[:, WQ]
-    const[:, KJ] = const[:, CSJ] / const[:, WP]
-    const[:, RATIO] = (const[:, SIP] + const[:, SJP]) / (const[:, SIQ] + const[:, SJQ])
-    const[:, X0I] = cell(ai, q, x0)
-    const[:, X0J] = cell(aj, p, x0)
-    const[:, NUMQ] = num[mem, q]
-    const[:, NUMP] = num[mem, p]
+    const[:, T] = np.column_stack([cell(aj, q, x0), cell(ai, p, x0)])
+    const[:, S_SUP] = np.column_stack([cell(ai, q, s), cell(aj, p, s)])
+    const[:, S_DEM] = np.column_stack([cell(ai, p, s), cell(aj, q, s)])
+    const[:, CS] = np.column_stack([cell(ai, q, cs), cell(aj, p, cs)])
+    const[:, W] = np.column_stack([w[mem, q], w[mem, p]])
+    const[:, K] = const[:, CS] / const[:, W]
+    s_sup, s_dem = const[:, S_SUP], const[:, S_DEM]
+    const[:, RATIO] = (s_dem[:, 0] + s_sup[:, 1]) / (s_sup[:, 0] + s_dem[:, 1])
+    const[:, X0] = np.column_stack([cell(ai, q, x0), cell(aj, p, x0)])
+    const[:, NUM] = np.column_stack([num[mem, q], num[mem, p]])
     return Candidates(ints=ints, const=const)

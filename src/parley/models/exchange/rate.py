@@ -22,29 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parley.models.exchange.candidates import (
-    CSI,
-    CSJ,
-    KI,
-    KIP,
-    KIQ,
-    KJ,
-    KJP,
-    KJQ,
-    NUMP,
-    NUMQ,
-    RATIO,
-    SIP,
-    SIQ,
-    SJP,
-    SJQ,
-    TI,
-    TJ,
-    WP,
-    WQ,
-    X0I,
-    X0J,
-)
+from parley.models.exchange.candidates import CS, DEM, NUM, RATIO, S_DEM, S_SUP, SUP, X0, K, T, W
 
 MIN_GAIN = 1e-10
 MIN_MOVE = 1e-10
@@ -53,17 +31,15 @@ TOL = 1e-9  # bound, sum and cap tests (SPEC point 9)
 
 @dataclass
 class Evaluation:
-    """Signed moves of i (on q) and j (on p), the gain of i and of j, and validity."""
+    """(m, 2) signed moves of i (on q) and j (on p) and each partner's gain; (m,) validity."""
 
-    move_i: np.ndarray
-    move_j: np.ndarray
-    gain_i: np.ndarray
-    gain_j: np.ndarray
+    move: np.ndarray
+    gain: np.ndarray
     valid: np.ndarray
 
 
 def _move_ok(x, sign, move, exec_sign, superseded):
-    """The validity of a move of size `move` >= 0 in direction `sign` from position x."""
+    """The validity of moves of size `move` >= 0 in direction `sign` from positions x."""
     signed = sign * move
     end = x + signed
     return (
@@ -93,70 +69,64 @@ def evaluate(
     dsum: flat, by demander key (b, d): sum over F of c_k s_k (f_k - x0_k), where F holds the actors
     that supplied d to b earlier this round and f_k is k's position after its first such exchange.
     superseded, f_pos, in_f: (m, 2) per-candidate state of i (column 0) and j (column 1).
+    Arrays of shape (m, 2) hold i's value in column 0 and j's in column 1.
     """
-    xi = x[ints[:, KIQ]]
-    xj = x[ints[:, KJP]]
-    ti, tj = const[:, TI], const[:, TJ]
-    ki, kj = const[:, KI], const[:, KJ]
-    dist_i = np.abs(ti - xi)
-    dist_j = np.abs(tj - xj)
-    sign_i = np.where(xi > ti, -1.0, 1.0)
-    sign_j = np.where(xj > tj, -1.0, 1.0)
+    keys = ints[:, SUP]
+    xs = x[keys]
+    target, k = const[:, T], const[:, K]
+    dist = np.abs(target - xs)
+    sign = np.where(xs > target, -1.0, 1.0)
+    k_i, k_j = k[:, 0], k[:, 1]
 
     # j moves fully; if i's answering move overshoots, i moves fully instead (SPEC detail 3)
-    dp_full = dist_j * kj
+    dp_full = dist[:, 1] * k_j
     dq_eq = dp_full * ratio
-    move_i = dq_eq / ki
-    over = move_i > dist_i
-    dq = np.where(over, dist_i * ki, dq_eq)
+    move = np.empty_like(dist)
+    move_i = dq_eq / k_i
+    over = move_i > dist[:, 0]
+    dq = np.where(over, dist[:, 0] * k_i, dq_eq)
     dp = np.where(over, dq / ratio, dp_full)
-    move_i = np.where(over, dist_i, move_i)
-    move_j = np.where(over, dp / kj, dist_j)
+    move[:, 0] = np.where(over, dist[:, 0], move_i)
+    move[:, 1] = np.where(over, dp / k_j, dist[:, 1])
 
-    es_i = exec_sign[ints[:, KIQ]]
-    es_j = exec_sign[ints[:, KJP]]
-    gain = np.abs(dp * const[:, SIP] - dq * const[:, SIQ])
-    valid = (
-        (gain >= MIN_GAIN)
-        & _move_ok(xi, sign_i, move_i, es_i, superseded[:, 0])
-        & _move_ok(xj, sign_j, move_j, es_j, superseded[:, 1])
-    )
+    es = exec_sign[keys]
+    s_sup, s_dem = const[:, S_SUP], const[:, S_DEM]
+    ok = _move_ok(xs, sign, move, es, superseded)
+    valid = (np.abs(dp * s_dem[:, 0] - dq * s_sup[:, 0]) >= MIN_GAIN) & ok[:, 0] & ok[:, 1]
 
-    # cap for i (supplier of q; demander j; target j's x0 on q), then for j (SPEC detail 5)
-    base_i = const[:, NUMQ] + dsum[ints[:, KJQ]]
-    own_i = np.where(in_f[:, 0], const[:, CSI] * (f_pos[:, 0] - const[:, X0I]), 0.0)
-    n0 = (base_i - own_i + const[:, CSI] * (xi - const[:, X0I])) / const[:, WQ]
-    n1 = n0 + sign_i * dq
-    cap = valid & ((ti - n0) * (ti - n1) < 0) & (np.abs(ti - n0) > TOL)
-    if cap.any():
-        n0p = np.where(in_f[:, 0], base_i / const[:, WQ], n0)
-        dq = np.where(cap, np.abs(ti - n0p), dq)
-        move_i = np.where(cap, dq / ki, move_i)
+    # The adjusted NBS N(z) of each supplied issue with the supplier at z: other actors at x0,
+    # except those in the demander's F at f (SPEC detail 4); n0 = N(x), n0p = N(f) when in F.
+    base = const[:, NUM] + dsum[ints[:, DEM]]
+    cs, wt = const[:, CS], const[:, W]
+    own = np.where(in_f, cs * (f_pos - const[:, X0]), 0.0)
+    n0 = (base - own + cs * (xs - const[:, X0])) / wt
+
+    # cap for i (target j's x0 on q), then for j (SPEC detail 5)
+    t, d0 = target[:, 0], target[:, 0] - n0[:, 0]
+    cap = valid & (d0 * (t - (n0[:, 0] + sign[:, 0] * dq)) < 0) & (np.abs(d0) > TOL)
+    capped = cap.any()
+    if capped:
+        n0p = np.where(in_f[:, 0], base[:, 0] / wt[:, 0], n0[:, 0])
+        dq = np.where(cap, np.abs(t - n0p), dq)
         dp = np.where(cap, dq / ratio, dp)
-        move_j = np.where(cap, dp / kj, move_j)
-
-    base_j = const[:, NUMP] + dsum[ints[:, KIP]]
-    own_j = np.where(in_f[:, 1], const[:, CSJ] * (f_pos[:, 1] - const[:, X0J]), 0.0)
-    n0 = (base_j - own_j + const[:, CSJ] * (xj - const[:, X0J])) / const[:, WP]
-    n1 = n0 + sign_j * dp
-    cap = valid & ((tj - n0) * (tj - n1) < 0) & (np.abs(tj - n0) > TOL)
+        move[:, 0] = np.where(cap, dq / k_i, move[:, 0])
+        move[:, 1] = np.where(cap, dp / k_j, move[:, 1])
+    t, d0 = target[:, 1], target[:, 1] - n0[:, 1]
+    cap = valid & (d0 * (t - (n0[:, 1] + sign[:, 1] * dp)) < 0) & (np.abs(d0) > TOL)
     if cap.any():
-        n0p = np.where(in_f[:, 1], base_j / const[:, WP], n0)
-        dp = np.where(cap, np.abs(tj - n0p), dp)
-        move_j = np.where(cap, dp / kj, move_j)
+        capped = True
+        n0p = np.where(in_f[:, 1], base[:, 1] / wt[:, 1], n0[:, 1])
+        dp = np.where(cap, np.abs(t - n0p), dp)
         dq = np.where(cap, dp * ratio, dq)
-        move_i = np.where(cap, dq / ki, move_i)
-
-    valid &= _move_ok(xi, sign_i, move_i, es_i, superseded[:, 0]) & _move_ok(
-        xj, sign_j, move_j, es_j, superseded[:, 1]
-    )
-    return Evaluation(
-        move_i=sign_i * move_i,
-        move_j=sign_j * move_j,
-        gain_i=dp * const[:, SIP] - dq * const[:, SIQ],
-        gain_j=dq * const[:, SJQ] - dp * const[:, SJP],
-        valid=valid,
-    )
+        move[:, 1] = np.where(cap, dp / k_j, move[:, 1])
+        move[:, 0] = np.where(cap, dq / k_i, move[:, 0])
+    if capped:  # the moves changed: check them again
+        ok = _move_ok(xs, sign, move, es, superseded)
+        valid &= ok[:, 0] & ok[:, 1]
+    gain = np.empty_like(move)
+    gain[:, 0] = dp * s_dem[:, 0] - dq * s_sup[:, 0]
+    gain[:, 1] = dq * s_dem[:, 1] - dp * s_sup[:, 1]
+    return Evaluation(move=sign * move, gain=gain, valid=valid)
 
 
 def random_ratio(const: np.ndarray, p: float, side: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -167,6 +137,6 @@ def random_ratio(const: np.ndarray, p: float, side: np.ndarray, z: np.ndarray) -
     (favouring j), otherwise towards j's. p = 0 is the equal-gain model; z ~ U(0, 1).
     """
     eq = const[:, RATIO]
-    zero_i = const[:, SIP] / const[:, SIQ]
-    zero_j = const[:, SJP] / const[:, SJQ]
+    zero_i = const[:, S_DEM][:, 0] / const[:, S_SUP][:, 0]  # s_ip / s_iq
+    zero_j = const[:, S_SUP][:, 1] / const[:, S_DEM][:, 1]  # s_jp / s_jq
     return np.where(side < 0.5, eq + p * z * (zero_i - eq), eq - p * z * (eq - zero_j))

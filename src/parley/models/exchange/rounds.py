@@ -19,16 +19,14 @@ import numpy as np
 from parley.models.exchange.candidates import (
     AI,
     AJ,
-    CSI,
-    CSJ,
+    CS,
     KIP,
     KIQ,
     KJP,
     KJQ,
     MEM,
     RATIO,
-    X0I,
-    X0J,
+    X0,
     Candidates,
     enumerate_candidates,
 )
@@ -122,26 +120,19 @@ def play_round(
     done = Executed()
 
     def compute(rows: np.ndarray) -> None:
-        ev = evaluate(
-            ints[rows], const[rows], const[rows, RATIO], x, exec_sign, dsum,
-            superseded[rows], f_pos[rows], in_f[rows],
-        )  # fmt: skip
+        c_ints, c_const = ints[rows], const[rows]
+        state = (x, exec_sign, dsum, superseded[rows], f_pos[rows], in_f[rows])
+        ev = evaluate(c_ints, c_const, c_const[:, RATIO], *state)
         valid = ev.valid
         if p > 0:
             assert rng is not None
             draws = rng.random((2, len(rows)))
-            ratio = random_ratio(const[rows], p, draws[0], draws[1])
-            rv = evaluate(
-                ints[rows], const[rows], ratio, x, exec_sign, dsum,
-                superseded[rows], f_pos[rows], in_f[rows],
-            )  # fmt: skip
+            rv = evaluate(c_ints, c_const, random_ratio(c_const, p, draws[0], draws[1]), *state)
             valid = valid & rv.valid
-            move[rows, 0], move[rows, 1] = rv.move_i, rv.move_j
-            gains[rows, 0], gains[rows, 1] = rv.gain_i, rv.gain_j
+            move[rows], gains[rows] = rv.move, rv.gain
         else:
-            move[rows, 0], move[rows, 1] = ev.move_i, ev.move_j
-            gains[rows, 0], gains[rows, 1] = ev.gain_i, ev.gain_j
-        rank[rows] = np.where(valid, np.abs(ev.gain_i), -np.inf)
+            move[rows], gains[rows] = ev.move, ev.gain
+        rank[rows] = np.where(valid, np.abs(ev.gain[:, 0]), -np.inf)
 
     if n:
         compute(np.arange(n))
@@ -167,8 +158,9 @@ def play_round(
         y_i, y_j = x[e_ints[:, KIQ]], x[e_ints[:, KJP]]
         # F: i supplied q to j and j supplied p to i; an actor's first such exchange counts
         first_i, first_j = ~in_f[best, 0], ~in_f[best, 1]
-        dsum[e_ints[first_i, KJQ]] += e_const[first_i, CSI] * (y_i[first_i] - e_const[first_i, X0I])
-        dsum[e_ints[first_j, KIP]] += e_const[first_j, CSJ] * (y_j[first_j] - e_const[first_j, X0J])
+        e_cs, e_x0 = e_const[:, CS], e_const[:, X0]
+        dsum[e_ints[first_i, KJQ]] += e_cs[first_i, 0] * (y_i[first_i] - e_x0[first_i, 0])
+        dsum[e_ints[first_j, KIP]] += e_cs[first_j, 1] * (y_j[first_j] - e_x0[first_j, 1])
 
         supply = np.concatenate([e_ints[:, KIQ], e_ints[:, KJP]])
         demand = np.concatenate([e_ints[:, KJQ], e_ints[:, KIP]])
