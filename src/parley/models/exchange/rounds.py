@@ -20,12 +20,14 @@ from parley.models.exchange.candidates import (
     AI,
     AJ,
     CS,
+    DEM,
     KIP,
     KIQ,
     KJP,
     KJQ,
     MEM,
     RATIO,
+    SUP,
     X0,
     Candidates,
     enumerate_candidates,
@@ -41,10 +43,6 @@ class Executed:
 
     step: list[np.ndarray] = field(default_factory=list)  # candidate rows
     gain: list[np.ndarray] = field(default_factory=list)  # equal gain (the ranking value)
-    move_i: list[np.ndarray] = field(default_factory=list)
-    move_j: list[np.ndarray] = field(default_factory=list)
-    gain_i: list[np.ndarray] = field(default_factory=list)
-    gain_j: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass
@@ -142,30 +140,20 @@ def play_round(
         if best.size == 0:
             break
         e_ints, e_const = ints[best], const[best]
-        mi, mj = move[best, 0].copy(), move[best, 1].copy()
         done.step.append(best)
-        done.gain.append(rank[best].copy())
-        done.move_i.append(mi)
-        done.move_j.append(mj)
-        done.gain_i.append(gains[best, 0].copy())
-        done.gain_j.append(gains[best, 1].copy())
+        done.gain.append(rank[best])
         rank[best] = -np.inf
         # execute: both suppliers move; their direction is fixed for the rest of the round
-        x[e_ints[:, KIQ]] += mi
-        x[e_ints[:, KJP]] += mj
-        exec_sign[e_ints[:, KIQ]] = np.sign(mi)
-        exec_sign[e_ints[:, KJP]] = np.sign(mj)
-        y_i, y_j = x[e_ints[:, KIQ]], x[e_ints[:, KJP]]
+        supply, demand = e_ints[:, SUP], e_ints[:, DEM]  # (k, 2): i's then j's
+        moved = move[best]
+        x[supply] += moved
+        exec_sign[supply] = np.sign(moved)
+        y = x[supply]
         # F: i supplied q to j and j supplied p to i; an actor's first such exchange counts
-        first_i, first_j = ~in_f[best, 0], ~in_f[best, 1]
-        e_cs, e_x0 = e_const[:, CS], e_const[:, X0]
-        dsum[e_ints[first_i, KJQ]] += e_cs[first_i, 0] * (y_i[first_i] - e_x0[first_i, 0])
-        dsum[e_ints[first_j, KIP]] += e_cs[first_j, 1] * (y_j[first_j] - e_x0[first_j, 1])
-
-        supply = np.concatenate([e_ints[:, KIQ], e_ints[:, KJP]])
-        demand = np.concatenate([e_ints[:, KJQ], e_ints[:, KIP]])
-        dem_supplier = np.concatenate([e_ints[:, AI], e_ints[:, AJ]])
-        dem_y = np.concatenate([y_i, y_j])
+        first = ~in_f[best]
+        dsum[demand[first]] += (e_const[:, CS] * (y - e_const[:, X0]))[first]
+        supply, demand, dem_y = supply.ravel(), demand.ravel(), y.ravel()
+        dem_supplier = e_ints[:, AI : AJ + 1].ravel()
         rows, role, qi = lookup.find(supply, demand)
         live = rank[rows] > -np.inf
         rows, role, qi = rows[live], role[live], qi[live]
@@ -184,16 +172,17 @@ def play_round(
         if todo.size:
             compute(todo)
 
+    # executed rows are never evaluated again: their moves and gains are still in place
     steps = np.concatenate(done.step) if done.step else np.zeros(0, dtype=np.int64)
     return RoundResult(
         voting=x.reshape(n_b, n_a, n_i),
         candidates=cands,
         rows=steps,
         gain=_cat(done.gain),
-        move_i=_cat(done.move_i),
-        move_j=_cat(done.move_j),
-        gain_i=_cat(done.gain_i),
-        gain_j=_cat(done.gain_j),
+        move_i=move[steps, 0],
+        move_j=move[steps, 1],
+        gain_i=gains[steps, 0],
+        gain_j=gains[steps, 1],
         counts=counts,
         executed=np.bincount(members[steps], minlength=n_b),
     )
