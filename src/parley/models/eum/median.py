@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from array_api_compat import array_namespace
-
 from parley.models.baselines import weighted_median
-from parley.models.eum.backend import Array
+from parley.models.eum.backend import Array, namespace
 
 #: Relative size below which two vote totals count as a tie (the scan keeps the earlier one).
 TIE = 1e-12
@@ -26,7 +24,7 @@ def condorcet_scan(x: Array, w: Array, delta: Array) -> Array:
     on the lowest position where W is smallest. Computing W for every position is O(n^2) and needs
     no sequential loop; totals within TIE x sum(w) of the minimum count as ties.
     """
-    xp = array_namespace(x, w, delta)
+    xp = namespace(x, w, delta)
     total = xp.abs(x[:, None, :] - x[:, :, None]) @ w[:, :, None]  # (N, candidate, 1)
     score = total[:, :, 0] / delta[:, None]
     best = xp.min(score, axis=1, keepdims=True)

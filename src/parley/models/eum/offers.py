@@ -18,10 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from array_api_compat import array_namespace
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array
+from parley.models.eum.backend import Array, namespace
 
 NONE, CONFLICT, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 KIND_NAMES = {CONFLICT: "conflict", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
@@ -39,7 +38,7 @@ def classify(
     a: Array, b: Array, x: Array, conflict: bool, capitulation: bool
 ) -> tuple[Array, Array]:
     """Offer kind and target position for every (receiver i, proposer j)."""
-    xp = array_namespace(a, b, x)
+    xp = namespace(a, b, x)
     xi, xj = x[:, :, None], x[:, None, :]
     distinct = xi != xj
     kind = xp.zeros(a.shape, dtype=xp.int8, device=device_of(a))
@@ -50,8 +49,11 @@ def classify(
     if capitulation:
         kind = xp.where(distinct & ahead & (-a > b), CAPITULATION, kind)
     compromise = kind == COMPROMISE
-    # b > 0 on every compromise; elsewhere a harmless 1 keeps the division quiet
-    partial = xi + (xj - xi) * xp.abs(a / xp.where(compromise, b, 1.0))
+    # x_i + (x_j - x_i)|a / b|, built in place; b > 0 on every compromise, elsewhere a harmless 1
+    # keeps the division quiet
+    partial = xj - xi
+    partial *= xp.abs(a / xp.where(compromise, b, 1.0))
+    partial += xi
     target = xp.where(compromise, partial, xj)
     return kind, xp.where(kind == NONE, xi, target)
 
@@ -69,7 +71,7 @@ def choose(kind: Array, target: Array, a: Array, b: Array, x: Array, rule: str) 
     with the smallest (|a| x_i + |b| x_j)/(|a|+|b|) (a signed position, not a distance); otherwise
     the closest capitulation. 'least_move': the offer that moves i least. Ties go to the first j.
     """
-    xp = array_namespace(kind, target, a, b, x)
+    xp = namespace(kind, target, a, b, x)
     xi, xj = x[:, :, None], x[:, None, :]
     if rule == "least_move":
         j, any_offer = _first_min(xp, xp.abs(target - xi), kind != NONE)
@@ -77,9 +79,11 @@ def choose(kind: Array, target: Array, a: Array, b: Array, x: Array, rule: str) 
     dist = xp.abs(xj - xi)
     jc, has_c = _first_min(xp, dist, kind == CONFLICT)
     compromise = kind == COMPROMISE
-    abs_a, abs_b = xp.abs(a), xp.abs(b)
-    # |a| + |b| > 0 on every compromise; elsewhere a harmless 1 keeps the division quiet
-    key = (abs_a * xi + abs_b * xj) / xp.where(compromise, abs_a + abs_b, 1.0)
+    # (|a| x_i + |b| x_j) / (|a| + |b|), built in place; the denominator is > 0 on every
+    # compromise, elsewhere a harmless 1 keeps the division quiet
+    key = xp.abs(a) * xi
+    key += xp.abs(b) * xj
+    key /= xp.where(compromise, xp.abs(a) + xp.abs(b), 1.0)
     jp, has_p = _first_min(xp, key, compromise)
     jk, has_k = _first_min(xp, dist, kind == CAPITULATION)
     return xp.where(has_c, jc, xp.where(has_p, jp, xp.where(has_k, jk, -1)))
@@ -95,7 +99,7 @@ def make_offers(
     rule: str,
 ) -> Offers:
     """Classify every offer, choose one per receiver and move everyone at once (SPEC step 8)."""
-    xp = array_namespace(a, b, x)
+    xp = namespace(a, b, x)
     kind, target = classify(a, b, x, conflict, capitulation)
     chosen = choose(kind, target, a, b, x, rule)
     picked = xp.take_along_axis(target, xp.maximum(chosen, 0)[:, :, None], axis=2)[:, :, 0]

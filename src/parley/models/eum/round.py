@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from array_api_compat import array_namespace
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array
+from parley.models.eum.backend import Array, namespace
 from parley.models.eum.median import median_position
 from parley.models.eum.offers import Offers, make_offers
 from parley.models.eum.params import EumParams
@@ -106,7 +105,7 @@ def play_round(
     delta must be > 0 (callers pass 1 where the range is 0; then every position is the same and
     nothing happens). mu, the median of x, may be passed in when already known.
     """
-    xp = array_namespace(x, w, s, delta, r_previous)
+    xp = namespace(x, w, s, delta, r_previous)
     d = xp.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
     if mu is None:
         mu = median_position(x, w, delta, params.median)

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
-from array_api_compat import array_namespace
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, to_numpy
+from parley.models.eum.backend import Array, namespace, to_numpy
 from parley.models.eum.median import median_position
 from parley.models.eum.params import EumParams
 from parley.models.eum.round import RoundResult, play_round
@@ -92,7 +91,7 @@ def initial_range(x: Array, bounds: Array, rule: str) -> Array:
     """D per problem: max - min of positions ('initial', 'round') or the issue's scale ('bounds')."""
     if rule == "bounds":
         return bounds[:, 1] - bounds[:, 0]
-    xp = array_namespace(x)
+    xp = namespace(x)
     return xp.max(x, axis=1) - xp.min(x, axis=1)
 
 
@@ -111,7 +110,7 @@ def simulate(
     are kept per round (for events); full_detail: also every pair's expected utilities and offers.
     All four arrays come from one array library; the trace comes back in it.
     """
-    xp = array_namespace(x0, c, s, bounds)
+    xp = namespace(x0, c, s, bounds)
     dev = device_of(x0)
     n_batch, n = x0.shape
     w = c * s

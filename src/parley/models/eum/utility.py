@@ -8,11 +8,12 @@ the array API (see `parley.models.eum.backend`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from array_api_compat import array_namespace
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array
+from parley.models.eum.backend import Array, namespace
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,12 @@ class Utilities:
 
     success: Array
     failure: Array
-    status_quo: Array
+    status_quo: Array | float  # a number when r is the number 1
     better: Array | None = None
     worse: Array | None = None
 
 
-def _u(base: Array, r: Array | float) -> Array:
+def _u(base: Array | float, r: Array | float) -> Array | float:
     if isinstance(r, int | float) and r == 1:
         return 2.0 - 4.0 * base
     return 2.0 - 4.0 * base**r
@@ -47,10 +48,9 @@ def utilities(d: Array, r: Array | float, d_mu: Array | None = None) -> Utilitie
 
     r broadcasts against d: (N, n, 1) for the row actor's exponent, (N, 1, n) for the column's.
     """
-    xp = array_namespace(d)
     success = _u(0.5 - 0.5 * d, r)
     failure = _u(0.5 + 0.5 * d, r)
-    status_quo = _u(xp.asarray(0.5, dtype=d.dtype, device=device_of(d)), r)
+    status_quo = _u(0.5, r)  # a number when r = 1, else shaped like r
     if d_mu is None:
         return Utilities(success, failure, status_quo)
     spread = 0.25 * (d_mu + d)
@@ -84,10 +84,14 @@ def security(eu_against: Array) -> Array:
 
     A larger value means more is expected from challenging i: i is *less* secure ("danger").
     """
-    xp = array_namespace(eu_against)
-    n = eu_against.shape[1]
-    off = ~xp.eye(n, dtype=xp.bool, device=device_of(eu_against))
+    xp = namespace(eu_against)
+    off = _off_diagonal(xp, eu_against.shape[1], device_of(eu_against))
     return xp.sum(xp.where(off, eu_against, 0.0), axis=2)
+
+
+@lru_cache(maxsize=16)
+def _off_diagonal(xp: Any, n: int, dev: Any) -> Array:
+    return ~xp.eye(n, dtype=xp.bool, device=dev)
 
 
 def risk_exponents(sec: Array, previous: Array, degenerate: str) -> tuple[Array, Array]:
@@ -98,7 +102,7 @@ def risk_exponents(sec: Array, previous: Array, degenerate: str) -> tuple[Array,
     so r lies in [0.5, 2]. Where max = min (the published code divides by zero) `degenerate`
     decides: 'neutral' sets R = 0 (r = 1), 'previous' keeps the previous round's r.
     """
-    xp = array_namespace(sec, previous)
+    xp = namespace(sec, previous)
     hi = xp.max(sec, axis=1, keepdims=True)
     lo = xp.min(sec, axis=1, keepdims=True)
     flat = hi == lo

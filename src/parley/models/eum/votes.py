@@ -33,10 +33,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from array_api_compat import array_namespace
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array
+from parley.models.eum.backend import Array, namespace
 
 #: Elements of the largest temporary the plain path builds at once (64 MiB of float64).
 PLAIN_CHUNK_ELEMENTS = 1 << 23
@@ -60,7 +59,7 @@ def vote_gains_plain(x: Array, w: Array, rho: Array | float, delta: Array) -> Ar
     x, w: (N, n) positions and vote weights c*s; rho: scalar or (N, n) voter exponents; delta: (N,).
     The n^3 terms are built in chunks of challengers so that memory stays bounded.
     """
-    xp = array_namespace(x, w, delta)
+    xp = namespace(x, w, delta)
     n_batch, n = x.shape
     g = _powered(_scaled_distance(xp, x, x, delta), rho)  # g[:, k, a] = (|x_k - x_a| / D)^rho_k
     step = max(1, PLAIN_CHUNK_ELEMENTS // max(1, n_batch * n * n))
@@ -107,8 +106,8 @@ class SortedPairs:
     """What the fast kernel needs from the positions alone; both passes of a round share it.
 
     order: (N, n) actors by position (stable); index_a, index_b: flat indices into the stacked
-    prefix/suffix sums (see `vote_gains_fast`) of the entries G-sums at column a and column b of
-    the voters on a's side of every pair (a, b), in the input order of the actors.
+    (N, 2n+2, n) prefix and suffix sums (see `vote_gains_fast`) of the G-sums at column a and
+    column b over the voters on a's side of every pair (a, b), in the input order of the actors.
     """
 
     order: Array
@@ -125,21 +124,25 @@ def _upper(xp: Any, n: int, dev: Any) -> Array:
 
 def sorted_pairs(x: Array) -> SortedPairs:
     """Sort the actors and find, for every pair, how many voters lie below its midpoint."""
-    xp = array_namespace(x)
+    xp = namespace(x)
     dev = device_of(x)
     n_batch, n = x.shape
     order = xp.argsort(x, axis=1, stable=True)
     xs = xp.take_along_axis(x, order, axis=1)
     below = _ranks_below(xp, xs, 0.5 * (xs[:, :, None] + xs[:, None, :]))  # rows ascending
-    # the lower of a pair is backed by the voters below the midpoint (prefix rows 0..n), the
-    # higher one by those from the midpoint up (suffix rows n+1..2n+1); the diagonal gains 0
-    rows = xp.reshape(xp.where(_upper(xp, n, dev), below, below + (n + 1)), (-1,))
+    # the lower of a pair is backed by the voters below the midpoint (prefix sums at rows t), the
+    # higher one by those from the midpoint up (suffix sums at rows 2n+1-t); the diagonal gains 0
+    rows = xp.where(_upper(xp, n, dev), below, (2 * n + 1) - below)
+    rows *= n  # in place on fresh temporaries: at n = 1000 each one is 8 MB
     inverse = xp.argsort(order, axis=1, stable=False)  # sorted rank of every actor
     ri, rj = inverse[:, :, None], inverse[:, None, :]
-    problem = xp.arange(n_batch, dtype=xp.int64, device=dev)[:, None, None]
-    pick = xp.reshape(ri * n + rj + problem * (n * n), (-1,))
-    row = xp.reshape(xp.take(rows, pick, axis=0), (n_batch, n, n))  # pair (i, j) in input order
-    row = row * n + problem * ((2 * n + 2) * n)
+    pick = ri * n + rj
+    if n_batch > 1:  # each problem's block of the flattened arrays
+        problem = xp.arange(n_batch, dtype=xp.int64, device=dev)[:, None, None]
+        rows += problem * ((2 * n + 2) * n)
+        pick += problem * (n * n)
+    flat_rows = xp.reshape(rows, (-1,))
+    row = xp.reshape(xp.take(flat_rows, xp.reshape(pick, (-1,)), axis=0), (n_batch, n, n))
     return SortedPairs(order, xp.reshape(row + ri, (-1,)), xp.reshape(row + rj, (-1,)))
 
 
@@ -154,7 +157,7 @@ def vote_gains_fast(
 
     `pairs` (from `sorted_pairs(x)`) may be passed in when several passes share the positions.
     """
-    xp = array_namespace(x, w, delta)
+    xp = namespace(x, w, delta)
     n_batch, n = x.shape
     pairs = sorted_pairs(x) if pairs is None else pairs
     order = pairs.order
@@ -162,12 +165,19 @@ def vote_gains_fast(
     ws = xp.take_along_axis(w, order, axis=1)
     rs = rho if isinstance(rho, int | float) else xp.take_along_axis(rho, order, axis=1)
     g = ws[:, :, None] * _powered(_scaled_distance(xp, xs, xs, delta), rs)  # G[:, k, a], sorted
-    # stacked[:, t, a] = sum_{k < t} G[k, a] for t <= n, and sum_{k >= t'} G[k, a] at row n+1+t'
+    # sums[:, t, a] = sum_{k < t} G[k, a] (rows 0..n), and row n+1+m = the sum over the last m
+    # voters, so sum_{k >= t} G[k, a] is at row 2n+1-t
+    # (Temporaries are dropped as soon as they are used: with fewer n x n arrays alive at once
+    # the allocator keeps its memory between calls instead of page-faulting it in again.)
     zero = xp.zeros((n_batch, 1, n), dtype=g.dtype, device=device_of(g))
-    prefix = xp.cumulative_sum(g, axis=1)  # rows 1..n
-    suffix = xp.flip(xp.cumulative_sum(xp.flip(g, axis=1), axis=1), axis=1)  # S[0], ..., S[n-1]
-    flat = xp.reshape(xp.concat([zero, prefix, suffix, zero], axis=1), (-1,))
-    gain = xp.take(flat, pairs.index_b, axis=0) - xp.take(flat, pairs.index_a, axis=0)
+    prefix = xp.cumulative_sum(g, axis=1)
+    suffix = xp.cumulative_sum(xp.flip(g, axis=1), axis=1)
+    del g
+    flat = xp.reshape(xp.concat([zero, prefix, zero, suffix], axis=1), (-1,))
+    del prefix, suffix
+    gain = xp.take(flat, pairs.index_b, axis=0)
+    gain -= xp.take(flat, pairs.index_a, axis=0)  # sum of G[k, b] - G[k, a] over a's side
+    del flat
     gain = xp.maximum(gain, 0.0)  # a sum of non-negative terms; clip rounding below zero
     return xp.reshape(gain, (n_batch, n, n))
 
@@ -194,7 +204,7 @@ def win_probability(num: Array, rule: Literal["all_pairs", "pairwise"]) -> Array
     all_pairs (Scholz's code): P_ij = Num(i, j) / sum over every voter and every ordered pair of
         actors of |v_k(a, b)| = Num(i, j) / (2 sum_{a,b} Num(a, b)); 0 when that sum is 0.
     """
-    xp = array_namespace(num)
+    xp = namespace(num)
     if rule == "pairwise":
         total = num + xp.permute_dims(num, (0, 2, 1))
         some = total > 0
