@@ -9,6 +9,9 @@ with the plain kernel (the n x n x n formula, one temporary per pass up to 2^23 
 same run. Reports the median over repeats of seconds per round, the ratio plain / fast, and peak
 traced memory (tracemalloc, measured in a separate untimed run). The plain kernel is skipped at
 n = 1000 unless --plain-1000 is given (about 10^9 terms per pass).
+
+A second table times batches (N problems of n actors in one call, as a multi-issue case or an
+ensemble runs them) with the fast kernel: seconds per round for the whole batch.
 """
 
 from __future__ import annotations
@@ -24,16 +27,18 @@ from parley.models.eum.params import SCHOLZ_CODE, EumParams
 from parley.models.eum.simulate import simulate
 
 
-def problem(n: int, seed: int = 0) -> tuple[np.ndarray, ...]:
+def problem(n: int, seed: int = 0, n_batch: int = 1) -> tuple[np.ndarray, ...]:
     rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 100, size=(1, n))
-    c = rng.uniform(0.1, 1, size=(1, n))
-    s = rng.uniform(0.1, 1, size=(1, n))
-    return x, c, s, np.array([[0.0, 100.0]])
+    x = rng.uniform(0, 100, size=(n_batch, n))
+    c = rng.uniform(0.1, 1, size=(n_batch, n))
+    s = rng.uniform(0.1, 1, size=(n_batch, n))
+    return x, c, s, np.tile([0.0, 100.0], (n_batch, 1))
 
 
-def per_round(n: int, kernel: str, rounds: int, repeats: int) -> tuple[float, np.ndarray]:
-    x, c, s, bounds = problem(n)
+def per_round(
+    n: int, kernel: str, rounds: int, repeats: int, n_batch: int = 1
+) -> tuple[float, np.ndarray]:
+    x, c, s, bounds = problem(n, n_batch=n_batch)
     params = EumParams(**{**SCHOLZ_CODE, "kernel": kernel, "rounds": rounds})
     times, last = [], None
     for _ in range(repeats):
@@ -78,6 +83,12 @@ def main() -> None:
         else:
             cols = f"{'-':>14} {'-':>10} {fast_mem:14.1f} {'-':>15} {'-':>11}"
         print(f"{n:5d} {fast:13.6f} {cols}", flush=True)
+    batches = {(256, 10): (10, 15), (64, 50): (10, 9), (8, 200): (5, 5)}
+    print(f"\n{'N':>5} {'n':>5} {'fast s/round':>13} {'per problem':>12}")
+    for (n_batch, n), (rounds, repeats) in batches.items():
+        repeats = max(3, repeats // 3) if args.quick else repeats
+        fast, _ = per_round(n, "fast", rounds, repeats, n_batch)
+        print(f"{n_batch:5d} {n:5d} {fast:13.6f} {fast / n_batch:12.2e}", flush=True)
 
 
 if __name__ == "__main__":
