@@ -55,7 +55,7 @@ def strict_standard() -> Iterator[None]:
 
 
 def eu_emissions() -> dict[str, np.ndarray]:
-    """Bueno de Mesquita's (1994) EU emissions case: one problem of 16 actors (saliences / 100)."""
+    """Bueno de Mesquita's (1994) EU emissions case: one problem of 10 actors (saliences / 100)."""
     with open(DATA / "eu_emissions_bdm1994.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     col = {
