@@ -232,3 +232,18 @@ def test_cli_json_has_nbs_rounds_and_events(runner):
     round1 = [e for e in model["events"] if e["round"] == 1]
     assert [(e["i"], e["j"]) for e in round1] == [(e["i"], e["j"]) for e in ref["exchanges_round1"]]
     assert model["forecast"] == pytest.approx(ref["nbs_rounds"][-1]["preference"], abs=TOL)
+
+
+@pytest.mark.parametrize("order", [("A", "B", "C"), ("A", "C", "B")])
+def test_exact_ties_go_to_the_earliest_candidate(order):
+    # B and C are identical, so (B, A) and (C, A) have exactly the same gain: the partner listed
+    # first in the case wins the tie (the reference would toss a coin).
+    rows = {"A": (0, 0.9, 0.1), "B": (100, 0.5, 0.5), "C": (100, 0.5, 0.5)}
+    case = make_case(
+        positions={a: {"p": rows[a][0], "q": rows[a][0]} for a in order},
+        salience={a: {"p": rows[a][1], "q": rows[a][2]} for a in order},
+        capability={a: 1.0 for a in order},
+        bounds={"p": (0, 100), "q": (0, 100)},
+    )
+    out = get_model("exchange", params={"rounds": 1}).run(case_arrays(case))
+    assert (out.events[0]["i"], out.events[0]["j"]) == ("A", order[1])
