@@ -40,8 +40,9 @@ class Exchange:
     p:               0 = equal gain; in (0, 1] the rate is drawn between the equal-gain rate and
                      the rates at which one partner gains nothing (see rate.random_ratio).
     seed:            seed of numpy.random.SeedSequence for the randomised rate.
-    incremental:     recompute only the candidates an executed exchange touches (same results;
-                     False recomputes all of them, for checks and benchmarks).
+    incremental:     recompute only the candidates an executed exchange touches; False recomputes
+                     all of them, for checks and benchmarks (same results when p = 0; with p > 0
+                     every recomputation draws a new rate, so the draws differ).
     """
 
     rounds: int = 10
