@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 from casebuilders import make_case
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parley.case import case_arrays
+from parley.case.arrays import CaseArrays
 from parley.cli import app
 from parley.errors import ModelError
 from parley.io import read_case
@@ -247,3 +250,48 @@ def test_exact_ties_go_to_the_earliest_candidate(order):
     )
     out = get_model("exchange", params={"rounds": 1}).run(case_arrays(case))
     assert (out.events[0]["i"], out.events[0]["j"]) == ("A", order[1])
+
+
+@st.composite
+def _random_cases(draw):
+    n_a, n_i = draw(st.integers(2, 6)), draw(st.integers(2, 4))
+    grid = st.integers(0, 4).map(lambda k: 25.0 * k)  # coarse grid: many ties and sides at the NBS
+    sal = st.sampled_from([0.0, 0.2, 0.5, 0.5, 0.8, 1.0])
+    shape = (1, n_a, n_i)
+    positions = np.array(draw(st.lists(grid, min_size=n_a * n_i, max_size=n_a * n_i)))
+    salience = np.array(draw(st.lists(sal, min_size=n_a * n_i, max_size=n_a * n_i)))
+    mask = np.array(draw(st.lists(st.booleans(), min_size=n_a * n_i, max_size=n_a * n_i)))
+    mask = mask.reshape(n_a, n_i) | (np.arange(n_a)[:, None] < 2)  # two actors on every issue
+    capability = np.array(
+        draw(st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=n_a, max_size=n_a))
+    )
+    lower = np.array(draw(st.lists(st.sampled_from([-10.0, 0.0, 1.0]), min_size=n_i, max_size=n_i)))
+    span = np.array(draw(st.lists(st.sampled_from([1.0, 6.5, 100.0]), min_size=n_i, max_size=n_i)))
+    units = lower + positions.reshape(shape) / 100 * span
+    return CaseArrays(
+        positions=np.where(mask, units, lower),
+        salience=np.where(mask, salience.reshape(shape), 0.0),
+        capability=np.broadcast_to(capability[None, :, None], shape).copy(),
+        mask=mask,
+        bounds=np.column_stack([lower, lower + span]),
+        actor_ids=tuple(f"a{k}" for k in range(n_a)),
+        issue_ids=tuple(f"i{k}" for k in range(n_i)),
+        status_quo=np.full(n_i, np.nan),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(_random_cases())
+def test_properties_on_random_cases(arrays):
+    out = get_model("exchange", params={"rounds": 3}).run(arrays)
+    lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
+    assert np.isfinite(out.history).all() and np.isfinite(out.forecast).all()
+    assert (out.history >= lo - 1e-7).all() and (out.history <= hi + 1e-7).all()
+    # actors without a position or with salience 0 never move
+    still = ~arrays.mask[None, None] | (arrays.salience[:, None] == 0)
+    start = np.broadcast_to(arrays.positions[:, None], out.history.shape)
+    np.testing.assert_array_equal(np.where(still, out.history, 0), np.where(still, start, 0))
+    for event in out.events:
+        assert event["gain"] > 0
+    plain = get_model("exchange", params={"rounds": 3, "incremental": False}).run(arrays)
+    np.testing.assert_array_equal(plain.history, out.history)
