@@ -47,7 +47,7 @@ def _move_ok(x, sign, move, exec_sign, superseded):
         & (move <= 100 + TOL)
         & (end >= -TOL)
         & (end <= 100 + TOL)
-        & ((exec_sign == 0) | (exec_sign == sign))
+        & (exec_sign * sign >= 0)  # no earlier executed move (0) or one the same way
         & (superseded + signed <= 100 + TOL)
     )
 
@@ -101,27 +101,34 @@ def evaluate(
     own = np.where(in_f, cs * (f_pos - const[:, X0]), 0.0)
     n0 = (base - own + cs * (xs - const[:, X0])) / wt
 
-    # cap for i (target j's x0 on q), then for j (SPEC detail 5)
-    t, d0 = target[:, 0], target[:, 0] - n0[:, 0]
-    cap = valid & (d0 * (t - (n0[:, 0] + sign[:, 0] * dq)) < 0) & (np.abs(d0) > TOL)
+    # cap for i (target j's x0 on q), then for j (SPEC detail 5): t strictly between N(x) and
+    # N(x + m), and not within TOL of N(x). Both are tested at once; j's test is redone for the
+    # rows where i's cap changed j's move.
+    shift = np.empty_like(move)
+    shift[:, 0], shift[:, 1] = dq, dp
+    d0 = target - n0
+    cap = (d0 * (target - (n0 + sign * shift)) < 0) & (np.abs(d0) > TOL) & valid[:, None]
     capped = cap.any()
     if capped:
-        n0p = np.where(in_f[:, 0], base[:, 0] / wt[:, 0], n0[:, 0])
-        dq = np.where(cap, np.abs(t - n0p), dq)
-        dp = np.where(cap, dq / ratio, dp)
-        move[:, 0] = np.where(cap, dq / k_i, move[:, 0])
-        move[:, 1] = np.where(cap, dp / k_j, move[:, 1])
-    t, d0 = target[:, 1], target[:, 1] - n0[:, 1]
-    cap = valid & (d0 * (t - (n0[:, 1] + sign[:, 1] * dp)) < 0) & (np.abs(d0) > TOL)
-    if cap.any():
-        capped = True
-        n0p = np.where(in_f[:, 1], base[:, 1] / wt[:, 1], n0[:, 1])
-        dp = np.where(cap, np.abs(t - n0p), dp)
-        dq = np.where(cap, dp * ratio, dq)
-        move[:, 1] = np.where(cap, dp / k_j, move[:, 1])
-        move[:, 0] = np.where(cap, dq / k_i, move[:, 0])
-    if capped:  # the moves changed: check them again
-        ok = _move_ok(xs, sign, move, es, superseded)
+        t, d0_j = target[:, 1], d0[:, 1]
+        cap_i = cap[:, 0]
+        if cap_i.any():
+            n0p = np.where(in_f[:, 0], base[:, 0] / wt[:, 0], n0[:, 0])
+            dq = np.where(cap_i, np.abs(target[:, 0] - n0p), dq)
+            dp = np.where(cap_i, dq / ratio, dp)
+            move[:, 0] = np.where(cap_i, dq / k_i, move[:, 0])
+            move[:, 1] = np.where(cap_i, dp / k_j, move[:, 1])
+            redo = (d0_j * (t - (n0[:, 1] + sign[:, 1] * dp)) < 0) & (np.abs(d0_j) > TOL) & valid
+            cap_j = np.where(cap_i, redo, cap[:, 1])
+        else:
+            cap_j = cap[:, 1]
+        if cap_j.any():
+            n0p = np.where(in_f[:, 1], base[:, 1] / wt[:, 1], n0[:, 1])
+            dp = np.where(cap_j, np.abs(t - n0p), dp)
+            dq = np.where(cap_j, dp * ratio, dq)
+            move[:, 1] = np.where(cap_j, dp / k_j, move[:, 1])
+            move[:, 0] = np.where(cap_j, dq / k_i, move[:, 0])
+        ok = _move_ok(xs, sign, move, es, superseded)  # the moves changed: check them again
         valid &= ok[:, 0] & ok[:, 1]
     gain = np.empty_like(move)
     gain[:, 0] = dp * s_dem[:, 0] - dq * s_sup[:, 0]
