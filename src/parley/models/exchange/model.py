@@ -30,9 +30,11 @@ class Exchange:
 
     Stokman, F.N. & Van Oosten, R. (1994) "The exchange of voting positions: an object-oriented
     model of policy networks", in Bueno de Mesquita & Stokman (eds), European Community Decision
-    Making, Yale UP, pp. 105-127; the round structure and start-position update of the Decide
-    implementation (decide-exchange-model, equal-gain model); random exchange rates after Dijkstra,
-    Van Assen, Stokman & Draaijer (2018).
+    Making, Yale UP; the round structure and start-position update of the Decide implementation
+    (decide-exchange-model, equal-gain model), as written down in the reference SPEC (steps 1-6 and
+    the "details an exact match needs", cited by number in rate.py and rounds.py). The randomised
+    rate takes up the idea of random exchange rates (Dijkstra, Van Assen, Stokman & Draaijer 2018)
+    in parley's own parameterisation (rate.random_ratio); it is not the reference's.
 
     rounds:          exchange rounds (default 10).
     fixed_weight:    share of the way to the voting position every mover keeps (0.1).
