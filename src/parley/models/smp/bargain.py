@@ -6,9 +6,10 @@ KTAB `SMPActor::interpBrgnSnPm` (S1P1, S2P2) and `interpBrgnS2PMax`, and the thr
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Any, Literal
 
-import numpy as np
+from parley.models.smp.backend import namespace
 
 InterVecBrgnName = Literal["S1P1", "S2P2", "S2PMax"]
 BargnModelName = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]
@@ -16,19 +17,21 @@ BargnModelName = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]
 _MIN_W = 1e-6  # KTAB: keeps 0/0 away when neither side cares or can coerce
 
 
-def round4(x: np.ndarray) -> np.ndarray:
+def round4(x: Any) -> Any:
     """KTAB's round4: (int)(0.5 + 10000 x) / 10000, i.e. half-up on the 0-1 scale."""
-    return np.floor(0.5 + x * 10000.0) / 10000.0
+    if isinstance(x, int | float):
+        return math.floor(0.5 + x * 10000.0) / 10000.0
+    return namespace(x).floor(0.5 + x * 10000.0) / 10000.0
 
 
 def interpolate(
     rule: str,
-    x_i: np.ndarray,
-    s_i: np.ndarray,
-    p_i: np.ndarray,
-    x_j: np.ndarray,
-    s_j: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+    x_i: Any,
+    s_i: Any,
+    p_i: Any,
+    x_j: Any,
+    s_j: Any,
+) -> tuple[Any, Any]:
     """The positions (init side, receiver side), each (..., D), of a bargain between i and j.
 
     p_i (...,) is the probability of i winning as the bargain's author sees it (p_j = 1 - p_i).
@@ -47,8 +50,9 @@ def interpolate(
             (a * x_i + (b + _MIN_W) * x_j) / den
         )
     if rule == "S2PMax":
-        di = np.maximum(p_j - p_i, 0.0)
-        dj = np.maximum(p_i - p_j, 0.0)
+        xp = namespace(p_i)
+        di = xp.maximum(p_j - p_i, 0.0)
+        dj = xp.maximum(p_i - p_j, 0.0)
         si2, sj2 = s_i**2, s_j**2
         dik = (di * sj2) / (di * sj2 + _MIN_W + (1 - di) * si2)
         djk = (dj * si2) / (dj * si2 + _MIN_W + (1 - dj) * sj2)

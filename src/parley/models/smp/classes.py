@@ -8,12 +8,13 @@ risk-aware utilities U^i(i, class)).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
+from parley.models.smp.backend import device, lower_mask, namespace, take_last
 from parley.models.smp.voting import coalitions, pce
 
 
-def position_classes(positions: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def position_classes(positions: Any, tol: float) -> tuple[Any, Any]:
     """(is_rep (B, A), cls (B, A)): which actors start a class and each actor's class representative.
 
     Actor i starts a class when no earlier representative lies within `tol` (Euclidean norm on the
@@ -21,40 +22,45 @@ def position_classes(positions: np.ndarray, tol: float) -> tuple[np.ndarray, np.
     so iterating it over all actors at once reaches the sequential answer within A sweeps (usually
     one or two).
     """
+    xp = namespace(positions)
     a_n = positions.shape[1]
     diff = positions[:, :, None, :] - positions[:, None, :, :]
-    near = np.sqrt((diff**2).sum(axis=-1)) < tol  # (B, A, A)
-    earlier = np.tri(a_n, a_n, -1, dtype=bool)[None]
-    is_rep = np.ones(positions.shape[:2], dtype=bool)
+    near = xp.sqrt(xp.sum(diff**2, axis=-1)) < tol  # (B, A, A)
+    earlier = lower_mask(positions, a_n)[None, ...]
+    is_rep = xp.ones(positions.shape[:2], dtype=xp.bool, device=device(positions))
     for _ in range(a_n):
-        new = ~(near & earlier & is_rep[:, None, :]).any(axis=-1)
-        if np.array_equal(new, is_rep):
+        new = ~xp.any(near & earlier & is_rep[:, None, :], axis=-1)
+        if bool(xp.all(new == is_rep)):
             break
         is_rep = new
-    cls = np.argmax(near & is_rep[:, None, :], axis=-1)  # first representative within tol
+    # first representative within tol
+    cls = xp.argmax(xp.astype(near & is_rep[:, None, :], xp.int8), axis=-1)
     return is_rep, cls
 
 
 def class_probabilities(
-    own_util: np.ndarray,
-    capability: np.ndarray,
-    is_rep: np.ndarray,
+    own_util: Any,
+    capability: Any,
+    is_rep: Any,
     vp_model: str,
     pce_model: str,
-) -> np.ndarray:
+) -> Any:
     """(B, A) probability of each class, indexed by its representative actor (0 elsewhere).
 
     Only the representatives' columns enter the PCE (packed to the front, padded to the largest
     class count of the batch), so converged states with few classes cost little.
     """
+    xp = namespace(own_util, is_rep)
     b_n, a_n = is_rep.shape
-    order = np.argsort(~is_rep, axis=-1, kind="stable")  # representatives first, in actor order
-    k_n = int(is_rep.sum(axis=-1).max())
+    # representatives first, in actor order
+    order = xp.argsort(xp.astype(~is_rep, xp.int8), axis=-1, stable=True)
+    count = xp.cumulative_sum(xp.astype(is_rep, xp.int64), axis=-1)
+    k_n = int(xp.max(count[:, -1]))
     cols = order[:, :k_n]
-    valid = np.take_along_axis(is_rep, cols, axis=-1)
-    util = np.take_along_axis(own_util, np.broadcast_to(cols[:, None, :], (b_n, a_n, k_n)), -1)
+    valid = take_last(is_rep, cols)
+    util = take_last(own_util, cols[:, None, :])
     coal = coalitions("Proportional", capability, util)
-    packed = np.where(valid, pce(pce_model, vp_model, coal, valid), 0.0)
-    prob = np.zeros((b_n, a_n))
-    np.put_along_axis(prob, cols, packed, axis=-1)
-    return np.where(is_rep, prob, 0.0)
+    packed = xp.where(valid, pce(pce_model, vp_model, coal, valid), 0.0)
+    # unpacked: a representative's column is its rank among the representatives
+    prob = take_last(packed, xp.maximum(count - 1, 0))
+    return xp.where(is_rep, prob, 0.0)

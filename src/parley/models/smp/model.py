@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import typing
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -20,9 +20,10 @@ from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
 from parley.models.outcome import Outcome
 from parley.models.registry import register
+from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
 from parley.models.smp.challenge import ThirdPartyCommitName
-from parley.models.smp.record import Recorder
+from parley.models.smp.record import Recorder, host_arrays
 from parley.models.smp.turn import Setup, assess, step
 from parley.models.smp.utility import BigRAdjustName, BigRRangeName
 from parley.models.smp.voting import PCEModelName, VotingRuleName, VPModelName
@@ -96,31 +97,41 @@ class SMP:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}") from None
 
     def run(self, arrays: CaseArrays) -> Outcome:
+        """Run on the array library of `arrays.positions` (NumPy, CuPy, torch, ...); the stop
+        rule's bookkeeping, the random draws and the records are on the host (NumPy)."""
+        xp = namespace(arrays.positions)
+        dev = device(arrays.positions)
         b_n, a_n, _ = arrays.shape
+        # mask and bounds may come as NumPy; the array API forbids bool x float, so 0/1 floats
+        mask = xp.astype(xp.asarray(arrays.mask, device=dev), arrays.positions.dtype)
+        bounds = xp.asarray(arrays.bounds, device=dev)
         setup = Setup(
-            _salience(arrays), _capability(arrays), _accommodation(self, arrays), params=self
+            _salience(arrays, mask),
+            _capability(arrays, mask),
+            xp.asarray(_accommodation(self, arrays), device=dev),
+            params=self,
         )
         rng = np.random.default_rng(np.random.SeedSequence(self.seed))
         stochastic = self.StateTransitions == "Stochastic"
-        x = _start(arrays)
-        y = x.copy()
-        rec = Recorder(arrays, self)
-        idx = np.arange(b_n)
+        x = _start(replace(arrays, mask=mask, bounds=bounds))
+        y = x
+        rec = Recorder(host_arrays(arrays), self)
+        idx = np.arange(b_n)  # the members still running
         sub = setup
         cur = assess(x, y, sub)
         rec.state(idx, x, cur, sub)
         turn = 0
         while idx.size:
             draws = rng.random((b_n, a_n)) if stochastic else None
-            uniforms = None if draws is None else draws[idx]
-            xn, yn, record = step(x[idx], y[idx], cur, sub, uniforms)
+            uniforms = None if draws is None else xp.asarray(draws[idx], device=dev)
+            xn, yn, record = step(x, y, cur, sub, uniforms)
             turn += 1
-            moved = np.linalg.norm(xn - x[idx], axis=-1).sum(axis=-1)
-            x, y = x.copy(), y.copy()
-            x[idx], y[idx] = xn, yn
-            cur = assess(xn, yn, sub)
+            # sum_i ||x_i(t) - x_i(t-1)|| (KTAB stateDist)
+            moved = to_numpy(xp.sum(xp.sqrt(xp.sum((xn - x) ** 2, axis=-1)), axis=-1))
+            x, y = xn, yn
+            cur = assess(x, y, sub)
             rec.turn(turn, idx, record)
-            rec.state(idx, x[idx], cur, sub)
+            rec.state(idx, x, cur, sub)
             first = rec.first_move(idx) + self.min_sig_delta
             ratio = np.divide(moved, first, out=np.zeros_like(moved), where=first > 0)
             done = (turn >= self.max_turns) | (
@@ -128,10 +139,12 @@ class SMP:
             )
             for b, r in zip(idx[done], ratio[done], strict=True):
                 rec.stop(int(b), turn, float(r))
-            keep = ~done
-            idx = idx[keep]
-            sub = setup.take(idx)
-            cur = cur.take(keep)
+            if done.any() and not done.all():
+                kept = xp.asarray(np.nonzero(~done)[0], device=dev)
+                x, y = xp.take(x, kept, axis=0), xp.take(y, kept, axis=0)
+                cur = cur.take(kept)
+                sub = setup.take(xp.asarray(idx[~done], device=dev))
+            idx = idx[~done]
         return rec.outcome()
 
 
@@ -176,26 +189,32 @@ def _accommodation(model: SMP, arrays: CaseArrays) -> np.ndarray:
     return acc
 
 
-def _start(arrays: CaseArrays) -> np.ndarray:
+def _start(arrays: CaseArrays) -> Any:
     """Positions on 0-1; where an actor holds no position (KTAB cannot express this) it starts at
-    the weighted mean of the holders, so that its zero-salience coordinate pulls no one."""
+    the weighted mean of the holders, so that its zero-salience coordinate pulls no one.
+
+    `arrays` holds mask (0/1 floats) and bounds in the namespace of the positions."""
+    xp = namespace(arrays.positions)
     x = arrays.normalised()
     lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
     centre = (weighted_mean(arrays) - lo) / (hi - lo)
-    return np.where(arrays.mask[None], x, centre[:, None, :])
+    return xp.where(arrays.mask[None, ...] > 0, x, centre[:, None, :])
 
 
-def _salience(arrays: CaseArrays) -> np.ndarray:
+def _salience(arrays: CaseArrays, mask: Any) -> Any:
     """Saliences on 0-1; an actor whose saliences sum to more than 1 is scaled to sum to 1
-    (KTAB requires sum <= 1: S_j is used as the probability that j resists)."""
-    s = arrays.salience * arrays.mask
-    total = s.sum(axis=-1, keepdims=True)
-    return np.where(total > 1.0, s / np.where(total > 0, total, 1.0), s)
+    (KTAB requires sum <= 1: S_j is used as the probability that j resists). mask: 0/1 floats."""
+    xp = namespace(arrays.salience)
+    s = arrays.salience * mask
+    total = xp.sum(s, axis=-1, keepdims=True)
+    return xp.where(total > 1.0, s / xp.where(total > 0, total, 1.0), s)
 
 
-def _capability(arrays: CaseArrays) -> np.ndarray:
-    """One capability per actor: the mean over the issues it holds (KTAB has one per actor)."""
-    held = arrays.mask[None].astype(float)
-    count = held.sum(axis=-1)
-    mean_held = (arrays.capability * held).sum(axis=-1) / np.where(count > 0, count, 1.0)
-    return np.where(count > 0, mean_held, arrays.capability.mean(axis=-1))
+def _capability(arrays: CaseArrays, mask: Any) -> Any:
+    """One capability per actor: the mean over the issues it holds (KTAB has one per actor).
+    mask: 0/1 floats."""
+    xp = namespace(arrays.capability)
+    held = mask[None, ...]
+    count = xp.sum(held, axis=-1)
+    mean_held = xp.sum(arrays.capability * held, axis=-1) / xp.where(count > 0, count, 1.0)
+    return xp.where(count > 0, mean_held, xp.mean(arrays.capability, axis=-1))

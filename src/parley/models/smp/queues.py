@@ -8,9 +8,15 @@ from one flat list of pairs, which keeps the cost O(A^2 x pairs) without Python 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
+from parley.models.smp.backend import (
+    contiguous,
+    device,
+    namespace,
+    take_last,
+    take_rows,
+)
 from parley.models.smp.utility import distances, utility
 from parley.models.smp.voting import MIN_COALITION, pce, vote
 
@@ -19,54 +25,54 @@ from parley.models.smp.voting import MIN_COALITION, pce, vote
 class Bargains:
     """G bargain slots per batch member, in initiator order (a slot may be empty)."""
 
-    init: np.ndarray  # (B, G) initiator index
-    rcvr: np.ndarray  # (B, G) receiver index
-    pos_init: np.ndarray  # (B, G, D) position the bargain gives the initiator (0-1 scale)
-    pos_rcvr: np.ndarray  # (B, G, D) position it gives the receiver
-    valid: np.ndarray  # (B, G) slot holds a bargain
+    init: Any  # (B, G) initiator index
+    rcvr: Any  # (B, G) receiver index
+    pos_init: Any  # (B, G, D) position the bargain gives the initiator (0-1 scale)
+    pos_rcvr: Any  # (B, G, D) position it gives the receiver
+    valid: Any  # (B, G) slot holds a bargain
 
 
 @dataclass(frozen=True)
 class Resolution:
-    option: np.ndarray  # (B, A) chosen option per actor: 0 = status quo, 1 + g = bargain g
-    probability: np.ndarray  # (B, A) PCE probability of the chosen option
-    queue_length: np.ndarray  # (B, A) options in the actor's queue (status quo included)
-    positions: np.ndarray  # (B, A, D) every actor's new position
+    option: Any  # (B, A) chosen option per actor: 0 = status quo, 1 + g = bargain g
+    probability: Any  # (B, A) PCE probability of the chosen option
+    queue_length: Any  # (B, A) options in the actor's queue (status quo included)
+    positions: Any  # (B, A, D) every actor's new position
 
 
 def bargain_values(
-    own_util: np.ndarray,
-    ideals: np.ndarray,
-    salience: np.ndarray,
-    risk: np.ndarray,
+    own_util: Any,
+    ideals: Any,
+    salience: Any,
+    risk: Any,
     bargains: Bargains,
-) -> np.ndarray:
+) -> Any:
     """(B, A, 1 + G) V_a(option): mean utility to a of all positions once the option is applied.
 
     Option 0 is the status quo, (1/n) sum_q U^a(a, q); bargain g replaces the initiator's and the
     receiver's positions by the bargain's, valued with a's own risk attitude R_a.
     """
+    xp = namespace(own_util, ideals)
     n = own_util.shape[-1]
-    base = own_util.sum(axis=-1)  # (B, A)
-    a_shape = own_util.shape[:2] + bargains.init.shape[1:]
-    u_old_i = np.take_along_axis(own_util, np.broadcast_to(bargains.init[:, None, :], a_shape), -1)
-    u_old_r = np.take_along_axis(own_util, np.broadcast_to(bargains.rcvr[:, None, :], a_shape), -1)
+    base = xp.sum(own_util, axis=-1)  # (B, A)
+    u_old_i = take_last(own_util, bargains.init[:, None, :])  # (B, A, G)
+    u_old_r = take_last(own_util, bargains.rcvr[:, None, :])
     r = risk[:, :, None]
     u_new_i = utility(distances(ideals, bargains.pos_init, salience), r)
     u_new_r = utility(distances(ideals, bargains.pos_rcvr, salience), r)
     vb = (base[:, :, None] - u_old_i - u_old_r + u_new_i + u_new_r) / n
-    return np.concatenate([base[:, :, None] / n, vb], axis=-1)
+    return xp.concat([base[:, :, None] / n, vb], axis=-1)
 
 
 def resolve_queues(
-    values: np.ndarray,
-    capability: np.ndarray,
-    positions: np.ndarray,
+    values: Any,
+    capability: Any,
+    positions: Any,
     bargains: Bargains,
     rule: str,
     vp_model: str,
     pce_model: str,
-    uniforms: np.ndarray | None,
+    uniforms: Any | None,
     max_elements: int = 1 << 22,
 ) -> Resolution:
     """Every actor k picks one option of its queue [status quo, bargains with k, ...].
@@ -74,45 +80,103 @@ def resolve_queues(
     Deterministic (uniforms None): the most probable option, the first on ties (KTAB ndxMaxAbs).
     Stochastic: the option where the cumulative probability first exceeds the actor's uniform draw.
     """
+    xp = namespace(values, capability)
     b_n, a_n = values.shape[:2]
-    actors = np.arange(a_n)
+    dev = device(values)
+    actors = xp.arange(a_n, device=dev)
     member = bargains.valid[:, None, :] & (
         (bargains.init[:, None, :] == actors[None, :, None])
         | (bargains.rcvr[:, None, :] == actors[None, :, None])
     )  # (B, K, G)
-    length = 1 + member.sum(axis=-1)  # (B, K)
-    m_n = int(length.max())
-    queue = np.zeros((b_n, a_n, m_n), dtype=np.intp)  # option ids; slot 0 = status quo
-    bb, kk, gg = np.nonzero(member)
-    slot = np.cumsum(member, axis=-1)[bb, kk, gg]
-    queue[bb, kk, slot] = 1 + gg
-    slots_valid = np.arange(m_n)[None, None, :] < length[:, :, None]
-
-    coal = np.full((b_n, a_n, m_n, m_n), MIN_COALITION)
-    lower = slots_valid[..., :, None] & slots_valid[..., None, :] & np.tri(m_n, m_n, -1, dtype=bool)
-    pb, pk, p1, p2 = np.nonzero(lower)
-    chunk = max(1, max_elements // max(1, a_n))
-    by_option = np.ascontiguousarray(np.swapaxes(values, -1, -2))  # (B, 1 + G, A): row gathers
-    for start in range(0, pb.size, chunk):
-        sl = slice(start, start + chunk)
-        b_, o1, o2 = pb[sl], queue[pb[sl], pk[sl], p1[sl]], queue[pb[sl], pk[sl], p2[sl]]
-        du = by_option[b_, o1] - by_option[b_, o2]  # (P, A)
-        v = vote(rule, capability[b_], du)
-        coal[b_, pk[sl], p1[sl], p2[sl]] += np.maximum(v, 0).sum(axis=-1)
-        coal[b_, pk[sl], p2[sl], p1[sl]] += np.maximum(-v, 0).sum(axis=-1)
+    length = 1 + xp.sum(xp.astype(member, xp.int64), axis=-1)  # (B, K)
+    m_n = int(xp.max(length))
+    slots_valid = xp.arange(m_n, device=dev)[None, None, :] < length[:, :, None]
+    # option ids, slot 0 = status quo, then the bargains k is party to in initiator order
+    first = xp.argsort(xp.astype(~member, xp.int8), axis=-1, stable=True)[..., : m_n - 1]
+    queue = xp.concat(
+        [
+            xp.zeros((b_n, a_n, 1), dtype=first.dtype, device=dev),
+            xp.where(slots_valid[..., 1:], 1 + first, 0),
+        ],
+        axis=-1,
+    )  # (B, K, M)
+    coal = _queue_coalitions(xp, values, capability, queue, length, rule, max_elements)
     prob = pce(pce_model, vp_model, coal, slots_valid)
-    prob = np.where(slots_valid, prob, 0.0)
+    prob = xp.where(slots_valid, prob, 0.0)
     if uniforms is None:
-        chosen = prob.argmax(axis=-1)
+        chosen = xp.argmax(prob, axis=-1)
     else:
-        below = np.cumsum(prob, axis=-1) <= uniforms[..., None]
-        chosen = np.minimum(below.sum(axis=-1), length - 1)
-    option = np.take_along_axis(queue, chosen[..., None], -1)[..., 0]
-    p_chosen = np.take_along_axis(prob, chosen[..., None], -1)[..., 0]
+        below = xp.cumulative_sum(prob, axis=-1) <= uniforms[..., None]
+        chosen = xp.minimum(xp.sum(xp.astype(below, length.dtype), axis=-1), length - 1)
+    option = take_last(queue, chosen[..., None])[..., 0]
+    p_chosen = take_last(prob, chosen[..., None])[..., 0]
 
-    g = np.maximum(option - 1, 0)
-    bidx = np.arange(b_n)[:, None]
-    is_init = bargains.init[bidx, g] == actors[None, :]
-    side = np.where(is_init[..., None], bargains.pos_init[bidx, g], bargains.pos_rcvr[bidx, g])
-    new = np.where((option > 0)[..., None], side, positions)
+    g = xp.maximum(option - 1, 0)
+    is_init = take_last(bargains.init, g) == actors[None, :]
+    side = xp.where(
+        is_init[..., None], take_rows(bargains.pos_init, g), take_rows(bargains.pos_rcvr, g)
+    )
+    new = xp.where((option > 0)[..., None], side, positions)
     return Resolution(option, p_chosen, length, new)
+
+
+def _queue_coalitions(
+    xp: Any,
+    values: Any,
+    capability: Any,
+    queue: Any,
+    length: Any,
+    rule: str,
+    max_elements: int,
+) -> Any:
+    """(B, K, M, M) KTAB coalition strengths between the options of every queue.
+
+    As in `voting.coalitions`, votes are computed once per pair m1 > m2 (a flat list of the
+    pairs of all queues, queue by queue, m1-major, in chunks): positive votes strengthen
+    C[m1, m2], negative ones C[m2, m1]. Queue k's pairs start at the sum of the earlier queues'
+    L(L - 1)/2 and pair (m1, m2) sits m1(m1 - 1)/2 + m2 further, so the dense result is one
+    gather from the flat list (the standard has no scatter).
+    """
+    b_n, a_n, m_n = queue.shape
+    o_n = values.shape[-1]
+    dev = device(values)
+    ar = xp.arange(m_n, device=dev)
+    below = ar[:, None] > ar[None, :]  # (M, M) m1 > m2
+    m1_t, m2_t = xp.nonzero(below)  # the pairs of a queue in order: t = m1(m1 - 1)/2 + m2
+    flat_len = xp.reshape(length, (-1,))
+    (bk, t) = xp.nonzero(m1_t[None, :] < flat_len[:, None])  # (queue, pair) of every pair
+    n_pairs = bk.shape[0]
+    if n_pairs == 0:
+        return xp.full((b_n, a_n, m_n, m_n), MIN_COALITION, dtype=values.dtype, device=dev)
+    queue_flat = xp.reshape(queue, (-1,))
+    o1 = xp.take(queue_flat, bk * m_n + xp.take(m1_t, t))
+    o2 = xp.take(queue_flat, bk * m_n + xp.take(m2_t, t))
+    row0 = (bk // a_n) * o_n  # first row of the pair's batch member in by_option
+    by_option = xp.reshape(contiguous(xp.matrix_transpose(values)), (b_n * o_n, a_n))
+    chunk = max(1, max_elements // max(1, a_n))
+    pos, neg = [], []
+    for start in range(0, n_pairs, chunk):
+        sl = slice(start, min(n_pairs, start + chunk))
+        du = xp.take(by_option, row0[sl] + o1[sl], axis=0) - xp.take(
+            by_option, row0[sl] + o2[sl], axis=0
+        )  # (P, A)
+        v = vote(rule, xp.take(capability, row0[sl] // o_n, axis=0), du)
+        pos.append(xp.sum(xp.maximum(v, 0.0), axis=-1))
+        neg.append(xp.sum(xp.maximum(-v, 0.0), axis=-1))
+    # source: [0, pos..., neg...]; entry (m1, m2) of queue k reads 1 + start_k + t(m1, m2)
+    # below the diagonal, 1 + P + start_k + t(m2, m1) above it, 0 (nothing) elsewhere
+    zero = xp.zeros((1,), dtype=values.dtype, device=dev)
+    source = xp.concat([zero, *pos, *neg])
+    hi = xp.maximum(ar[:, None], ar[None, :])
+    tri = hi * (hi - 1) // 2 + xp.minimum(ar[:, None], ar[None, :])
+    sel = xp.where(below, 1 + tri, xp.where(ar[:, None] < ar[None, :], 1 + n_pairs + tri, 0))
+    per_queue = length * (length - 1) // 2
+    start_k = xp.cumulative_sum(per_queue, axis=-1)
+    start_k = start_k - per_queue
+    if b_n > 1:  # queues run on across batch members
+        totals = xp.cumulative_sum(start_k[:, -1] + per_queue[:, -1])
+        start_k = start_k + (totals - (start_k[:, -1] + per_queue[:, -1]))[:, None]
+    inside = (hi < length[:, :, None, None]) & ~(ar[:, None] == ar[None, :])
+    idx = xp.where(inside, start_k[:, :, None, None] + sel, 0)
+    coal = xp.take(source, xp.reshape(idx, (-1,)))
+    return xp.reshape(coal, (b_n, a_n, m_n, m_n)) + MIN_COALITION

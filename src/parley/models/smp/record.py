@@ -7,14 +7,38 @@ forecast is their probability-weighted position, the most probable outcome their
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.models.outcome import Outcome
+from parley.models.smp.backend import to_numpy
 from parley.models.smp.classes import class_probabilities, position_classes
 from parley.models.smp.turn import Assessment, Setup, Turn
+
+
+def host_arrays(arrays: CaseArrays) -> CaseArrays:
+    """The case's arrays as NumPy (the records, unit conversions and JSON are built on the host)."""
+    return replace(
+        arrays,
+        **{
+            f.name: to_numpy(getattr(arrays, f.name))
+            for f in fields(arrays)
+            if "_ids" not in f.name
+        },
+    )
+
+
+def _host(record: Any) -> Any:
+    """A Turn, Bargains or Resolution with every array as NumPy."""
+    return type(record)(
+        *(
+            _host(v) if hasattr(v, "__dataclass_fields__") else to_numpy(v)
+            for v in (getattr(record, f.name) for f in fields(record))
+        )
+    )
 
 
 class Recorder:
@@ -32,11 +56,13 @@ class Recorder:
         self.reasons: list[str] = [""] * b_n
         self.ratios: list[float] = [float("nan")] * b_n
 
-    def state(self, idx: np.ndarray, x: np.ndarray, cur: Assessment, setup: Setup) -> None:
+    def state(self, idx: np.ndarray, x: Any, cur: Assessment, setup: Setup) -> None:
+        """Record the state x (members idx) and its position classes (computed where x lives)."""
         is_rep, cls = position_classes(x, self.model.position_tolerance)
         prob = class_probabilities(
             cur.own_util, setup.capability, is_rep, self.model.VictoryProbModel, self.model.PCEModel
         )
+        x, is_rep, cls, prob = (to_numpy(a) for a in (x, is_rep, cls, prob))
         for k, b in enumerate(idx):
             self.positions[b].append(x[k])
             self.classes[b].append((is_rep[k], cls[k], prob[k]))
@@ -51,7 +77,7 @@ class Recorder:
         )
 
     def turn(self, turn: int, idx: np.ndarray, record: Turn) -> None:
-        self.turns.append((turn, idx.copy(), record))
+        self.turns.append((turn, idx.copy(), _host(record)))
 
     def stop(self, b: int, turn: int, ratio: float) -> None:
         m = self.model

@@ -6,12 +6,22 @@ ideal update); SPEC steps 3-7. Arrays are on the 0-1 scale with the batch axis f
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
+from parley.models.smp.backend import (
+    contiguous,
+    device,
+    eye_mask,
+    into,
+    namespace,
+    scratch,
+    take_last,
+    take_rows,
+)
 from parley.models.smp.bargain import interpolate
 from parley.models.smp.challenge import challenges
 from parley.models.smp.queues import Bargains, Resolution, bargain_values, resolve_queues
@@ -30,30 +40,41 @@ def threads(requested: int) -> int:
 class Setup:
     """What stays fixed over a run: saliences, capabilities, options, accommodation."""
 
-    salience: np.ndarray  # (B, A, D) 0-1, each actor's total at most 1
-    capability: np.ndarray  # (B, A)
-    accommodation: np.ndarray  # (A, A) ideal adjustment matrix (identity by default)
-    params: object  # the SMP model instance (KTAB option names as attributes)
+    salience: Any  # (B, A, D) 0-1, each actor's total at most 1
+    capability: Any  # (B, A)
+    accommodation: Any  # (A, A) ideal adjustment matrix (identity by default)
+    params: Any  # the SMP model instance (KTAB option names as attributes)
 
     @property
-    def total_salience(self) -> np.ndarray:
-        return self.salience.sum(axis=-1)
+    def total_salience(self) -> Any:
+        return namespace(self.salience).sum(self.salience, axis=-1)
 
-    def take(self, idx: np.ndarray) -> Setup:
-        """The setup of some batch members (those still running)."""
-        return Setup(self.salience[idx], self.capability[idx], self.accommodation, self.params)
+    def take(self, idx: Any) -> Setup:
+        """The setup of some batch members (integer indices, e.g. those still running)."""
+        xp = namespace(self.salience, idx)
+        return Setup(
+            xp.take(self.salience, idx, axis=0),
+            xp.take(self.capability, idx, axis=0),
+            self.accommodation,
+            self.params,
+        )
 
 
 @dataclass(frozen=True)
 class Assessment:
-    dist: np.ndarray  # (B, A, A) d(ideal_i, position_j; s_i)
-    risk: np.ndarray  # (B, A) R_i
-    perceived: np.ndarray  # (B, A, A) r[h, i]
-    own_util: np.ndarray  # (B, A, A) U^i(i, j) = u(d_ij, R_i)
+    dist: Any  # (B, A, A) d(ideal_i, position_j; s_i)
+    risk: Any  # (B, A) R_i
+    perceived: Any  # (B, A, A) r[h, i]
+    own_util: Any  # (B, A, A) U^i(i, j) = u(d_ij, R_i)
 
-    def take(self, keep: np.ndarray) -> Assessment:
+    def take(self, idx: Any) -> Assessment:
+        """The assessment of some batch members (integer indices)."""
+        xp = namespace(self.dist, idx)
         return Assessment(
-            self.dist[keep], self.risk[keep], self.perceived[keep], self.own_util[keep]
+            *(
+                xp.take(a, idx, axis=0)
+                for a in (self.dist, self.risk, self.perceived, self.own_util)
+            )
         )
 
 
@@ -61,14 +82,14 @@ class Assessment:
 class Turn:
     """What happened in one turn, for the events table."""
 
-    target: np.ndarray  # (B, A) each initiator's target (-1: no proposal)
-    gain: np.ndarray  # (B, A) expected gain of the best challenge
-    p_win: np.ndarray  # (B, A) initiator's estimate of winning against its target
+    target: Any  # (B, A) each initiator's target (-1: no proposal)
+    gain: Any  # (B, A) expected gain of the best challenge
+    p_win: Any  # (B, A) initiator's estimate of winning against its target
     bargains: Bargains
     resolution: Resolution
 
 
-def assess(positions: np.ndarray, ideals: np.ndarray, setup: Setup) -> Assessment:
+def assess(positions: Any, ideals: Any, setup: Setup) -> Assessment:
     """Risk attitudes from a risk-neutral PCE over current positions, then all utilities."""
     p = setup.params
     dist = distances(ideals, positions, setup.salience)
@@ -80,71 +101,81 @@ def assess(positions: np.ndarray, ideals: np.ndarray, setup: Setup) -> Assessmen
 
 
 def _estimates(
-    state: Assessment, setup: Setup, estimator: np.ndarray, init: np.ndarray, max_elements: int
-) -> tuple[np.ndarray, np.ndarray]:
+    state: Assessment, setup: Setup, estimator: Any, init: Any, max_elements: int
+) -> tuple[Any, Any]:
     """P and gain (B, T, A) of init[t] challenging every j, as estimator[t] sees it.
 
     U^h(n, q) = (1 - d_nq)(1 + d_nq r[h, n]) = a_nq + b_nq r[h, n]; the tensor is built transposed
     ([t, q, n]) in slices of rows small enough to stay in cache.
     """
+    xp = namespace(state.dist, init)
     b_n, t_n = init.shape
     a_n = state.dist.shape[-1]
     d = state.dist
-    a_t = np.ascontiguousarray(np.swapaxes(1.0 - d, -1, -2))[:, None]
-    b_t = np.ascontiguousarray(np.swapaxes((1.0 - d) * np.minimum(d, 1.0), -1, -2))[:, None]
-    p_all = np.empty((b_n, t_n, a_n))
-    gain_all = np.empty((b_n, t_n, a_n))
+    a_t = contiguous(xp.matrix_transpose(1.0 - d))[:, None, ...]
+    b_t = contiguous(xp.matrix_transpose((1.0 - d) * xp.minimum(d, 1.0)))[:, None, ...]
     step = max(1, max_elements // max(1, b_n * a_n * a_n))
-    bidx = np.arange(b_n)[:, None]
+    total_salience = setup.total_salience
+    rule, commit = setup.params.VotingRule, setup.params.ThirdPartyCommit
 
-    def work(start: int) -> None:
-        # each slice writes its own rows: the result cannot depend on the number of threads
+    def work(start: int, bufs: list[Any]) -> tuple[Any, Any]:
+        # each slice computes its own rows: the result cannot depend on the number of threads
         rows = slice(start, min(t_n, start + step))
-        r = state.perceived[bidx, estimator[:, rows]]  # (B, T, N): r[h, n]
-        ut = b_t * r[:, :, None, :]
+        ut_buf, a_buf, b_buf = (
+            None if buf is None else buf[:, : rows.stop - start] for buf in bufs
+        )
+        r = take_rows(state.perceived, estimator[:, rows])  # (B, T, N): r[h, n]
+        ut = into(ut_buf, "multiply", b_t, r[:, :, None, :])
         ut += a_t
-        p_all[:, rows], gain_all[:, rows] = challenges(
-            ut,
-            init[:, rows],
-            setup.total_salience,
-            setup.capability,
-            setup.params.VotingRule,
-            setup.params.ThirdPartyCommit,
+        return challenges(
+            ut, init[:, rows], total_salience, setup.capability, rule, commit, (a_buf, b_buf)
         )
 
-    starts = range(0, t_n, step)
+    def run(group: list[int]) -> list[tuple[Any, Any]]:
+        bufs = scratch(d, (b_n, min(step, t_n), a_n, a_n), 3)  # reused by the group's slices
+        return [work(start, bufs) for start in group]
+
+    starts = list(range(0, t_n, step))
     workers = min(threads(setup.params.threads), len(starts))
+    groups = [
+        starts[k * len(starts) // workers : (k + 1) * len(starts) // workers]
+        for k in range(workers)
+    ]
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(work, starts))
+            parts = [part for done in pool.map(run, groups) for part in done]
     else:
-        for start in starts:
-            work(start)
-    return p_all, gain_all
+        parts = run(starts)
+    if len(parts) == 1:
+        return parts[0]
+    return xp.concat([p for p, _ in parts], axis=1), xp.concat([g for _, g in parts], axis=1)
 
 
 def step(
-    positions: np.ndarray,
-    ideals: np.ndarray,
+    positions: Any,
+    ideals: Any,
     state: Assessment,
     setup: Setup,
-    uniforms: np.ndarray | None,
+    uniforms: Any | None,
     max_elements: int = 1 << 16,
-) -> tuple[np.ndarray, np.ndarray, Turn]:
-    """One turn: proposals, queue resolution, ideal update -> (new positions, new ideals, Turn)."""
+) -> tuple[Any, Any, Turn]:
+    """One turn: proposals, queue resolution, ideal update -> (new positions, new ideals, Turn).
+
+    `uniforms` (B, A): the Stochastic transitions' draws (made on the host), None otherwise.
+    """
+    xp = namespace(positions, ideals)
     p = setup.params
     b_n, a_n, _ = positions.shape
-    actors = np.broadcast_to(np.arange(a_n), (b_n, a_n))
+    actors = xp.broadcast_to(xp.arange(a_n, device=device(positions))[None, :], (b_n, a_n))
     p_win, gain = _estimates(state, setup, actors, actors, max_elements)
-    gain = np.where(np.eye(a_n, dtype=bool)[None], -np.inf, gain)
+    gain = xp.where(eye_mask(gain, a_n)[None, ...], -math.inf, gain)
     candidate = gain > MIN_SIG_GAIN
-    has = candidate.any(axis=-1)
-    target = np.where(candidate, gain, -np.inf).argmax(axis=-1)  # first best on ties
-    best_gain = np.take_along_axis(gain, target[..., None], -1)[..., 0]
-    p_ij = np.take_along_axis(p_win, target[..., None], -1)[..., 0]
-    bidx = np.arange(b_n)[:, None]
-    x_j = positions[bidx, target]
-    s_i, s_j = setup.salience, setup.salience[bidx, target]
+    has = xp.any(candidate, axis=-1)
+    target = xp.argmax(xp.where(candidate, gain, -math.inf), axis=-1)  # first best on ties
+    best_gain = take_last(gain, target[..., None])[..., 0]
+    p_ij = take_last(p_win, target[..., None])[..., 0]
+    x_j = take_rows(positions, target)
+    s_i, s_j = setup.salience, take_rows(setup.salience, target)
     init_side, rcvr_side = interpolate(p.InterVecBrgn, positions, s_i, p_ij, x_j, s_j)
 
     if p.BargnModel == "InitOnlyInterp":
@@ -152,21 +183,21 @@ def step(
     else:
         # the target's own estimate of the initiator's chance (KTAB probEduChlg(j, i, i, j))
         p_r, _ = _estimates(state, setup, target, actors, max_elements)
-        p_ji = np.take_along_axis(p_r, target[..., None], -1)[..., 0]
+        p_ji = take_last(p_r, target[..., None])[..., 0]
         j_init, j_rcvr = interpolate(p.InterVecBrgn, positions, s_i, p_ji, x_j, s_j)
         if p.BargnModel == "InitRcvrInterp":
-            inter = np.stack([init_side, j_init], axis=2).reshape(b_n, 2 * a_n, -1)
-            recv = np.stack([rcvr_side, j_rcvr], axis=2).reshape(b_n, 2 * a_n, -1)
+            inter = xp.reshape(xp.stack([init_side, j_init], axis=2), (b_n, 2 * a_n, -1))
+            recv = xp.reshape(xp.stack([rcvr_side, j_rcvr], axis=2), (b_n, 2 * a_n, -1))
             bargains = Bargains(
-                np.repeat(actors, 2, axis=1),
-                np.repeat(target, 2, axis=1),
+                xp.repeat(actors, 2, axis=1),
+                xp.repeat(target, 2, axis=1),
                 inter,
                 recv,
-                np.repeat(has, 2, axis=1),
+                xp.repeat(has, 2, axis=1),
             )
         else:  # PWCompInterp: capability x salience weighted compromise of the two views
             w = setup.capability * setup.total_salience
-            w_i, w_j = w[..., None], w[bidx, target][..., None]
+            w_i, w_j = w[..., None], take_last(w, target)[..., None]
             bargains = Bargains(
                 actors,
                 target,
@@ -187,9 +218,9 @@ def step(
     )
     new_positions = res.positions
     acc = setup.accommodation
-    lag = 1.0 - np.minimum(acc.sum(axis=1), 1.0)
+    lag = 1.0 - xp.minimum(xp.sum(acc, axis=1), 1.0)
     # plain sums, not BLAS, so the result cannot depend on the number of threads
-    pulled = (acc[None, :, :, None] * new_positions[:, None, :, :]).sum(axis=2)
+    pulled = xp.sum(acc[None, :, :, None] * new_positions[:, None, :, :], axis=2)
     new_ideals = pulled + lag[None, :, None] * ideals
-    turn = Turn(np.where(has, target, -1), np.where(has, best_gain, np.nan), p_ij, bargains, res)
+    turn = Turn(xp.where(has, target, -1), xp.where(has, best_gain, math.nan), p_ij, bargains, res)
     return new_positions, new_ideals, turn

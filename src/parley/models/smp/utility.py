@@ -5,46 +5,50 @@ KTAB SMP (`SMPModel::bvDiff`, `bsUtil`, `Model::bigRfromProb`, `Model::estNRA`);
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-import numpy as np
+from parley.models.smp.backend import namespace
 
 BigRRangeName = Literal["Min", "Mid", "Max"]
 BigRAdjustName = Literal["Full", "TwoThirds", "Half", "OneThird", "No"]
 
 
-def distances(ideals: np.ndarray, points: np.ndarray, salience: np.ndarray) -> np.ndarray:
+def distances(ideals: Any, points: Any, salience: Any) -> Any:
     """(B, A, P) d[a, p] = sqrt(sum_k (s_ak (y_ak - x_pk))^2 / sum_k s_ak^2) (SPEC step 1).
 
     Each actor measures distance from its ideal with its own saliences, so d is on [0, 1] when
     positions are. An actor with no salience at all is indifferent (d = 0), where KTAB asserts.
     """
+    xp = namespace(ideals, points, salience)
     s2 = salience**2
     diff = ideals[:, :, None, :] - points[:, None, :, :]
-    num = (s2[:, :, None, :] * diff**2).sum(axis=-1)
-    den = s2.sum(axis=-1)[:, :, None]
-    return np.sqrt(np.divide(num, den, out=np.zeros_like(num), where=den > 0))
+    num = xp.sum(s2[:, :, None, :] * diff**2, axis=-1)
+    den = xp.sum(s2, axis=-1)[:, :, None]
+    held = den > 0
+    return xp.sqrt(xp.where(held, num / xp.where(held, den, 1.0), 0.0))
 
 
-def utility(d: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def utility(d: Any, risk: Any) -> Any:
     """KTAB `bsUtil`: u(d, R) = (1 - d)(1 + d R); for round-off d > 1, (1 - d)(1 + R).
 
     R in [-1, 1]: R > 0 is risk averse (concave in distance), R < 0 risk seeking.
     """
-    return (1.0 - d) * (1.0 + np.minimum(d, 1.0) * risk)
+    xp = namespace(d)
+    return (1.0 - d) * (1.0 + xp.minimum(d, 1.0) * risk)
 
 
-def risk_from_probability(p: np.ndarray, rule: str) -> np.ndarray:
+def risk_from_probability(p: Any, rule: str) -> Any:
     """KTAB `bigRfromProb`: risk attitudes (B, A) from win probabilities p (B, A).
 
     The most likely actor is the most risk averse. Min maps [p_min, p_max] to [0, 1], Mid to
     [-1/2, 1] (default), Max to [-1, 1]. When every p is equal (KTAB divides by zero) all actors
     are risk neutral.
     """
-    lo = p.min(axis=-1, keepdims=True)
-    hi = p.max(axis=-1, keepdims=True)
+    xp = namespace(p)
+    lo = xp.min(p, axis=-1, keepdims=True)
+    hi = xp.max(p, axis=-1, keepdims=True)
     span = hi - lo
-    safe = np.where(span > 0, span, 1.0)
+    safe = xp.where(span > 0, span, 1.0)
     if rule == "Min":
         r = (p - lo) / safe
     elif rule == "Mid":
@@ -53,19 +57,21 @@ def risk_from_probability(p: np.ndarray, rule: str) -> np.ndarray:
         r = (2 * p - (hi + lo)) / safe
     else:
         raise ValueError(f"unknown BigRRange {rule!r}")
-    return np.where(span > 0, r, 0.0)
+    return xp.where(span > 0, r, 0.0)
 
 
-def perceived_risk(risk: np.ndarray, rule: str) -> np.ndarray:
+def perceived_risk(risk: Any, rule: str) -> Any:
     """KTAB `estNRA`: r[h, i], actor h's estimate of i's risk attitude, shape (B, A, A).
 
     Full: R_i; TwoThirds: (R_h + 2R_i)/3; Half: (R_h + R_i)/2; OneThird (default):
     (2R_h + R_i)/3; No: R_h. Every rule gives r[h, h] = R_h.
     """
+    xp = namespace(risk)
     rh = risk[:, :, None]
     ri = risk[:, None, :]
+    full = tuple(risk.shape) + tuple(risk.shape[-1:])
     if rule == "Full":
-        return np.broadcast_to(ri, rh.shape[:2] + ri.shape[2:]).copy()
+        return xp.broadcast_to(ri, full)
     if rule == "TwoThirds":
         return (rh + 2.0 * ri) / 3.0
     if rule == "Half":
@@ -73,5 +79,5 @@ def perceived_risk(risk: np.ndarray, rule: str) -> np.ndarray:
     if rule == "OneThird":
         return (2.0 * rh + ri) / 3.0
     if rule == "No":
-        return np.broadcast_to(rh, ri.shape[:1] + rh.shape[1:2] + ri.shape[2:]).copy()
+        return xp.broadcast_to(rh, full)
     raise ValueError(f"unknown BigRAdjust {rule!r}")

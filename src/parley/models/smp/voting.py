@@ -8,9 +8,20 @@ for arrays: every function takes any leading axes (batch, queue, ...) and works 
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from collections.abc import Callable
+from typing import Any, Literal
 
-import numpy as np
+from parley.models.smp.backend import (
+    contiguous,
+    device,
+    eye_mask,
+    into,
+    lower_mask,
+    namespace,
+    positive_part,
+    scratch,
+)
 
 VotingRuleName = Literal["Binary", "PropBin", "Proportional", "PropCbc", "Cubic", "ASymProsp"]
 VPModelName = Literal["Linear", "Square", "Quartic", "Octic", "Binary"]
@@ -21,7 +32,7 @@ _BINARY_SLOPE = 1e-8  # KTAB: a utility difference of 1e-8 already casts a full 
 _MARKOV_MAX_ITER = 1000
 
 
-def vote(rule: str, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
+def vote(rule: str, weight: Any, du: Any) -> Any:
     """KTAB `Model::vote(vr, w, u_a, u_b)` with `du = u_a - u_b`: the weighted vote for a over b.
 
     Proportional `w du`; Binary `w clip(du/1e-8, -1, 1)`; PropBin 0.8 proportional + 0.2 binary;
@@ -31,20 +42,21 @@ def vote(rule: str, weight: np.ndarray, du: np.ndarray) -> np.ndarray:
     """
     if rule == "Proportional":
         return weight * du
+    xp = namespace(du)
     if rule == "Binary":
-        return weight * np.clip(du / _BINARY_SLOPE, -1.0, 1.0)
+        return weight * xp.clip(du / _BINARY_SLOPE, -1.0, 1.0)
     if rule == "PropBin":
-        return weight * (0.8 * du + 0.2 * np.clip(du / _BINARY_SLOPE, -1.0, 1.0))
+        return weight * (0.8 * du + 0.2 * xp.clip(du / _BINARY_SLOPE, -1.0, 1.0))
     if rule == "PropCbc":
         return weight * (0.5 * du + 0.5 * du**3)
     if rule == "Cubic":
         return weight * du**3
     if rule == "ASymProsp":
-        return np.where(du < 0.0, weight * du, (2.0 / 3.0) * weight * du)
+        return xp.where(du < 0.0, weight * du, (2.0 / 3.0) * weight * du)
     raise ValueError(f"unknown VotingRule {rule!r}")
 
 
-def victory_probability(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
+def victory_probability(model: str, s1: Any, s2: Any) -> Any:
     """KTAB `Model::vProb(vpm, s1, s2)`: probability that strength s1 defeats strength s2.
 
     Linear `s1/(s1+s2)`; Square, Quartic, Octic use the 2nd, 4th, 8th powers; Binary gives
@@ -59,26 +71,24 @@ def victory_probability(model: str, s1: np.ndarray, s2: np.ndarray) -> np.ndarra
     elif model == "Octic":
         x1, x2 = s1**8, s2**8
     elif model == "Binary":
+        xp = namespace(s1, s2)
         thresh, min_x = 1.10, 1e-6
         p12 = ((s1 / (s1 + s2)) * (thresh + 1.0) - 1.0) / (thresh - 1.0)
-        x1 = np.where(s1 >= thresh * s2, 1.0, np.where(s2 >= thresh * s1, min_x, p12))
-        x2 = np.where(s1 >= thresh * s2, min_x, np.where(s2 >= thresh * s1, 1.0, 1.0 - p12))
+        x1 = xp.where(s1 >= thresh * s2, 1.0, xp.where(s2 >= thresh * s1, min_x, p12))
+        x2 = xp.where(s1 >= thresh * s2, min_x, xp.where(s2 >= thresh * s1, 1.0, 1.0 - p12))
     else:
         raise ValueError(f"unknown VictoryProbModel {model!r}")
     return x1 / (x1 + x2)
 
 
-def victory_matrix(model: str, coalitions: np.ndarray) -> np.ndarray:
+def victory_matrix(model: str, coalitions: Any) -> Any:
     """(..., M, M) P[i > j] from coalition strengths C[i, j]; the diagonal is 1/2 (KTAB)."""
-    p = victory_probability(model, coalitions, np.swapaxes(coalitions, -1, -2))
-    m = coalitions.shape[-1]
-    p[..., np.arange(m), np.arange(m)] = 0.5
-    return p
+    xp = namespace(coalitions)
+    p = victory_probability(model, coalitions, xp.matrix_transpose(coalitions))
+    return xp.where(eye_mask(coalitions, coalitions.shape[-1]), 0.5, p)
 
 
-def coalitions(
-    rule: str, weight: np.ndarray, util: np.ndarray, max_elements: int = 1 << 16
-) -> np.ndarray:
+def coalitions(rule: str, weight: Any, util: Any, max_elements: int = 1 << 16) -> Any:
     """KTAB `Model::coalitions`: C[i, j] = 1e-8 + sum_k max(v_k(i:j), 0), shape (..., M, M).
 
     `weight` (..., K) are the voters' weights and `util` (..., K, M) their utilities of the M
@@ -88,37 +98,39 @@ def coalitions(
     votes w_k u_ki - w_k u_kj are differences of pre-weighted utilities, and their sum over k is a
     difference of column sums.
     """
+    xp = namespace(weight, util)
     m = util.shape[-1]
     k = util.shape[-2]
-    lead = util.shape[:-2]
-    batch = int(np.prod(lead)) if lead else 1
-    step = max(1, max_elements // max(1, batch * k * m))
-    pos = np.zeros((*lead, m, m))
+    lead = tuple(util.shape[:-2])
+    step = max(1, max_elements // max(1, math.prod(lead) * k * m))
+    dev = device(util)
+    pos = xp.zeros((*lead, m, m), dtype=util.dtype, device=dev)
     proportional = rule == "Proportional"
-    u_t = np.swapaxes(weight[..., :, None] * util if proportional else util, -1, -2).copy()
+    u_t = contiguous(xp.matrix_transpose(weight[..., :, None] * util if proportional else util))
     if proportional:
-        col = u_t.sum(axis=-1)
+        col = xp.sum(u_t, axis=-1)
         total = col[..., :, None] - col[..., None, :]
     else:
-        total = np.zeros((*lead, m, m))
+        total = xp.zeros((*lead, m, m), dtype=util.dtype, device=dev)
     w = weight[..., None, None, :]
+    (buf,) = scratch(util, (math.prod(lead) * min(step, m) * m * k,), 1)
     for start in range(1, m, step):
         rows = slice(start, min(m, start + step))
         cols = slice(0, rows.stop - 1)  # j < i only
-        v = u_t[..., rows, None, :] - u_t[..., None, cols, :]  # (..., r, c, K)
+        shape = (*lead, rows.stop - start, cols.stop, k)
+        out = None if buf is None else xp.reshape(buf[: math.prod(shape)], shape)
+        v = into(
+            out, "subtract", u_t[..., rows, None, :], u_t[..., None, cols, :]
+        )  # (..., r, c, K)
         if not proportional:
             v = vote(rule, w, v)
-            total[..., rows, cols] = v.sum(axis=-1)
-        pos[..., rows, cols] = np.maximum(v, 0.0, out=v).sum(axis=-1)
-    lower = np.tri(m, m, -1, dtype=bool)
-    c = np.where(lower, pos, np.swapaxes(pos - total, -1, -2)) + MIN_COALITION
-    c[..., np.arange(m), np.arange(m)] = MIN_COALITION
-    return c
+            total[..., rows, cols] = xp.sum(v, axis=-1)
+        pos[..., rows, cols] = xp.sum(positive_part(v), axis=-1)
+    c = xp.where(lower_mask(util, m), pos, xp.matrix_transpose(pos - total)) + MIN_COALITION
+    return xp.where(eye_mask(c, m), MIN_COALITION, c)
 
 
-def pce(
-    model: str, vp_model: str, coalitions: np.ndarray, valid: np.ndarray | None = None
-) -> np.ndarray:
+def pce(model: str, vp_model: str, coalitions: Any, valid: Any | None = None) -> Any:
     """Probability of each option winning, (..., M), from coalition strengths (..., M, M).
 
     `valid` (..., M) marks real options (queues and position classes are padded to a common
@@ -127,48 +139,51 @@ def pce(
     long products do not underflow. MarkovIncentive and MarkovUniform iterate KTAB's Markov chains
     with its damping (p + q)/2 and tolerances (1e-8, 1e-6), each instance stopping on its own.
     """
+    xp = namespace(coalitions)
     if valid is None:
-        valid = np.ones(coalitions.shape[:-1], dtype=bool)
+        valid = xp.ones(coalitions.shape[:-1], dtype=xp.bool, device=device(coalitions))
     vm = victory_matrix(vp_model, coalitions)
     pair = valid[..., :, None] & valid[..., None, :]
     if model == "Conditional":
-        logp = np.where(pair, np.log(np.maximum(vm, 1e-300)), 0.0).sum(axis=-1)
-        logp = np.where(valid, logp, -np.inf)
-        p = np.exp(logp - logp.max(axis=-1, keepdims=True))
-        return p / p.sum(axis=-1, keepdims=True)
+        logp = xp.sum(xp.where(pair, xp.log(xp.maximum(vm, 1e-300)), 0.0), axis=-1)
+        logp = xp.where(valid, logp, -math.inf)
+        p = xp.exp(logp - xp.max(logp, axis=-1, keepdims=True))
+        return p / xp.sum(p, axis=-1, keepdims=True)
     if model == "MarkovIncentive":
-        m = coalitions.shape[-1]
-        incentive = coalitions * vm + 1e-10 * np.eye(m)
-        incentive = np.where(pair, incentive, 0.0)
-        col = incentive.sum(axis=-2, keepdims=True)
-        chlg = np.divide(incentive, col, out=np.zeros_like(incentive), where=col > 0)
+        eye = xp.astype(eye_mask(coalitions, coalitions.shape[-1]), coalitions.dtype)
+        incentive = coalitions * vm + 1e-10 * eye
+        incentive = xp.where(pair, incentive, 0.0)
+        col = xp.sum(incentive, axis=-2, keepdims=True)
+        chlg = xp.where(col > 0, incentive / xp.where(col > 0, col, 1.0), 0.0)
+        chlg_t = xp.matrix_transpose(chlg)
 
-        def step(p: np.ndarray) -> np.ndarray:
+        def step(p: Any) -> Any:
             # q_i = sum_j V(i,j) (p_i chlg(j,i) + p_j chlg(i,j))
-            ct = p[..., :, None] * np.swapaxes(chlg, -1, -2)
-            return (vm * (ct + np.swapaxes(ct, -1, -2))).sum(axis=-1)
+            ct = p[..., :, None] * chlg_t
+            return xp.sum(vm * (ct + xp.matrix_transpose(ct)), axis=-1)
 
-        return _markov(step, valid, 1e-8)
+        return _markov(xp, step, valid, 1e-8)
     if model == "MarkovUniform":
-        n = valid.sum(axis=-1, keepdims=True)
-        vmv = np.where(pair, vm, 0.0)
+        n = xp.sum(xp.astype(valid, coalitions.dtype), axis=-1, keepdims=True)
+        vmv = xp.where(pair, vm, 0.0)
 
-        def step(p: np.ndarray) -> np.ndarray:
-            return (vmv * (p[..., :, None] + p[..., None, :])).sum(axis=-1) / n
+        def step(p: Any) -> Any:
+            return xp.sum(vmv * (p[..., :, None] + p[..., None, :]), axis=-1) / n
 
-        return _markov(step, valid, 1e-6)
+        return _markov(xp, step, valid, 1e-6)
     raise ValueError(f"unknown PCEModel {model!r}")
 
 
-def _markov(step, valid: np.ndarray, tol: float) -> np.ndarray:
+def _markov(xp: Any, step: Callable[[Any], Any], valid: Any, tol: float) -> Any:
     """Iterate q = step(p), p = (p + q)/2 until max|q - p| <= tol, per instance (KTAB's loop)."""
-    p = valid / valid.sum(axis=-1, keepdims=True)
-    active = np.ones(valid.shape[:-1], dtype=bool)
+    v = xp.astype(valid, xp.float64)
+    p = v / xp.sum(v, axis=-1, keepdims=True)
+    active = xp.ones(valid.shape[:-1], dtype=xp.bool, device=device(valid))
     for _ in range(_MARKOV_MAX_ITER):
-        q = np.where(valid, step(p), 0.0)
-        change = np.abs(q - p).max(axis=-1)
-        p = np.where(active[..., None], (p + q) / 2.0, p)
-        active &= change > tol
-        if not active.any():
+        q = xp.where(valid, step(p), 0.0)
+        change = xp.max(xp.abs(q - p), axis=-1)
+        p = xp.where(active[..., None], (p + q) / 2.0, p)
+        active = active & (change > tol)
+        if not bool(xp.any(active)):
             break
     return p
