@@ -138,6 +138,10 @@ def to_numpy(x: Any) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x
     try:
-        return np.asarray(x)
-    except (TypeError, RuntimeError, ValueError):  # device arrays refuse implicit copies
-        return np.asarray(to_device(x, "cpu"))
+        return np.asarray(x)  # CPU libraries: array_api_strict, torch on the CPU
+    except (TypeError, RuntimeError, ValueError):
+        pass
+    try:
+        return np.asarray(to_device(x, "cpu"))  # CuPy, torch or JAX on a GPU
+    except (TypeError, RuntimeError, ValueError):
+        return np.from_dlpack(x, device="cpu", copy=True)  # e.g. array_api_strict's device1

@@ -140,17 +140,25 @@ def _queue_coalitions(
     b_n, a_n, m_n = queue.shape
     o_n = values.shape[-1]
     dev = device(values)
-    ar = xp.arange(m_n, device=dev)
-    below = ar[:, None] > ar[None, :]  # (M, M) m1 > m2
-    m1_t, m2_t = xp.nonzero(below)  # the pairs of a queue in order: t = m1(m1 - 1)/2 + m2
-    flat_len = xp.reshape(length, (-1,))
-    (bk, t) = xp.nonzero(m1_t[None, :] < flat_len[:, None])  # (queue, pair) of every pair
-    n_pairs = bk.shape[0]
+    # pair p of the flat list: its queue (by the queues' running pair counts) and its place t
+    per_queue = xp.reshape(length * (length - 1) // 2, (-1,))  # (B K,) pairs of each queue
+    ends = xp.cumulative_sum(per_queue)
+    starts = ends - per_queue
+    n_pairs = int(ends[-1])
     if n_pairs == 0:
         return xp.full((b_n, a_n, m_n, m_n), MIN_COALITION, dtype=values.dtype, device=dev)
+    every = xp.arange(n_pairs, dtype=ends.dtype, device=dev)
+    bk = xp.searchsorted(ends, every, side="right")  # queue (b K + k) of every pair
+    t = every - xp.take(starts, bk)
+    # a queue's pairs m1 > m2 in row-major order (t = m1(m1 - 1)/2 + m2): the first cells of
+    # the strict lower triangle once a stable sort puts them first (no data-dependent shapes)
+    ar = xp.arange(m_n, device=dev)
+    below = ar[:, None] > ar[None, :]  # (M, M) m1 > m2
+    cells = xp.argsort(xp.astype(~xp.reshape(below, (-1,)), xp.int8), stable=True)
+    cells = xp.take(cells[: m_n * (m_n - 1) // 2], t)
     queue_flat = xp.reshape(queue, (-1,))
-    o1 = xp.take(queue_flat, bk * m_n + xp.take(m1_t, t))
-    o2 = xp.take(queue_flat, bk * m_n + xp.take(m2_t, t))
+    o1 = xp.take(queue_flat, bk * m_n + cells // m_n)
+    o2 = xp.take(queue_flat, bk * m_n + cells % m_n)
     row0 = (bk // a_n) * o_n  # first row of the pair's batch member in by_option
     by_option = xp.reshape(contiguous(xp.matrix_transpose(values)), (b_n * o_n, a_n))
     chunk = max(1, max_elements // max(1, a_n))
@@ -170,13 +178,8 @@ def _queue_coalitions(
     hi = xp.maximum(ar[:, None], ar[None, :])
     tri = hi * (hi - 1) // 2 + xp.minimum(ar[:, None], ar[None, :])
     sel = xp.where(below, 1 + tri, xp.where(ar[:, None] < ar[None, :], 1 + n_pairs + tri, 0))
-    per_queue = length * (length - 1) // 2
-    start_k = xp.cumulative_sum(per_queue, axis=-1)
-    start_k = start_k - per_queue
-    if b_n > 1:  # queues run on across batch members
-        totals = xp.cumulative_sum(start_k[:, -1] + per_queue[:, -1])
-        start_k = start_k + (totals - (start_k[:, -1] + per_queue[:, -1]))[:, None]
     inside = (hi < length[:, :, None, None]) & ~(ar[:, None] == ar[None, :])
+    start_k = xp.reshape(starts, (b_n, a_n))
     idx = xp.where(inside, start_k[:, :, None, None] + sel, 0)
     coal = xp.take(source, xp.reshape(idx, (-1,)))
     return xp.reshape(coal, (b_n, a_n, m_n, m_n)) + MIN_COALITION
