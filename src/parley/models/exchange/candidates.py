@@ -35,7 +35,8 @@ MEM, AI, AJ, P, Q = range(5)
 SUP = slice(5, 7)  # supply keys (i, q) and (j, p)
 DEM = slice(7, 9)  # the partner's demand key on the supplied issue: (j, q) and (i, p)
 KIQ, KJP, KJQ, KIP = range(5, 9)
-N_INTS = 9
+FI = slice(9, 11)  # F entry (demander, issue, supplier) of i's and j's supply, compactly numbered
+N_INTS = 11
 
 
 @dataclass
@@ -98,8 +99,12 @@ def enumerate_candidates(
     def key(actor: np.ndarray, issue: np.ndarray) -> np.ndarray:
         return (mem * n_a + actor) * n_i + issue
 
+    # F entries: "supplier k supplied issue d to demander b this round" (SPEC detail 4), one number
+    # per (b, d, k) that occurs; i's is (j, q, i), j's is (i, p, j)
+    f_keys = np.concatenate([key(aj, q) * n_a + ai, key(ai, p) * n_a + aj])
+    f_idx = np.unique(f_keys, return_inverse=True)[1].reshape(2, -1)
     ints = np.column_stack(
-        [mem, ai, aj, p, q, key(ai, q), key(aj, p), key(aj, q), key(ai, p)]
+        [mem, ai, aj, p, q, key(ai, q), key(aj, p), key(aj, q), key(ai, p), f_idx[0], f_idx[1]]
     ).astype(np.int64)
     const = np.empty((len(mem), N_CONST))
     const[:, T] = np.column_stack([cell(aj, q, x0), cell(ai, p, x0)])

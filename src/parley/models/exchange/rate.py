@@ -68,7 +68,8 @@ def evaluate(
     x, exec_sign: flat current positions and signs of executed moves, by (member, actor, issue) key.
     dsum: flat, by demander key (b, d): sum over F of c_k s_k (f_k - x0_k), where F holds the actors
     that supplied d to b earlier this round and f_k is k's position after its first such exchange.
-    superseded, f_pos, in_f: (m, 2) per-candidate state of i (column 0) and j (column 1).
+    superseded: (m, 2) the signed sums of the candidate's superseded moves of i and j.
+    in_f, f_pos: (m, 2) whether i (j) is already in its demander's F, and its f there.
     Arrays of shape (m, 2) hold i's value in column 0 and j's in column 1.
     """
     keys = ints[:, SUP]

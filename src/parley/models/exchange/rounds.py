@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from parley.models.exchange.candidates import (
-    AI,
-    AJ,
     CS,
     DEM,
+    FI,
     KIP,
     KIQ,
     KJP,
@@ -68,20 +67,18 @@ class _Lookup:
             [2 * ints[:, KIQ], 2 * ints[:, KJP], 2 * ints[:, KIP] + 1, 2 * ints[:, KJQ] + 1]
         )
         rows = np.tile(np.arange(n), 4)
-        role = np.repeat(np.array([0, 1, 0, 1]), n)  # 0: i's key, 1: j's key
+        kind = np.repeat(np.arange(4), n)  # i supplies, j supplies, i demands, j demands
         order = np.argsort(keys, kind="stable")
-        self.keys, self.rows, self.role = keys[order], rows[order], role[order]
+        self.keys, self.rows, self.kind = keys[order], rows[order], kind[order]
 
-    def find(self, supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, ...]:
-        """(rows, role, query index) of every hit; queries are supply keys then demand keys."""
+    def find(self, supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, kind) of the candidates supplying a `supply` key or demanding a `demand` key."""
         query = np.concatenate([2 * supply, 2 * demand + 1])
         lo = np.searchsorted(self.keys, query, "left")
         hi = np.searchsorted(self.keys, query, "right")
         lens = hi - lo
-        total = int(lens.sum())
-        qi = np.repeat(np.arange(len(query)), lens)
-        pos = np.arange(total) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
-        return self.rows[pos], self.role[pos], qi
+        pos = np.arange(int(lens.sum())) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
+        return self.rows[pos], self.kind[pos]
 
 
 def play_round(
@@ -106,8 +103,9 @@ def play_round(
     exec_sign = np.zeros(n_b * n_a * n_i)
     dsum = np.zeros(n_b * n_a * n_i)
     superseded = np.zeros((n, 2))
-    f_pos = np.zeros((n, 2))
-    in_f = np.zeros((n, 2), dtype=bool)
+    n_f = int(ints[:, FI].max()) + 1 if n else 0
+    f_pos = np.zeros(n_f)  # F: position of the supplier after its first exchange of the entry
+    in_f = np.zeros(n_f, dtype=bool)
     move = np.zeros((n, 2))
     gains = np.zeros((n, 2))
     rank = np.full(n, -np.inf)  # equal gain of valid candidates, -inf once invalid or executed
@@ -119,7 +117,8 @@ def play_round(
 
     def compute(rows: np.ndarray) -> None:
         c_ints, c_const = ints[rows], const[rows]
-        state = (x, exec_sign, dsum, superseded[rows], f_pos[rows], in_f[rows])
+        fi = c_ints[:, FI]
+        state = (x, exec_sign, dsum, superseded[rows], f_pos[fi], in_f[fi])
         ev = evaluate(c_ints, c_const, c_const[:, RATIO], *state)
         valid = ev.valid
         if p > 0:
@@ -150,24 +149,18 @@ def play_round(
         exec_sign[supply] = np.sign(moved)
         y = x[supply]
         # F: i supplied q to j and j supplied p to i; an actor's first such exchange counts
-        first = ~in_f[best]
+        e_f = e_ints[:, FI]
+        first = ~in_f[e_f]
         dsum[demand[first]] += (e_const[:, CS] * (y - e_const[:, X0]))[first]
-        supply, demand, dem_y = supply.ravel(), demand.ravel(), y.ravel()
-        dem_supplier = e_ints[:, AI : AJ + 1].ravel()
-        rows, role, qi = lookup.find(supply, demand)
+        in_f[e_f[first]] = True
+        f_pos[e_f[first]] = y[first]
+        rows, kind = lookup.find(supply.ravel(), demand.ravel())
         live = rank[rows] > -np.inf
-        rows, role, qi = rows[live], role[live], qi[live]
-        n_sup = 2 * len(best)
-        is_sup = qi < n_sup
+        rows, kind = rows[live], kind[live]
         # superseded: what the candidate asked of this actor just before its executed move
-        sr, sc = rows[is_sup], role[is_sup]
+        sup = kind < 2
+        sr, sc = rows[sup], kind[sup]
         superseded[sr, sc] += move[sr, sc]
-        # the demander's F gains the executed supplier, if this candidate's supplier is that actor
-        dr, dc, dq = rows[~is_sup], role[~is_sup], qi[~is_sup] - n_sup
-        own = np.where(dc == 0, ints[dr, AJ], ints[dr, AI])  # dc: whose demand key matched
-        hit = (own == dem_supplier[dq]) & ~in_f[dr, 1 - dc]
-        in_f[dr[hit], 1 - dc[hit]] = True
-        f_pos[dr[hit], 1 - dc[hit]] = dem_y[dq[hit]]
         todo = np.unique(rows) if incremental else np.flatnonzero(rank > -np.inf)
         if todo.size:
             compute(todo)
