@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import array_api_compat
+import array_api_compat.numpy as compat_numpy
 import numpy as np
 from array_api_compat import array_namespace, to_device
 
@@ -34,7 +35,7 @@ def namespace(*arrays: Any) -> Any:
     xp = _BY_TYPES.get(key)
     if xp is None:
         xp = array_namespace(*arrays)
-        if xp is array_api_compat.numpy and _NATIVE_NUMPY:
+        if xp is compat_numpy and _NATIVE_NUMPY:
             xp = array_namespace(*arrays, use_compat=False)
         _BY_TYPES[key] = xp
     return xp
