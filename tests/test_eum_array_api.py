@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from array_api_compat import array_namespace, is_array_api_strict_namespace
 
-from parley.models.eum.backend import to_numpy
+from parley.models.backend import to_numpy
 from parley.models.eum.params import PRESETS, EumParams
 from parley.models.eum.round import play_round
 from parley.models.eum.simulate import simulate

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from parley.models.backend import Array, namespace
 from parley.models.baselines import weighted_median
-from parley.models.eum.backend import Array, namespace
 
 #: Relative size below which two vote totals count as a tie (the scan keeps the earlier one).
 TIE = 1e-12

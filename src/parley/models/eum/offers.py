@@ -20,7 +20,7 @@ from typing import Any
 
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, namespace
+from parley.models.backend import Array, namespace
 
 NONE, CONFLICT, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 KIND_NAMES = {CONFLICT: "conflict", COMPROMISE: "compromise", CAPITULATION: "capitulation"}

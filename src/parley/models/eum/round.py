@@ -17,7 +17,7 @@ from typing import Any
 
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, namespace
+from parley.models.backend import Array, namespace
 from parley.models.eum.median import median_position
 from parley.models.eum.offers import Offers, make_offers
 from parley.models.eum.params import EumParams

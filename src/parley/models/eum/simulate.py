@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, namespace, to_numpy
+from parley.models.backend import Array, namespace, to_numpy
 from parley.models.eum.median import median_position
 from parley.models.eum.params import EumParams
 from parley.models.eum.round import RoundResult, play_round

@@ -13,7 +13,7 @@ from typing import Any
 
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, namespace
+from parley.models.backend import Array, namespace
 
 
 @dataclass(frozen=True)

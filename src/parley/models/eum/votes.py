@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from array_api_compat import device as device_of
 
-from parley.models.eum.backend import Array, namespace
+from parley.models.backend import Array, namespace
 
 #: Elements of the largest temporary the plain path builds at once (64 MiB of float64).
 PLAIN_CHUNK_ELEMENTS = 1 << 23
