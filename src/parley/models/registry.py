@@ -18,6 +18,11 @@ from parley.models.outcome import Outcome
 
 
 class Model(Protocol):
+    """What a registered model offers. Optional class attributes, read with getattr:
+    `multi_issue` (True when the model couples issues, e.g. exchange; one-dimensional models are
+    run issue by issue where that matters, as in backtests) and `learns_from_outcomes` (True for
+    models fitted on recorded outcomes, which backtests must refit by cross-validation)."""
+
     name: typing.ClassVar[str]
     presets: typing.ClassVar[dict[str, dict[str, Any]]]
 

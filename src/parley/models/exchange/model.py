@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -46,6 +46,8 @@ class Exchange:
                      all of them, for checks and benchmarks (same results when p = 0; with p > 0
                      every recomputation draws a new rate, so the draws differ).
     """
+
+    multi_issue: ClassVar[bool] = True  # trades across issues: backtests run it per proposal
 
     rounds: int = 10
     fixed_weight: float = 0.1
