@@ -7,6 +7,7 @@ A scenario in the case file looks like::
         description: Democrats win both chambers on 7 November 2006
         set:
           - {actor: dem_congress, capability: 60}            # every issue
+          - {actor: rep_congress, capability_factor: 0.5}    # halved, issue by issue
           - {actor: dem_congress, issue: withdrawal, salience: 90}
         add_actors:
           - {id: baker, name: Iraq Study Group, capability: 20,
@@ -54,6 +55,10 @@ def _apply_patch(patch, actors, stances, name: str) -> None:
     if actor is None:
         raise ScenarioError(f"scenario {name!r}: unknown actor {patch.actor!r}")
     if patch.issue is None:
+        if patch.capability is not None and patch.capability_factor is not None:
+            raise ScenarioError(
+                f"scenario {name!r}: actor {patch.actor!r}: give capability or capability_factor, not both"
+            )
         if patch.position is not None or patch.salience is not None:
             raise ScenarioError(
                 f"scenario {name!r}: actor {patch.actor!r}: position and salience need an issue"
@@ -62,9 +67,22 @@ def _apply_patch(patch, actors, stances, name: str) -> None:
             actor["capability"] = {"value": patch.capability}
             for stance in stances.get(patch.actor, {}).values():
                 stance["capability"] = None
+        if patch.capability_factor is not None:
+            for holder in (actor, *stances.get(patch.actor, {}).values()):
+                holder["capability"] = _scaled(holder.get("capability"), patch.capability_factor)
         return
     stance = stances.setdefault(patch.actor, {}).setdefault(patch.issue, {"salience": {"value": 0}})
     for key in ("position", "salience", "capability"):
         value = getattr(patch, key)
         if value is not None:
             stance[key] = {"value": value}
+    if patch.capability_factor is not None:
+        effective = stance.get("capability") or actor.get("capability")
+        stance["capability"] = _scaled(effective, patch.capability_factor)
+
+
+def _scaled(estimate: dict[str, Any] | None, factor: float) -> dict[str, Any] | None:
+    """An Estimate's data with value, low and high multiplied by `factor` (None stays None)."""
+    if estimate is None:
+        return None
+    return {k: (v * factor if v is not None else None) for k, v in estimate.items()}

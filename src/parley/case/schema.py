@@ -85,13 +85,18 @@ class Stance(_Strict):
 
 
 class ActorPatch(_Strict):
-    """A scenario change: set some values of one actor, on one issue or (capability) overall."""
+    """A scenario change: set some values of one actor, on one issue or (capability) overall.
+
+    `capability_factor` multiplies the actor's capability (on one issue, or on every issue keeping
+    the issue-specific ones in proportion): "the Democrats' leverage grows by half" is 1.5.
+    """
 
     actor: str
     issue: str | None = None
     position: float | None = None
     salience: float | None = None
     capability: float | None = None
+    capability_factor: float | None = Field(default=None, gt=0)
 
 
 class NewActor(Actor):
