@@ -148,3 +148,15 @@ def test_no_position_on_an_issue_is_an_error_only_when_nobody_holds_one(tmp_path
     text = GOOD.replace("stances:", "  - {id: z, lower: 0, upper: 1}\nstances:", 1)
     with pytest.raises(CaseError, match="no actor takes a position on issue 'z'"):
         read_case(_write(tmp_path, text))
+
+
+def test_a_bad_cell_does_not_hide_the_other_problems(tmp_path):
+    text = GOOD.replace("position: 10, salience: 100", "position: ten, salience: 100").replace(
+        "salience: 80}", "salience: 180}"
+    )
+    with pytest.raises(CaseError) as info:
+        read_case(_write(tmp_path, text))
+    assert [p.message for p in info.value.problems] == [
+        "stances.b.y.salience: 180 is outside [0, 100]",  # line 18
+        "stances.c.x.position: expected a number, got 'ten'",  # line 19
+    ]

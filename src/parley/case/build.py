@@ -20,11 +20,54 @@ def build_case(data: Any, source: str = "", locations: Locations | None = None) 
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(_problems(exc, source, locations)) from None
+        problems = _problems(exc, source, locations)
+        problems += [_locate(source, locations, p, m) for p, m in _beyond_bad_stances(data, exc)]
+        raise CaseError(sorted(problems, key=_file_order)) from None
     found = case_problems(case)
     if found:
         raise CaseError([_locate(source, locations, path, msg) for path, msg in found])
     return case
+
+
+def _beyond_bad_stances(data: dict[str, Any], exc: ValidationError) -> list[tuple[Path, str]]:
+    """The relational problems of the rest of the case when only some stances failed to parse,
+    so that one bad cell does not hide every other problem of the file.
+
+    The unparsable stances are left out and the checks that their absence would trigger (an
+    actor's saliences all zero, an issue nobody holds a position on) are not reported for them.
+    """
+    bad = set()
+    for err in exc.errors():
+        loc = err["loc"]
+        if len(loc) < 3 or loc[0] != "stances":
+            return []
+        bad.add((loc[1], loc[2]))
+    stances = {a: dict(row) for a, row in data.get("stances", {}).items() if isinstance(row, dict)}
+    for actor, issue in bad:
+        stances.get(actor, {}).pop(issue, None)
+    try:
+        rest = Case.model_validate({**data, "stances": stances})
+    except ValidationError:
+        return []
+    actors, issues = {a for a, _ in bad}, {i for _, i in bad}
+    return [
+        (path, msg)
+        for path, msg in case_problems(rest)
+        if not (path == ("stances", path[-1]) and path[-1] in actors)
+        and not (
+            msg.startswith("no actor takes a position")
+            and path[0] == "issues"
+            and rest.issues[path[1]].id in issues
+        )
+    ]
+
+
+def _file_order(problem: Problem) -> tuple[int, int]:
+    """Problems sorted by their line or row number in the file (unlocated ones first)."""
+    words = problem.where.split()
+    if len(words) >= 2 and words[1].rstrip(",").isdigit():
+        return (1, int(words[1].rstrip(",")))
+    return (0, 0)
 
 
 def _locate(source: str, locations: Locations, path: Path, message: str) -> Problem:
