@@ -103,7 +103,7 @@ def test_relabelling_actors_leaves_forecasts_unchanged(rows, data):
     perm = data.draw(st.permutations(range(len(rows))))
     base, shuffled = _case_from_rows(rows), _case_from_rows(rows, order=perm)
     for name in ("compromise", "mean", "median"):
-        np.testing.assert_allclose(_run(name, base), _run(name, shuffled), rtol=1e-9)
+        np.testing.assert_allclose(_run(name, base), _run(name, shuffled), rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -114,6 +114,7 @@ def test_rescaling_capability_leaves_forecasts_unchanged(rows, scale):
             _run(name, _case_from_rows(rows)),
             _run(name, _case_from_rows(rows, scale=scale)),
             rtol=1e-9,
+            atol=1e-9,  # positions on 0-100: subnormal values differ only in the last bits
         )
 
 

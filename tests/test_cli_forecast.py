@@ -95,3 +95,16 @@ def test_missing_file_exit_2(runner, tmp_path):
     result = runner.invoke(app, ["forecast", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_json_records_version_and_case_hash_whatever_the_format(runner, case_file, tmp_path):
+    from parley import __version__
+
+    as_json = tmp_path / "case.json"
+    assert runner.invoke(app, ["convert", str(case_file), str(as_json)]).exit_code == 0
+    runs = []
+    for path in (case_file, as_json):
+        args = ["forecast", str(path), "-m", "compromise", "-f", "json"]
+        runs.append(json.loads(runner.invoke(app, args).stdout)["run"])
+    assert runs[0] == runs[1]
+    assert runs[0]["parley_version"] == __version__ and len(runs[0]["case_sha256"]) == 64

@@ -3,12 +3,12 @@
 Data flows one way: file -> Case -> CaseArrays -> model kernel -> Outcome -> report.
 """
 
+__version__ = "0.1.0"  # before the imports: modules below record it in their outputs
+
 from parley.case import Case, CaseArrays
 from parley.errors import CaseError, ParleyError
 from parley.io import read_case, write_case
 from parley.models import Outcome, get_model, model_names
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Case",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -78,12 +79,16 @@ def run_models(
     """Each model's Outcome on `case` (patched by `scenario`), keyed by model name."""
     patched = apply_scenario(case, scenario)
     arrays = case_arrays(patched)
-    return {
-        spec.name: replace(
-            spec.build(patched).run(arrays),
+    outcomes = {}
+    for spec in specs:
+        model = spec.build(patched)
+        out = model.run(arrays)
+        own = out.params if isinstance(out.params, dict) else {}
+        outcomes[spec.name] = replace(
+            out,
+            params={**dataclasses.asdict(model), **own},  # every run records its parameters
             actor_ids=arrays.actor_ids,
             issue_ids=arrays.issue_ids,
             mask=arrays.mask,
         )
-        for spec in specs
-    }
+    return outcomes

@@ -6,6 +6,8 @@ Types are checked here; relations between fields (unknown ids, ranges, duplicate
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -133,6 +135,12 @@ class Case(_Strict):
     model_params: dict[str, dict[str, Any]] = {}
     """Per-model parameters the case carries (e.g. KTAB XML's ModelParameters for `smp`);
     command-line parameters override them."""
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the case's canonical JSON: the same case read from any format hashes the same,
+        so a run's record names exactly the inputs it was given."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -11,6 +11,7 @@ import numpy as np
 from rich import box
 from rich.table import Table
 
+from parley import __version__
 from parley.case import Case
 from parley.models import Outcome
 
@@ -19,12 +20,15 @@ def forecast_json(case: Case, scenario: str | None, outcomes: dict[str, Outcome]
     """`{"case", "scenario", "models": {name: {"forecast", "rounds", "stop_reason", ...}}}`.
 
     Values are in each issue's units; `rounds` starts with round 0, the input positions. Models add
-    `events` (when they record any) and their own keys (`Outcome.extra`).
+    `events` (when they record any) and their own keys (`Outcome.extra`); `run` records what
+    produced the output (parley's version and the hash of the case; parameters and seeds are in
+    each model's `params`), so a result can be traced to its inputs.
     """
     return {
         "case": case.title,
         "scenario": scenario,
         "models": {name: model_json(out) for name, out in outcomes.items()},
+        "run": {"parley_version": __version__, "case_sha256": case.fingerprint()},
     }
 
 
