@@ -108,3 +108,11 @@ def test_json_records_version_and_case_hash_whatever_the_format(runner, case_fil
         runs.append(json.loads(runner.invoke(app, args).stdout)["run"])
     assert runs[0] == runs[1]
     assert runs[0]["parley_version"] == __version__ and len(runs[0]["case_sha256"]) == 64
+
+
+def test_unwritable_output_is_one_line_and_exit_2(runner, case_file, tmp_path):
+    target = tmp_path / "missing-folder" / "out.yaml"
+    result = runner.invoke(app, ["convert", str(case_file), str(target)])
+    assert result.exit_code == 2
+    assert f"{target}: cannot write: No such file or directory" in result.output
+    assert "Traceback" not in result.output

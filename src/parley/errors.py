@@ -39,3 +39,7 @@ class ModelError(ParleyError):
 
 class ScenarioError(ParleyError):
     """A scenario is unknown or its patch does not apply to the case."""
+
+
+class OutputError(ParleyError):
+    """An output file cannot be written (missing folder, no permission, disk full)."""

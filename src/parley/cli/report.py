@@ -72,8 +72,6 @@ def report(
         write_report(output, html)
     except ParleyError as exc:
         fail(exc)
-    except OSError as exc:
-        fail(ParleyError(f"{output}: cannot write the report: {exc.strerror}"))
     warn(case_warnings(loaded))
     out.print(f"wrote {output}", highlight=False)
 
