@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from parley.case.locations import Path
@@ -57,6 +58,13 @@ def _duplicates(found: Found, section: str, ids: list[str], what: str) -> None:
 
 
 def _check_issue(found: Found, k: int, issue: Issue) -> None:
+    for name in ("lower", "upper"):
+        value = getattr(issue, name)
+        if math.isinf(value):  # NaN fails the order test below
+            found.append(
+                (("issues", k, name), f"{name} bound must be a finite number, got {value}")
+            )
+            return
     if not issue.lower < issue.upper:
         found.append(
             (
@@ -82,6 +90,9 @@ def _capability(found: Found, path: Path, cap: Estimate) -> None:
     for part, value in (("value", cap.value), ("low", cap.low)):
         if value is not None and not value > 0:
             found.append(((*path, part), f"capability must be > 0, got {value:g}"))
+    for part, value in (("value", cap.value), ("low", cap.low), ("high", cap.high)):
+        if value is not None and math.isinf(value):  # an infinite weight drowns every other actor
+            found.append(((*path, part), f"capability must be a finite number, got {value}"))
     _ordered(found, path, cap)
 
 

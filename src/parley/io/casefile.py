@@ -1,6 +1,8 @@
 """The parley case file: YAML (loaded safely, never executed) or JSON with the same schema.
 
 Errors name the line of the offending value: the YAML is composed once to learn where each value is.
+A file whose aliases expand to a huge tree ("billion laughs"), that refers to itself, or that nests
+deeper than Python can follow is refused with one error line instead of hanging or crashing.
 """
 
 from __future__ import annotations
@@ -15,10 +17,21 @@ from parley.case import Case, Locations, build_case
 from parley.errors import CaseError
 from parley.io.text import read_text, write_text
 
+# far more values than any real case holds (1,000 actors x 100 issues x 3 values is 300,000 values
+# plus their keys), far fewer than an alias bomb expands to
+MAX_VALUES = 2_000_000
+
 
 def read_casefile(path: Path) -> Case:
     text = read_text(path)
     source = str(path)
+    try:
+        return _read_casefile(path, text, source)
+    except RecursionError:
+        raise CaseError("nested too deeply to be a case file", source=source) from None
+
+
+def _read_casefile(path: Path, text: str, source: str) -> Case:
     if Path(path).suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -27,6 +40,7 @@ def read_casefile(path: Path) -> Case:
         return build_case(data, source, _json_locations(text))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_size(node, source)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -37,6 +51,43 @@ def read_casefile(path: Path) -> Case:
     if node is not None:
         _walk(node, (), locations)
     return build_case(data, source, locations)
+
+
+def _check_size(node: yaml.Node | None, source: str) -> None:
+    """Refuse aliases that refer to themselves or expand the file beyond MAX_VALUES values.
+
+    Sizes are counted once per distinct node (memoised), so the check is linear in the file even
+    when aliases make the expanded tree exponential.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise CaseError(
+                    f"line {n.start_mark.line + 1}: invalid YAML: an alias refers to itself",
+                    source=source,
+                )
+            return sizes[key]
+        sizes[key] = -1  # in progress
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in n.value)
+        else:
+            total = 1
+        if total > MAX_VALUES:
+            raise CaseError(
+                f"line {n.start_mark.line + 1}: the file expands to more than {MAX_VALUES:,} "
+                "values (aliases repeated within aliases?); write the case out without them",
+                source=source,
+            )
+        sizes[key] = total
+        return total
+
+    if node is not None:
+        size(node)
 
 
 def _walk(node: yaml.Node, path: tuple, locations: Locations) -> None:

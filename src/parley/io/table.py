@@ -21,8 +21,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from parley.case import Case
 from parley.errors import CaseError
@@ -56,6 +58,18 @@ ISSUE_KEYS = {
 
 Row = tuple[int, list[Any]]
 
+# what openpyxl lets through from a damaged workbook: the zip, its compression or its XML
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    ValueError,
+    OSError,
+    TypeError,
+    EOFError,
+)
+
 
 def sniff(text: str) -> bool:
     """A first line naming `actor` and `issue` columns (any delimiter: the reader judges it)."""
@@ -84,7 +98,7 @@ def read_table_xlsx(path: Path) -> Case:
     data = read_bytes(path)  # clear errors for missing or empty files
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    except _DAMAGED as exc:
         raise CaseError(f"not a readable Excel workbook (.xlsx): {exc}", source=str(path)) from None
     try:
         sheet = book.worksheets[0]
@@ -93,6 +107,8 @@ def read_table_xlsx(path: Path) -> Case:
             for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
             if any(v is not None and str(v).strip() for v in values)
         ]
+    except _DAMAGED as exc:  # the sheet itself is read lazily, row by row
+        raise CaseError(f"damaged Excel workbook (.xlsx): {exc}", source=str(path)) from None
     finally:
         book.close()
     if not rows:
