@@ -7,6 +7,7 @@ Each probe crafts its input in tmp_path and drives the CLI as a user would.
 from __future__ import annotations
 
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -290,3 +291,312 @@ def test_xlsx_negative_capability(tmp_path):
 def test_xlsx_duplicate_header(tmp_path):
     path = workbook(tmp_path, "h.xlsx", [[*HEADER, "actor"], ["a", "x", 1, 50, 10, "a"]])
     rejected(invoke("validate", path), "h.xlsx", "row 1", "twice")
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+def scenario_case(tmp_path: Path, body: str) -> Path:
+    return write(tmp_path, "s.yaml", YAML + "scenarios:\n  - name: sc\n" + body)
+
+
+def test_scenario_problems_are_one_line_each(tmp_path):
+    """Two problems of a patched case were joined on one line with '; '."""
+    path = scenario_case(tmp_path, "    drop_actors: [a, b]\n")
+    for command in (["validate", path], ["forecast", path, "-s", "sc", "-m", "compromise"]):
+        result = invoke(*command)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert lines == [
+            "error: scenario 'sc': actors: the case has no actors",
+            "error: scenario 'sc': issues.0.id: no actor takes a position on issue 'x'",
+        ]
+
+
+def test_scenario_re_adding_an_existing_actor(tmp_path):
+    path = scenario_case(
+        tmp_path,
+        "    add_actors: [{id: a, capability: 3, stances: {x: {position: 2, salience: 10}}}]\n"
+        "    drop_actors: [a]\n",
+    )
+    rejected(invoke("validate", path), "s.yaml", "add_actors.0.id: actor 'a' already exists")
+
+
+def test_scenario_dropping_one_actor_leaves_the_other(tmp_path):
+    path = scenario_case(tmp_path, "    drop_actors: [a]\n")
+    result = invoke("compare", path, "-m", "compromise", "-f", "json")
+    assert result.exit_code == 0, result.output
+    # base: (1*0.5*1 + 2*0.6*9) / (0.5 + 1.2) = 11.3 / 1.7; without a: b's position 9
+    assert '"x": 9.0' in result.output
+    assert f'"x": {9.0 - 11.3 / 1.7!r}' in result.output
+
+
+def test_unknown_scenario_and_reserved_base(tmp_path):
+    path = scenario_case(tmp_path, "    drop_actors: [a]\n")
+    rejected(invoke("forecast", path, "-s", "nope"), "nope", "unknown scenario 'nope'")
+    rejected(invoke("compare", path, "-s", "base"), "base", "may not be named 'base'")
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--param", "eum.rounds=3"], "model 'eum' is not among the chosen models"),
+        (["--param", "rounds=3"], "no chosen model has a parameter 'rounds'"),
+        (["--param", "rounds"], "--param expects NAME=VALUE"),
+        (["--preset", "scholz_code"], "no chosen model has a preset 'scholz_code'"),
+        (["-m", "nosuch"], "unknown model 'nosuch'"),
+    ],
+)
+def test_option_mistakes(tmp_path, args, fragment):
+    path = write(tmp_path, "c.yaml", YAML)
+    result = invoke("forecast", path, "-m", "compromise", *args)
+    assert result.exit_code == 2 and fragment in result.output, result.output
+    assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_invalid_format_is_a_usage_error(tmp_path):
+    result = invoke("forecast", write(tmp_path, "c.yaml", YAML), "--format", "xml")
+    assert result.exit_code == 2 and "'xml' is not one of" in result.output
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+def test_read_only_output_is_not_replaced(tmp_path):
+    """atomic_write renamed over a read-only file (a rename needs only the folder writable)."""
+    source = write(tmp_path, "c.yaml", YAML)
+    target = write(tmp_path, "out.json", "keep me\n")
+    target.chmod(0o444)
+    try:
+        rejected(invoke("convert", source, target), "out.json", "read-only")
+        assert target.read_text() == "keep me\n"
+    finally:
+        target.chmod(0o644)
+
+
+@pytest.mark.parametrize("target", ["missing/out.yaml", "out.docx", "."])
+def test_unwritable_targets(tmp_path, target):
+    source = write(tmp_path, "c.yaml", YAML)
+    result = invoke("convert", source, tmp_path / target)
+    assert result.exit_code == 2 and result.output.startswith("error: "), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
+def test_convert_refuses_what_the_format_cannot_hold(tmp_path):
+    source = write(
+        tmp_path,
+        "c.yaml",
+        YAML.replace("upper: 10}", "upper: 10}\n  - {id: y, lower: 0, upper: 1}").replace(
+            "position: 9, salience: 60}",
+            "position: 9, salience: 60}, y: {position: 1, salience: 5}",
+        ),
+    )
+    rejected(invoke("convert", source, tmp_path / "o.csv", "--to", "bdm"), "o.csv", "one issue")
+    assert not (tmp_path / "o.csv").exists()
+
+
+# --- round trips -------------------------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data" / "io"
+SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
+SUFFIX = {
+    "yaml": ".yaml",
+    "json": ".json",
+    "table": ".csv",
+    "xlsx": ".xlsx",
+    "bdm": ".csv",
+    "ktab": ".csv",
+    "ktab-xml": ".xml",
+    "decide": ".txt",
+}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [SEED, DATA / "greece_2015_debt_relief.csv", DATA / "dummyData_3Dim.csv"],
+    ids=lambda p: p.name,
+)
+def test_every_format_through_every_other_and_back(tmp_path, source):
+    """Case -> format 1 -> format 2 -> arrays: every number where an actor holds a position is
+    unchanged (exactly, except KTAB, which rescales positions to 0-100 and capability ratios)."""
+    import numpy as np
+
+    from parley.case import case_arrays
+    from parley.errors import CaseError
+    from parley.io import FORMATS, read_case, write_case
+
+    case = read_case(source)
+    a = case_arrays(case)
+    done = 0
+    for f1 in FORMATS:
+        for f2 in FORMATS:
+            try:
+                one = tmp_path / f"1-{f1.name}{SUFFIX[f1.name]}"
+                write_case(case, one, f1.name)
+                two = tmp_path / f"2-{f1.name}-{f2.name}{SUFFIX[f2.name]}"
+                write_case(read_case(one), two, f2.name)
+            except CaseError as exc:
+                assert "cannot hold" in str(exc) or "holds one issue" in str(exc), str(exc)
+                continue
+            b = case_arrays(read_case(two))
+            done += 1
+            where = (f1.name, f2.name)
+            assert (a.actor_ids, a.issue_ids) == (b.actor_ids, b.issue_ids), where
+            np.testing.assert_array_equal(a.mask, b.mask, err_msg=str(where))
+            m = a.mask[None]
+            if "ktab" in f1.name or "ktab" in f2.name:
+                np.testing.assert_allclose(
+                    np.where(m, a.normalised(), 0), np.where(m, b.normalised(), 0), atol=1e-12
+                )
+            else:
+                np.testing.assert_array_equal(
+                    np.where(m, a.positions, 0), np.where(m, b.positions, 0)
+                )
+                np.testing.assert_array_equal(a.bounds, b.bounds, err_msg=str(where))
+            np.testing.assert_allclose(
+                np.where(m, a.salience, 0),
+                np.where(m, b.salience, 0),
+                rtol=1e-15,
+                err_msg=str(where),
+            )
+            ca, cb = np.where(m, a.capability, 0), np.where(m, b.capability, 0)
+            np.testing.assert_allclose(ca / ca.sum(), cb / cb.sum(), rtol=1e-12, err_msg=str(where))
+    assert done >= 25
+
+
+# --- odd cases through every command -----------------------------------------------------------
+
+ONE_ACTOR = """\
+issues:
+  - {id: x, lower: 0, upper: 10}
+actors:
+  - {id: a, capability: 1}
+stances:
+  a: {x: {position: 3, salience: 0.5}}
+"""
+AGREE = """\
+issues:
+  - {id: x, lower: 0, upper: 10}
+  - {id: y, lower: 0, upper: 1}
+actors:
+  - {id: a, capability: 1, tags: [t]}
+  - {id: b, capability: 2, tags: [t]}
+  - {id: c, capability: 2}
+stances:
+  a: {x: {position: 3, salience: 0.5}, y: {position: 1, salience: 0.5}}
+  b: {x: {position: 3, salience: 0.5}}
+  c: {x: {position: 3, salience: 0.5}, y: {position: null, salience: 0}}
+"""
+
+
+@pytest.mark.parametrize("text", [ONE_ACTOR, AGREE], ids=["one-actor", "all-agree"])
+def test_odd_cases_run_everywhere(tmp_path, text):
+    path = write(tmp_path, "c.yaml", text)
+    for model in ("compromise", "eum", "exchange", "smp"):
+        result = invoke("forecast", path, "-m", model, "-f", "csv")
+        assert result.exit_code == 0, (model, result.output)
+        assert f"{model},x,3.0," in result.output  # everyone holding a position agrees
+    assert invoke("compare", path, "-m", "compromise").exit_code == 0
+    for extra in ([], ["--issue", "x"]):
+        result = invoke("coalitions", path, *extra)
+        assert result.exit_code == 0, result.output
+    report = tmp_path / "r.html"
+    result = invoke("report", path, "-o", report, "-m", "compromise")
+    assert result.exit_code == 0 and report.stat().st_size > 0, result.output
+
+
+def test_front_and_coalition_mistakes_on_one_actor(tmp_path):
+    path = write(tmp_path, "c.yaml", ONE_ACTOR)
+    for args, fragment in [
+        (["coalitions", path, "--exclude", "a"], "no players"),
+        (["coalitions", path, "--quota", "count:5"], "more members than the 1 players"),
+        (["front", path, "--members", "a"], "at least two members"),
+        (["front", path, "--members", "a,zz", "-m", "compromise"], "unknown actor 'zz'"),
+        (
+            ["front", path, "--search", "--among", "t", "-m", "compromise"],
+            "tags in this case: none",
+        ),
+    ]:
+        result = invoke(*args)
+        assert result.exit_code == 2 and fragment in result.output, (args, result.output)
+        assert result.output.startswith("error: ")
+
+
+# --- the report escapes every string the case holds --------------------------------------------
+
+
+class Elements(HTMLParser):
+    """The tags and attributes of a page (text is ignored)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+
+
+def test_report_escapes_ids_tags_units_and_scenario_names(tmp_path):
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("jinja2")
+    import yaml
+
+    def evil(k: str) -> str:
+        return f"{k}<img src=http://e.x/{k} onerror=alert(1)>\"'&$x^{{2}}$"
+
+    a, x, b = evil("actor"), evil("issue"), "b </style><script>x()</script>"
+    case = {
+        "title": evil("title"),
+        "actors": [
+            {"id": a, "tags": [evil("tag")], "capability": 3},
+            {"id": b, "tags": [evil("tag")], "capability": 2},
+            {"id": "c", "tags": ["plain"], "capability": 2},
+        ],
+        "issues": [
+            {
+                "id": x,
+                "lower": 0,
+                "upper": 10,
+                "unit": evil("unit"),
+                "anchors": {0: evil("anchor")},
+                "status_quo": 5,
+                "outcome": 4,
+            }
+        ],
+        "stances": {
+            a: {x: {"position": 2, "salience": 0.5}},
+            b: {x: {"position": 8, "salience": 0.6}},
+            "c": {x: {"position": 5, "salience": 0.6}},
+        },
+        "scenarios": [{"name": evil("scen"), "set": [{"actor": "c", "capability": 9}]}],
+    }
+    path = tmp_path / "evil.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "evil.html"
+    result = invoke(
+        "report",
+        path,
+        "-o",
+        out,
+        "-m",
+        "compromise",
+        "--front",
+        f"{a},c",
+        "--front-search",
+        evil("tag"),
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    elements = Elements()
+    elements.feed(html)
+    assert not {"img", "script", "iframe", "link", "object"} & elements.tags
+    assert not [(t, k) for t, k, _ in elements.attrs if k.startswith("on")]
+    assert not [(t, k, v) for t, k, v in elements.attrs if k in ("src", "href") and "//" in v]
+    assert html.count("</style>") == html.count("<style")
+    for word in ("actor", "issue", "tag", "unit", "anchor", "scen", "title"):
+        assert f"{word}&lt;img" in html, word  # shown, as text

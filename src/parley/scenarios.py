@@ -47,7 +47,8 @@ def apply_scenario(case: Case, name: str | None) -> Case:
     try:
         return build_case(data, f"scenario {name!r}")
     except CaseError as exc:
-        raise ScenarioError("; ".join(str(p) for p in exc.problems)) from None
+        # one line per problem: the CLI prints each line as its own error
+        raise ScenarioError("\n".join(str(p) for p in exc.problems)) from None
 
 
 def _apply_patch(patch, actors, stances, name: str) -> None:

@@ -43,11 +43,16 @@ def read_bytes(path: Path) -> bytes:
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp)` on a temporary file beside `path`, then move it into place.
 
-    If `write` raises, nothing is left at `path` (an existing file stays as it was). The result
+    If `write` raises, nothing is left at `path` (an existing file stays as it was); a read-only
+    file is never replaced. The result
     gets the mode a new file would get (0666 less the umask) or the mode of the file it replaces,
     not the 0600 of the temporary file: outputs are made to be handed on.
     """
     path = Path(path)
+    if path.is_file() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o200):
+        # the rename below would replace it: honour read-only as an in-place write would (and
+        # for root too, for whom access() always says yes)
+        raise OutputError(f"{path}: cannot write: the file is read-only")
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
