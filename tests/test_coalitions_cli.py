@@ -178,3 +178,15 @@ def test_seed_case_broader_front(runner):
     (front,) = json.loads(result.stdout)["fronts"]
     assert set(front["gain"]) == set(broad)
     assert front["stable"] == all(v > 1e-9 for v in front["gain"].values())
+
+
+def test_fronts_are_judged_by_capability_models_unless_mean_is_asked_for(runner, bundestag):
+    """`mean` counts heads, so a merger always loses there; it is left out by default only."""
+    default = runner.invoke(app, ["front", str(bundestag), "--members", "SPD,CDU", "-f", "json"])
+    assert default.exit_code == 0, default.output
+    models = set(json.loads(default.stdout)["fronts"][0]["forecast_with"])
+    assert "mean" not in models and {"compromise", "median"} <= models
+    asked = runner.invoke(
+        app, ["front", str(bundestag), "--members", "SPD,CDU", "-m", "mean", "-f", "json"]
+    )
+    assert set(json.loads(asked.stdout)["fronts"][0]["forecast_with"]) == {"mean"}

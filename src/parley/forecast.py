@@ -27,6 +27,12 @@ class ModelSpec:
         return get_model(self.name, self.preset, {**carried, **self.params})
 
 
+def uses_capability(name: str) -> bool:
+    """Whether capability enters model `name` (False for the head-counting `mean` baseline):
+    united fronts are judged only by models in which a bloc's combined capability can count."""
+    return bool(getattr(model_class(name), "uses_capability", True))
+
+
 def model_specs(
     names: Sequence[str] | None,
     presets: Sequence[str] = (),

@@ -21,8 +21,9 @@ from parley.coalitions.fronts import (
 )
 from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
-from parley.forecast import model_specs
+from parley.forecast import model_specs, uses_capability
 from parley.io import read_case
+from parley.models import model_names
 
 
 class TableOrJson(StrEnum):
@@ -163,7 +164,7 @@ def front(
     )
     try:
         loaded = read_case(case)
-        specs = model_specs(model)
+        specs = model_specs(model or [n for n in model_names() if uses_capability(n)])
         if search:
             if not among:
                 raise FrontError("--search needs --among TAG")

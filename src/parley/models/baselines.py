@@ -9,6 +9,7 @@ beside every bargaining model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from array_api_compat import array_namespace
@@ -82,6 +83,8 @@ class Compromise:
 @dataclass(frozen=True)
 class Mean:
     """The unweighted mean of the positions of the actors that hold one (a naive baseline)."""
+
+    uses_capability: ClassVar[bool] = False  # heads, not capabilities: no basis to judge fronts
 
     def run(self, arrays: CaseArrays) -> Outcome:
         xp = array_namespace(arrays.positions)

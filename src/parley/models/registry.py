@@ -21,7 +21,9 @@ class Model(Protocol):
     """What a registered model offers. Optional class attributes, read with getattr:
     `multi_issue` (True when the model couples issues, e.g. exchange; one-dimensional models are
     run issue by issue where that matters, as in backtests) and `learns_from_outcomes` (True for
-    models fitted on recorded outcomes, which backtests must refit by cross-validation)."""
+    models fitted on recorded outcomes, which backtests must refit by cross-validation) and
+    `uses_capability` (False when capability plays no role, as in `mean`: united fronts are not
+    judged by such models unless asked for by name)."""
 
     name: typing.ClassVar[str]
     presets: typing.ClassVar[dict[str, dict[str, Any]]]
