@@ -234,6 +234,30 @@ def test_moderate_aliases_still_work(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_yaml_key_given_twice(tmp_path):
+    """YAML loaders keep the last of two equal keys: a second `b:` stance silently replaced the
+    first, and a repeated top-level field won without a word."""
+    text = YAML + "salience_scale: 1\n" + "stances:\n  a: {x: {position: 1, salience: 1}}\n"
+    lines = rejected(invoke("validate", write(tmp_path, "k.yaml", text)), "k.yaml")
+    assert [line.split("k.yaml: ")[1] for line in lines] == [
+        "line 10: salience_scale: given twice (first on line 9)",
+        "line 11: stances: given twice (first on line 6)",
+    ]
+    inner = YAML.replace(
+        "b: {x: {position: 9, salience: 60}}", "b: {x: {position: 9, salience: 60}}\n  b: {}"
+    )
+    rejected(
+        invoke("validate", write(tmp_path, "i.yaml", inner)), "i.yaml", "line 9: b: given twice"
+    )
+
+
+def test_json_key_given_twice(tmp_path):
+    text = '{"issues": [], "actors": [],\n "issues": []}\n'
+    rejected(
+        invoke("validate", write(tmp_path, "k.json", text)), "k.json", "line 2: issues: given twice"
+    )
+
+
 @pytest.mark.parametrize("name", ["deep.yaml", "deep.json"])
 def test_deep_nesting_rejected(tmp_path, name):
     depth = 5000 if name.endswith("yaml") else 100_000

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from parley.case import Case, Locations, build_case
-from parley.errors import CaseError
+from parley.errors import CaseError, Problem
 from parley.io.text import read_text, write_text
 
 # far more values than any real case holds (1,000 actors x 100 issues x 3 values is 300,000 values
@@ -37,7 +37,7 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CaseError(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
-        return build_case(data, source, _json_locations(text))
+        return build_case(data, source, _json_locations(text, source))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         _check_size(node, source)
@@ -54,12 +54,14 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
 
 
 def _check_size(node: yaml.Node | None, source: str) -> None:
-    """Refuse aliases that refer to themselves or expand the file beyond MAX_VALUES values.
+    """Refuse aliases that refer to themselves or expand the file beyond MAX_VALUES values, and
+    keys given twice in one mapping (YAML and JSON loaders silently keep the last one).
 
     Sizes are counted once per distinct node (memoised), so the check is linear in the file even
     when aliases make the expanded tree exponential.
     """
     sizes: dict[int, int] = {}
+    twice: list[Problem] = []
 
     def size(n: yaml.Node) -> int:
         key = id(n)
@@ -72,6 +74,7 @@ def _check_size(node: yaml.Node | None, source: str) -> None:
             return sizes[key]
         sizes[key] = -1  # in progress
         if isinstance(n, yaml.MappingNode):
+            _keys_once(n, source, twice)
             total = 1 + sum(size(k) + size(v) for k, v in n.value)
         elif isinstance(n, yaml.SequenceNode):
             total = 1 + sum(size(v) for v in n.value)
@@ -88,6 +91,21 @@ def _check_size(node: yaml.Node | None, source: str) -> None:
 
     if node is not None:
         size(node)
+    if twice:
+        raise CaseError(sorted(twice, key=lambda p: int(p.where.split()[1])))
+
+
+def _keys_once(node: yaml.MappingNode, source: str, twice: list[Problem]) -> None:
+    """A key that appears twice in one mapping: one problem per repeat, at the repeat's line."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            counts.setdefault((key.tag, key.value), []).append(key.start_mark.line + 1)
+    for (_, name), lines in counts.items():
+        for line in lines[1:]:
+            twice.append(
+                Problem(source, f"line {line}", f"{name}: given twice (first on line {lines[0]})")
+            )
 
 
 def _walk(node: yaml.Node, path: tuple, locations: Locations) -> None:
@@ -109,13 +127,14 @@ def _scalar(node: yaml.Node) -> Any:
         return node.value
 
 
-def _json_locations(text: str) -> Locations:
+def _json_locations(text: str, source: str) -> Locations:
     """JSON is a subset of YAML 1.2 closely enough for locating values by line."""
     locations = Locations()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return locations
+    _check_size(node, source)
     if node is not None:
         _walk(node, (), locations)
     return locations
