@@ -624,3 +624,49 @@ def test_report_escapes_ids_tags_units_and_scenario_names(tmp_path):
     assert html.count("</style>") == html.count("<style")
     for word in ("actor", "issue", "tag", "unit", "anchor", "scen", "title"):
         assert f"{word}&lt;img" in html, word  # shown, as text
+
+
+# --- terminal output prints user text as written -----------------------------------------------
+
+MARKUP = "[/bold] [red]x[/] [link=http://e.x]y"
+
+
+def test_square_brackets_in_user_text_print_as_written(tmp_path):
+    """Rich read '[...]' in titles, names and ids as console markup: '[/bold]' was a traceback in
+    every table, and the seed case's '[scenario: democratic-congress]' title vanished."""
+    import yaml
+
+    case = {
+        "title": MARKUP,
+        "actors": [
+            {"id": "a" + MARKUP, "name": MARKUP, "tags": ["t"], "capability": 1},
+            {"id": "b", "tags": ["t"], "capability": 2},
+        ],
+        "issues": [{"id": "x", "name": MARKUP, "lower": 0, "upper": 10, "unit": "[u]"}],
+        "stances": {
+            "a" + MARKUP: {"x": {"position": 1, "salience": 0.5}},
+            "b": {"x": {"position": 9, "salience": 0.5}},
+        },
+        "scenarios": [{"name": "s" + MARKUP, "set": [{"actor": "b", "capability": 3}]}],
+    }
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(case), encoding="utf-8")
+    for args in (
+        ["validate", path],
+        ["forecast", path, "-m", "compromise"],
+        ["forecast", path, "-m", "compromise", "-s", "s" + MARKUP],
+        ["compare", path, "-m", "compromise"],
+        ["coalitions", path],
+        ["front", path, "--members", f"a{MARKUP},b", "-m", "compromise"],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        assert "[/bold]" in result.output, (args, result.output)
+
+
+def test_seed_scenario_title_is_shown():
+    seed = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
+    result = invoke("forecast", seed, "-m", "compromise", "-s", "democratic-congress")
+    assert result.exit_code == 0, result.output
+    assert "[scenario: democratic-congress]" in result.output.splitlines()[0]
+    assert "0-10 years" in result.output  # the scale under each issue, formerly via markup

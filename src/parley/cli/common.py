@@ -18,7 +18,9 @@ app = typer.Typer(
     help="parley: forecast how multi-party negotiations end.",
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+# no console markup on stdout: titles, names and ids are the user's text, and '[...]' in them
+# (the " [scenario]" of a patched case's title, a name like "[EU] Council") must print as written
+out = Console(soft_wrap=True, markup=False)
 err = Console(stderr=True, soft_wrap=True)  # one problem, one line: never wrapped
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from parley import __version__
 from parley.case import Case
@@ -98,7 +99,7 @@ def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome
         scale = f"{fmt_value(issue.lower)}-{fmt_value(issue.upper)} {issue.unit}".strip()
         for n, (name, out) in enumerate(outcomes.items()):
             value = float(out.forecast[0, k])
-            label = f"{issue.label}\n[dim]{scale}[/dim]" if n == 0 else ""
+            label = Text.assemble(issue.label, "\n", (scale, "dim")) if n == 0 else ""
             table.add_row(
                 label,
                 name,
