@@ -29,24 +29,29 @@ PCEModelName = Literal["Conditional", "MarkovIncentive", "MarkovUniform"]
 
 MIN_COALITION = 1e-8  # KTAB Model::coalitions: every coalition starts at 1e-8 (avoids 0/0)
 _BINARY_SLOPE = 1e-8  # KTAB: a utility difference of 1e-8 already casts a full binary vote
+# Utility differences this small are round-off (utilities are O(1)), not preferences: the binary
+# part of a vote counts them as ties. Without this, an actor indifferent in exact arithmetic casts
+# a ~1e-9 vote whose sign is round-off, which decides contests everyone else is indifferent to
+# (coalitions start at 1e-8) -- e.g. a changed issue scale moved a forecast by 30% of its range.
+_BINARY_TIE = 1e-12
 _MARKOV_MAX_ITER = 1000
 
 
 def vote(rule: str, weight: Any, du: Any) -> Any:
     """KTAB `Model::vote(vr, w, u_a, u_b)` with `du = u_a - u_b`: the weighted vote for a over b.
 
-    Proportional `w du`; Binary `w clip(du/1e-8, -1, 1)`; PropBin 0.8 proportional + 0.2 binary;
-    PropCbc half proportional, half cubic; Cubic `w du^3`; ASymProsp `w du` for losses and
-    `2/3 w du` for gains (prospect-theory asymmetry). Not antisymmetric for ASymProsp, which is why
-    `coalitions` keeps KTAB's lower-triangle convention.
+    Proportional `w du`; Binary `w clip(du/1e-8, -1, 1)` (|du| <= 1e-12: a tie); PropBin 0.8
+    proportional + 0.2 binary; PropCbc half proportional, half cubic; Cubic `w du^3`; ASymProsp
+    `w du` for losses and `2/3 w du` for gains (prospect-theory asymmetry). Not antisymmetric for
+    ASymProsp, which is why `coalitions` keeps KTAB's lower-triangle convention.
     """
     if rule == "Proportional":
         return weight * du
     xp = namespace(du)
     if rule == "Binary":
-        return weight * xp.clip(du / _BINARY_SLOPE, -1.0, 1.0)
+        return weight * _binary(xp, du)
     if rule == "PropBin":
-        return weight * (0.8 * du + 0.2 * xp.clip(du / _BINARY_SLOPE, -1.0, 1.0))
+        return weight * (0.8 * du + 0.2 * _binary(xp, du))
     if rule == "PropCbc":
         return weight * (0.5 * du + 0.5 * du**3)
     if rule == "Cubic":
@@ -54,6 +59,11 @@ def vote(rule: str, weight: Any, du: Any) -> Any:
     if rule == "ASymProsp":
         return xp.where(du < 0.0, weight * du, (2.0 / 3.0) * weight * du)
     raise ValueError(f"unknown VotingRule {rule!r}")
+
+
+def _binary(xp: Any, du: Any) -> Any:
+    """KTAB's binary vote clip(du / 1e-8, -1, 1), with |du| <= 1e-12 (round-off) a tie."""
+    return xp.where(xp.abs(du) <= _BINARY_TIE, 0.0, xp.clip(du / _BINARY_SLOPE, -1.0, 1.0))
 
 
 def victory_probability(model: str, s1: Any, s2: Any) -> Any:
