@@ -670,3 +670,25 @@ def test_seed_scenario_title_is_shown():
     assert result.exit_code == 0, result.output
     assert "[scenario: democratic-congress]" in result.output.splitlines()[0]
     assert "0-10 years" in result.output  # the scale under each issue, formerly via markup
+
+
+def test_xlsx_text_starting_with_equals_stays_text(tmp_path):
+    """openpyxl stores a string starting with '=' as a formula: an id '=1+1' came back as an empty
+    cell (and would run in Excel: a name '=HYPERLINK(...)' became a live link)."""
+    text = YAML.replace(
+        "{id: a, capability: 1}",
+        '{id: "=1+1", name: "=HYPERLINK(\\"http://e.x\\")", capability: 1}',
+    )
+    text = text.replace("  a: {x:", '  "=1+1": {x:').replace("id: x,", 'id: "=x",')
+    text = text.replace("{x: {position", '{"=x": {position')
+    source = write(tmp_path, "eq.yaml", text)
+    book = tmp_path / "eq.xlsx"
+    assert invoke("convert", source, book).exit_code == 0
+    with zipfile.ZipFile(book) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+    back = tmp_path / "back.yaml"
+    result = invoke("convert", book, back)
+    assert result.exit_code == 0, result.output
+    data = __import__("yaml").safe_load(back.read_text())
+    assert data["actors"][0] == {"id": "=1+1", "name": '=HYPERLINK("http://e.x")'}
+    assert data["issues"][0]["id"] == "=x"

@@ -318,4 +318,8 @@ def write_table_xlsx(case: Case, path: Path) -> None:
     sheet.title = "stances"
     for row in table_rows(case):
         sheet.append([None if v == "" else v for v in row])
+    for cells in sheet.iter_rows():
+        for c in cells:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"  # text, as in the case: openpyxl would store '=...' as a formula
     atomic_write(path, lambda tmp: book.save(tmp))
