@@ -692,3 +692,11 @@ def test_xlsx_text_starting_with_equals_stays_text(tmp_path):
     data = __import__("yaml").safe_load(back.read_text())
     assert data["actors"][0] == {"id": "=1+1", "name": '=HYPERLINK("http://e.x")'}
     assert data["issues"][0]["id"] == "=x"
+
+
+@pytest.mark.parametrize("samples", ["0", "-5"])
+def test_coalitions_needs_at_least_one_sample(tmp_path, samples):
+    """Zero or negative samples printed NaN indices (and NaN, which is not JSON, with -f json)."""
+    path = write(tmp_path, "c.yaml", AGREE)
+    args = ["coalitions", path, "--method", "monte-carlo", "--samples", samples, "-f", "json"]
+    rejected(invoke(*args), "samples", "--samples must be at least 1")

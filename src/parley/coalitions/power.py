@@ -94,6 +94,8 @@ def power_indices(
 
     if method not in ("auto", "exact", "monte-carlo"):
         raise CoalitionError(f"unknown method {method!r}: auto, exact or monte-carlo")
+    if samples < 1:  # zero samples gave NaN indices (and NaN in the JSON)
+        raise CoalitionError(f"--samples must be at least 1, got {samples}")
     note = ""
     if method != "monte-carlo":
         why = None
