@@ -700,3 +700,10 @@ def test_coalitions_needs_at_least_one_sample(tmp_path, samples):
     path = write(tmp_path, "c.yaml", AGREE)
     args = ["coalitions", path, "--method", "monte-carlo", "--samples", samples, "-f", "json"]
     rejected(invoke(*args), "samples", "--samples must be at least 1")
+
+
+def test_xlsx_formula_without_saved_value_is_named(tmp_path):
+    """A formula no spreadsheet has computed (a workbook written by a script) was reported as 'an
+    empty cell'; the message now names the formula."""
+    path = workbook(tmp_path, "f.xlsx", [HEADER, ["a", "x", "=1+2", 50, 10], ["b", "x", 5, 60, 20]])
+    rejected(invoke("validate", path), "f.xlsx", "row 2: position: expected a number", "=1+2")

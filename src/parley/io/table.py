@@ -113,7 +113,33 @@ def read_table_xlsx(path: Path) -> Case:
         book.close()
     if not rows:
         raise CaseError(f"the first sheet {sheet.title!r} is empty", source=str(path))
+    if any(v is None for _, values in rows for v in values):
+        _name_formulas(rows, data)
     return _read_rows(rows, Collector(str(path), unit="row"), path)
+
+
+def _name_formulas(rows: list[Row], data: bytes) -> None:
+    """A formula cell the workbook holds no computed value for (a file written by a script, never
+    saved by a spreadsheet) reads as empty; say what it is instead of 'an empty cell'."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formulas = {
+            (n, k): v
+            for n, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+            for k, v in enumerate(values)
+            if isinstance(v, str) and v.startswith("=")
+        }
+    finally:
+        book.close()
+    for n, values in rows:
+        for k, v in enumerate(values):
+            if v is None and (n, k) in formulas:
+                values[k] = (
+                    f"formula {formulas[n, k]} with no saved result "
+                    "(open and save the workbook in a spreadsheet, or type the value)"
+                )
 
 
 def _read_rows(rows: list[Row], col: Collector, path: Path) -> Case:
