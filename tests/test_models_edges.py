@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from casebuilders import make_case
 
+from parley.case import case_arrays
 from parley.case.arrays import CaseArrays
 from parley.cli import app
 from parley.errors import ModelError
 from parley.io import write_case
 from parley.models import get_model, model_class, model_names
+from parley.report.forecast import model_json
 
 MODELS = model_names()
 RNG_SEED = 20261125
@@ -183,6 +186,44 @@ def test_edge_case_runs_finite_within_bounds(name, case):
 def test_many_tied_actors(name):
     arr = many_tied()
     assert_sane(arr, run(name, arr))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_an_actor_without_any_position_changes_nothing(name):
+    """A listed actor with no stance at all (a valid case) must not move any forecast; smp used to
+    put it at the holders' weighted mean, an unstated position that drew probability (59.55 ->
+    64.32 on this case)."""
+    positions = {"a": {"x": 10.0}, "b": {"x": 90.0}, "d": {"x": 30.0}}
+    salience = {"a": {"x": 0.5}, "b": {"x": 0.9}, "d": {"x": 0.4}}
+    capability = {"a": 1.0, "b": 3.0, "d": 2.0}
+    bounds = {"x": (0.0, 100.0)}
+    without = make_case(positions, salience, capability, bounds)
+    ghost = make_case(
+        {**positions, "c": {}}, {**salience, "c": {}}, {**capability, "c": 1.0}, bounds
+    )
+    expected = run(name, case_arrays(without))
+    arr = case_arrays(ghost)
+    out = run(name, arr)
+    assert_sane(arr, out)
+    np.testing.assert_allclose(out.forecast, expected.forecast, rtol=0, atol=1e-9)
+    json.dumps(
+        model_json(replace(out, actor_ids=arr.actor_ids, issue_ids=arr.issue_ids, mask=arr.mask)),
+        allow_nan=False,
+    )
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_an_actor_without_any_position_in_a_bigger_case(name):
+    pos, sal, cap = _random()
+    mask = np.ones(pos.shape, bool)
+    mask[4] = False
+    arr = arrays_of(pos, sal, cap, [(0, 100)] * 3, mask)
+    dropped = arrays_of(
+        np.delete(pos, 4, 0), np.delete(sal, 4, 0), np.delete(cap, 4, 0), [(0, 100)] * 3
+    )
+    out = run(name, arr)
+    assert_sane(arr, out)
+    np.testing.assert_allclose(out.forecast, run(name, dropped).forecast, rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("name", MODELS)

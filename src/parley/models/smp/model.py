@@ -23,7 +23,7 @@ from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
 from parley.models.smp.challenge import ThirdPartyCommitName
-from parley.models.smp.record import Recorder, host_arrays
+from parley.models.smp.record import Recorder, _params, host_arrays
 from parley.models.smp.turn import Setup, assess, step
 from parley.models.smp.utility import BigRAdjustName, BigRRangeName
 from parley.models.smp.voting import PCEModelName, VotingRuleName, VPModelName
@@ -98,7 +98,34 @@ class SMP:
 
     def run(self, arrays: CaseArrays) -> Outcome:
         """Run on the array library of `arrays.positions` (NumPy, CuPy, torch, ...); the stop
-        rule's bookkeeping, the random draws and the records are on the host (NumPy)."""
+        rule's bookkeeping, the random draws and the records are on the host (NumPy).
+
+        Actors holding no position on any issue take no part: in the run they would be a
+        position at the holders' weighted mean that nobody stated (see docs/models/smp.md)."""
+        held = to_numpy(arrays.mask).any(axis=1)
+        if held.all() or not held.any():
+            return self._run(arrays)
+        _accommodation(self, arrays)  # unknown names and bad values are still errors
+        keep = np.flatnonzero(held)
+        ids = {arrays.actor_ids[k] for k in keep}
+        model = replace(
+            self, accommodation=tuple(t for t in self.accommodation if {t[0], t[1]} <= ids)
+        )
+        xp = namespace(arrays.positions)
+        idx = xp.asarray(keep, device=device(arrays.positions))
+        sub = arrays.with_batch(
+            positions=xp.take(arrays.positions, idx, axis=1),
+            salience=xp.take(arrays.salience, idx, axis=1),
+            capability=xp.take(arrays.capability, idx, axis=1),
+            mask=to_numpy(arrays.mask)[keep],
+            actor_ids=tuple(arrays.actor_ids[k] for k in keep),
+        )
+        out = model._run(sub)
+        history = np.repeat(to_numpy(arrays.positions)[:, None], out.history.shape[1], axis=1)
+        history[:, :, keep] = out.history
+        return replace(out, history=history, params=_params(self))
+
+    def _run(self, arrays: CaseArrays) -> Outcome:
         xp = namespace(arrays.positions)
         dev = device(arrays.positions)
         b_n, a_n, _ = arrays.shape
