@@ -707,3 +707,15 @@ def test_xlsx_formula_without_saved_value_is_named(tmp_path):
     empty cell'; the message now names the formula."""
     path = workbook(tmp_path, "f.xlsx", [HEADER, ["a", "x", "=1+2", 50, 10], ["b", "x", 5, 60, 20]])
     rejected(invoke("validate", path), "f.xlsx", "row 2: position: expected a number", "=1+2")
+
+
+@pytest.mark.parametrize("name", ["big.yaml", "big.json"])
+def test_integer_too_long_to_read(tmp_path, name):
+    """An integer of 5000 digits: Python refuses to convert it (ValueError), was a traceback."""
+    digits = "1" + "0" * 5000
+    if name.endswith("json"):
+        text = '{"issues": [{"id": "x", "lower": 0, "upper": 10}], "actors": [{"id": "a", '
+        text += f'"capability": {digits}}}]}}\n'
+    else:
+        text = YAML.replace("capability: 1}", f"capability: {digits}}}")
+    rejected(invoke("validate", write(tmp_path, name, text)), name, "4300 digits")

@@ -37,6 +37,8 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CaseError(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise CaseError(f"invalid JSON: {_first_clause(exc)}", source=source) from None
         return build_case(data, source, _json_locations(text, source))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -47,6 +49,8 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
         where = f"line {mark.line + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CaseError(f"{where}invalid YAML: {problem}", source=source) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise CaseError(f"invalid YAML: {_first_clause(exc)}", source=source) from None
     locations = Locations()
     if node is not None:
         _walk(node, (), locations)
@@ -123,8 +127,13 @@ def _walk(node: yaml.Node, path: tuple, locations: Locations) -> None:
 def _scalar(node: yaml.Node) -> Any:
     try:
         return yaml.safe_load(yaml.serialize(node))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         return node.value
+
+
+def _first_clause(exc: Exception) -> str:
+    """'Exceeds the limit (4300 digits) for integer string conversion' without Python's advice."""
+    return str(exc).split(";")[0].split(": value has")[0]
 
 
 def _json_locations(text: str, source: str) -> Locations:
