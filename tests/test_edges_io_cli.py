@@ -719,3 +719,15 @@ def test_integer_too_long_to_read(tmp_path, name):
     else:
         text = YAML.replace("capability: 1}", f"capability: {digits}}}")
     rejected(invoke("validate", write(tmp_path, name, text)), name, "4300 digits")
+
+
+def test_scenario_names_are_unique(tmp_path):
+    """Two scenarios of one name were accepted; the second could never be run or compared."""
+    text = (
+        YAML + "scenarios:\n  - name: s\n    drop_actors: [a]\n  - name: s\n    drop_actors: [b]\n"
+    )
+    rejected(
+        invoke("validate", write(tmp_path, "d.yaml", text)),
+        "d.yaml",
+        "line 13: scenarios.1.name: duplicate scenario 's'",
+    )

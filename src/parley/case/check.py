@@ -28,6 +28,10 @@ def case_problems(case: Case) -> Found:
         if actor.capability is not None:
             _capability(found, ("actors", k, "capability"), actor.capability)
     _check_stances(found, case)
+    names = [s.name for s in case.scenarios]
+    for k, name in enumerate(names):
+        if names.index(name) != k:  # `--scenario NAME` could only ever reach the first
+            found.append((("scenarios", k, "name"), f"duplicate scenario {name!r}"))
     for k, scenario in enumerate(case.scenarios):
         _check_scenario(found, case, k, scenario)
     return found
