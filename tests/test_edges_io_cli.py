@@ -731,3 +731,19 @@ def test_scenario_names_are_unique(tmp_path):
         "d.yaml",
         "line 13: scenarios.1.name: duplicate scenario 's'",
     )
+
+
+def test_model_params_naming_an_unknown_model(tmp_path):
+    """A misspelt model name under model_params was silently ignored by every command."""
+    path = write(tmp_path, "p.yaml", YAML + "model_params: {eumm: {rounds: 3}}\n")
+    rejected(invoke("validate", path), "p.yaml", "model_params: unknown model 'eumm'")
+    result = invoke("forecast", path, "-m", "compromise")
+    assert result.exit_code == 2 and "model_params: unknown model 'eumm'" in result.output
+
+
+def test_validate_checks_the_parameters_a_case_carries(tmp_path):
+    path = write(tmp_path, "p.yaml", YAML + "model_params: {eum: {roundz: 3}}\n")
+    rejected(invoke("validate", path), "p.yaml", "model 'eum' has no parameter 'roundz'")
+    # forecast reports it when the model is built, and only then (as documented)
+    assert invoke("forecast", path, "-m", "compromise").exit_code == 0
+    assert invoke("forecast", path, "-m", "eum").exit_code == 2

@@ -79,11 +79,24 @@ def model_specs(
     return specs
 
 
+def check_model_params(case: Case, build: bool = False) -> None:
+    """A model the case's `model_params` names must exist: a misspelt name is an error, never
+    silently ignored. With `build`, each such model is built so its parameters are checked too."""
+    for name in case.model_params:
+        try:
+            model_class(name)
+            if build:
+                ModelSpec(name).build(case)
+        except ModelError as exc:
+            raise ModelError(f"model_params: {exc}") from None
+
+
 def run_models(
     case: Case, specs: Sequence[ModelSpec], scenario: str | None = None
 ) -> dict[str, Outcome]:
     """Each model's Outcome on `case` (patched by `scenario`), keyed by model name."""
     patched = apply_scenario(case, scenario)
+    check_model_params(patched)
     arrays = case_arrays(patched)
     outcomes = {}
     for spec in specs:

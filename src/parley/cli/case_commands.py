@@ -24,8 +24,8 @@ from parley.cli.common import (
     out,
     warn,
 )
-from parley.errors import ParleyError
-from parley.forecast import model_specs, run_models
+from parley.errors import ModelError, ParleyError
+from parley.forecast import check_model_params, model_specs, run_models
 from parley.io import read_case, write_case
 from parley.report.forecast import forecast_csv, forecast_json, forecast_table
 from parley.scenarios import apply_scenario
@@ -36,6 +36,10 @@ def validate(case: CaseArg) -> None:
     """Check a case file; print a summary, warnings, or every problem found."""
     try:
         loaded = read_case(case)
+        try:
+            check_model_params(loaded, build=True)
+        except ModelError as exc:
+            raise ModelError(f"{case}: {exc}") from None
         for scenario in loaded.scenarios:
             apply_scenario(loaded, scenario.name)
     except ParleyError as exc:
