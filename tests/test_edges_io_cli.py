@@ -747,3 +747,9 @@ def test_validate_checks_the_parameters_a_case_carries(tmp_path):
     # forecast reports it when the model is built, and only then (as documented)
     assert invoke("forecast", path, "-m", "compromise").exit_code == 0
     assert invoke("forecast", path, "-m", "eum").exit_code == 2
+
+
+def test_xlsx_boolean_cell_is_not_a_number(tmp_path):
+    """A TRUE cell was read as position 1 without a word."""
+    path = workbook(tmp_path, "b.xlsx", [HEADER, ["a", "x", True, 50, 10], ["b", "x", 5, 60, 20]])
+    rejected(invoke("validate", path), "b.xlsx", "row 2: position: expected a number, got 'TRUE'")

@@ -105,6 +105,8 @@ def cell(value: Any) -> Any:
     """A raw cell for the schema: strings stripped (the schema reports non-numbers), None -> ''."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # a workbook's TRUE/FALSE: text, not the number 1 or 0
+        return str(value).upper()
     return value.strip() if isinstance(value, str) else value
 
 
