@@ -6,6 +6,7 @@ Each probe crafts its input in tmp_path and drives the CLI as a user would.
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -753,3 +754,18 @@ def test_xlsx_boolean_cell_is_not_a_number(tmp_path):
     """A TRUE cell was read as position 1 without a word."""
     path = workbook(tmp_path, "b.xlsx", [HEADER, ["a", "x", True, 50, 10], ["b", "x", 5, 60, 20]])
     rejected(invoke("validate", path), "b.xlsx", "row 2: position: expected a number, got 'TRUE'")
+
+
+def test_report_with_cjk_names_is_quiet(tmp_path):
+    """Names in scripts matplotlib's font lacks printed a Python UserWarning per glyph on stderr;
+    the text stays text in the SVG, for the viewer's fonts to draw."""
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("jinja2")
+    text = YAML.replace("{id: a, capability: 1}", '{id: a, name: "名前 أحمد", capability: 1}')
+    out = tmp_path / "r.html"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("report", write(tmp_path, "u.yaml", text), "-o", out, "-m", "compromise")
+    assert result.exit_code == 0, result.output
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert "名前 أحمد" in out.read_text(encoding="utf-8")
