@@ -769,3 +769,25 @@ def test_report_with_cjk_names_is_quiet(tmp_path):
     assert result.exit_code == 0, result.output
     assert not [w for w in caught if "Glyph" in str(w.message)]
     assert "名前 أحمد" in out.read_text(encoding="utf-8")
+
+
+def test_unicode_ids_with_spaces_and_an_id_shared_by_actor_and_issue(tmp_path):
+    """Ids are free text: 'Ñoño é' with a space, and 'x' naming both an actor and an issue."""
+    import json
+
+    text = YAML.replace("{id: a, capability: 1}", '{id: "Ñoño é", capability: 1}')
+    text = text.replace("  a: {x:", '  "Ñoño é": {x:').replace("{id: b,", "{id: x,")
+    text = text.replace("  b: {x:", "  x: {x:")
+    path = write(tmp_path, "u.yaml", text)
+    result = invoke("forecast", path, "-m", "compromise", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["models"]["compromise"]["rounds"][0]["positions"] == {
+        "Ñoño é": {"x": 1.0},
+        "x": {"x": 9.0},
+    }
+    for suffix in (".csv", ".xlsx", ".json"):
+        out = tmp_path / f"u{suffix}"
+        assert invoke("convert", path, out).exit_code == 0
+        again = invoke("forecast", out, "-m", "compromise", "-f", "json")
+        assert json.loads(again.output)["models"] == data["models"], suffix
