@@ -791,3 +791,13 @@ def test_unicode_ids_with_spaces_and_an_id_shared_by_actor_and_issue(tmp_path):
         assert invoke("convert", path, out).exit_code == 0
         again = invoke("forecast", out, "-m", "compromise", "-f", "json")
         assert json.loads(again.output)["models"] == data["models"], suffix
+
+
+def test_scenario_named_base_is_refused_by_validate(tmp_path):
+    """validate accepted a scenario named 'base', which compare and report then refused."""
+    text = YAML + "scenarios:\n  - name: base\n    drop_actors: [a]\n"
+    rejected(
+        invoke("validate", write(tmp_path, "b.yaml", text)),
+        "b.yaml",
+        "line 11: scenarios.0.name: 'base' is reserved for the base case",
+    )

@@ -32,6 +32,8 @@ def case_problems(case: Case) -> Found:
     for k, name in enumerate(names):
         if names.index(name) != k:  # `--scenario NAME` could only ever reach the first
             found.append((("scenarios", k, "name"), f"duplicate scenario {name!r}"))
+        elif name == "base":  # compare and report name the unpatched case so
+            found.append((("scenarios", k, "name"), "'base' is reserved for the base case"))
     for k, scenario in enumerate(case.scenarios):
         _check_scenario(found, case, k, scenario)
     return found
