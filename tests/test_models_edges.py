@@ -314,6 +314,20 @@ def test_eum_round_off_of_a_zero_expected_utility_makes_no_offer():
         np.testing.assert_allclose(back, out.history, rtol=0, atol=1e-8)
 
 
+def test_exchange_cap_is_not_decided_by_round_off():
+    """Seed 1116: two actors, four issues. a0 moves fully onto a1's position, so with only the two
+    of them on the issue the adjusted NBS lands on a1's position exactly, where the cap (measured
+    from a0's position after its first exchange, f) must not apply; round-off decided it, and in
+    other units a0 jumped 24.6 points past a1 (10.9 points apart after round 1)."""
+    if "exchange" not in MODELS:
+        pytest.skip("exchange not registered")
+    arr = _fuzz_case(1116)
+    out = run("exchange", arr)
+    for a, b in [(0.1, -5.0), (1e7, 1e6)]:
+        other = run("exchange", rescaled(arr, a, b))
+        np.testing.assert_allclose((other.history - b) / a, out.history, rtol=0, atol=1e-8)
+
+
 @pytest.mark.parametrize("name", MODELS)
 def test_random_small_cases_rescale_and_stay_in_bounds(name):
     """40 random small cases per model: sane results that map back under a change of units."""

@@ -108,7 +108,11 @@ def evaluate(
     shift = np.empty_like(move)
     shift[:, 0], shift[:, 1] = dq, dp
     d0 = target - n0
-    cap = (d0 * (target - (n0 + sign * shift)) < 0) & (np.abs(d0) > TOL) & valid[:, None]
+    d1 = target - (n0 + sign * shift)  # t - N(x + m)
+    # past t by more than TOL: at N(x + m) = t up to round-off (e.g. i moving fully onto t with
+    # only the two partners on the issue) round-off would decide whether the cap, measured from f
+    # when i is in F, applies (parley's tolerance; SPEC point 9)
+    cap = (d0 * d1 < 0) & (np.abs(d0) > TOL) & (np.abs(d1) > TOL) & valid[:, None]
     capped = cap.any()
     if capped:
         t, d0_j = target[:, 1], d0[:, 1]
@@ -119,7 +123,8 @@ def evaluate(
             dp = np.where(cap_i, dq / ratio, dp)
             move[:, 0] = np.where(cap_i, dq / k_i, move[:, 0])
             move[:, 1] = np.where(cap_i, dp / k_j, move[:, 1])
-            redo = (d0_j * (t - (n0[:, 1] + sign[:, 1] * dp)) < 0) & (np.abs(d0_j) > TOL) & valid
+            d1_j = t - (n0[:, 1] + sign[:, 1] * dp)
+            redo = (d0_j * d1_j < 0) & (np.abs(d0_j) > TOL) & (np.abs(d1_j) > TOL) & valid
             cap_j = np.where(cap_i, redo, cap[:, 1])
         else:
             cap_j = cap[:, 1]
