@@ -801,3 +801,28 @@ def test_scenario_named_base_is_refused_by_validate(tmp_path):
         "b.yaml",
         "line 11: scenarios.0.name: 'base' is reserved for the base case",
     )
+
+
+ZERO_SALIENCE = """\
+issues:
+  - {id: x, lower: 0, upper: 10}
+  - {id: y, lower: 0, upper: 10}
+actors:
+  - {id: a, capability: 1}
+  - {id: b, capability: 2}
+stances:
+  a: {x: {position: 1, salience: 0.5}, y: {position: 2, salience: 0}}
+  b: {x: {position: 9, salience: 0.5}, y: {position: 8, salience: 0}}
+"""
+
+
+def test_coalitions_on_an_issue_nobody_cares_about(tmp_path):
+    """Every weight 0 on the issue: the table showed Shapley-Shubik indices of 0 summing to 0
+    (they must sum to 1) and no winning coalition, without a word."""
+    path = write(tmp_path, "z.yaml", ZERO_SALIENCE)
+    rejected(
+        invoke("coalitions", path, "--issue", "y"), "'y'", "every player weighs 0", "--no-salience"
+    )
+    ok = invoke("coalitions", path, "--issue", "y", "--no-salience", "-f", "json")
+    assert ok.exit_code == 0, ok.output
+    assert invoke("coalitions", path, "--issue", "y", "--quota", "count:1").exit_code == 0

@@ -328,4 +328,11 @@ def game_from_case(
         tuple(sorted((index[a], index[b]))) for a, b in incompatible if a in index and b in index
     )
     q = quota if isinstance(quota, Quota) else parse_quota(quota)
+    if q.fraction is not None and players and not any(weights[a] for a in players):
+        # a share of nothing: no coalition (or every one) meets it, and the indices are 0/0
+        on = f" on issue {issue!r}" if issue else ""
+        hint = " (every salience there is 0: try --no-salience)" if issue and salience else ""
+        raise CoalitionError(
+            f"every player weighs 0{on}{hint}; a quota that is a share of the weight means nothing"
+        )
     return VotingGame(players, np.array([weights[a] for a in players]), q, pairs)  # type: ignore[arg-type]
