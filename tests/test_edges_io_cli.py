@@ -826,3 +826,10 @@ def test_coalitions_on_an_issue_nobody_cares_about(tmp_path):
     ok = invoke("coalitions", path, "--issue", "y", "--no-salience", "-f", "json")
     assert ok.exit_code == 0, ok.output
     assert invoke("coalitions", path, "--issue", "y", "--quota", "count:1").exit_code == 0
+
+
+def test_validate_warns_of_an_issue_nobody_gives_salience(tmp_path):
+    """validate said ok, then `forecast` (every model) stopped at eum on that issue."""
+    result = invoke("validate", write(tmp_path, "z.yaml", ZERO_SALIENCE))
+    assert result.exit_code == 0
+    assert "warning: issue 'y': every actor taking a position gives it salience 0" in result.output

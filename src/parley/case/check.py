@@ -53,6 +53,15 @@ def case_warnings(case: Case) -> list[str]:
                 f"issue {issue.id!r}: all actors take the same position ({values.pop():g}); "
                 "every model forecasts that point"
             )
+        elif values and not any(
+            s[issue.id].salience.value
+            for s in case.stances.values()
+            if issue.id in s and s[issue.id].position is not None
+        ):
+            out.append(
+                f"issue {issue.id!r}: every actor taking a position gives it salience 0; "
+                "models that weigh by salience (eum, ...) cannot forecast it"
+            )
     return out
 
 
