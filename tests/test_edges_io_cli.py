@@ -833,3 +833,13 @@ def test_validate_warns_of_an_issue_nobody_gives_salience(tmp_path):
     result = invoke("validate", write(tmp_path, "z.yaml", ZERO_SALIENCE))
     assert result.exit_code == 0
     assert "warning: issue 'y': every actor taking a position gives it salience 0" in result.output
+
+
+def test_front_verdict_when_nobody_moves(tmp_path):
+    """Every member gaining exactly 0 was reported as 'some member loses'."""
+    result = invoke(
+        "front", write(tmp_path, "a.yaml", AGREE), "--members", "a,b", "-m", "compromise"
+    )
+    assert result.exit_code == 0, result.output
+    assert "+0.000" in result.output and "loses" not in result.output.replace("or loses", "")
+    assert "not stable: some member gains nothing or loses" in result.output

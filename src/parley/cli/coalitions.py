@@ -189,7 +189,11 @@ def front(
 
 def _print_front(result: FrontResult, scenario: str | None) -> None:
     models = list(result.gain_by_model)
-    verdict = "stable: every member gains" if result.stable else "not stable: some member loses"
+    verdict = (
+        "stable: every member gains"
+        if result.stable
+        else "not stable: some member gains nothing or loses"
+    )
     table = Table(
         title=f"Front {result.name}" + (f" [{scenario}]" if scenario else ""),
         caption=f"gain: salience-weighted move of the outcome toward the member, share "
