@@ -843,3 +843,30 @@ def test_front_verdict_when_nobody_moves(tmp_path):
     assert result.exit_code == 0, result.output
     assert "+0.000" in result.output and "loses" not in result.output.replace("or loses", "")
     assert "not stable: some member gains nothing or loses" in result.output
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"),
+    [
+        ("table", ".csv"),
+        ("xlsx", ".xlsx"),
+        ("ktab", ".csv"),
+        ("ktab-xml", ".xml"),
+        ("decide", ".txt"),
+    ],
+)
+def test_text_with_line_breaks_and_delimiters_reads_back(tmp_path, fmt, suffix):
+    """A title with a line break made `convert --to ktab` write a file parley could not read."""
+    import json
+
+    odd = "A&B <c> \"q\" 'p'\ttab\nnew line ; , | #A"
+    quoted = json.dumps(odd)  # a JSON string is a YAML double-quoted string
+    text = YAML.replace("issues:", f"title: {quoted}\ndescription: {quoted}\nissues:")
+    text = text.replace(
+        "{id: a, capability: 1}", f"{{id: a, description: {quoted}, capability: 1}}"
+    )
+    source = write(tmp_path, "w.yaml", text)
+    out = tmp_path / f"w{suffix}"
+    assert invoke("convert", source, out, "--to", fmt).exit_code == 0
+    result = invoke("forecast", out, "-m", "compromise", "-f", "csv")
+    assert result.exit_code == 0, result.output

@@ -151,14 +151,21 @@ def write_ktab_csv(case: Case, path: Path) -> None:
     rows = ktab_rows(case, path, "CSV")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([case.title, case.description, len(case.actors), len(case.issues), ""])
+    writer.writerow(
+        [_one_line(case.title), _one_line(case.description), len(case.actors), len(case.issues), ""]
+    )
     header = ["Actor", "Description", "Power"]
     for issue in case.issues:
         header += [issue.id, f"{issue.id} Salience"]
     writer.writerow([*header, ""])
     for row in rows:
-        writer.writerow([*row, ""])
+        writer.writerow([_one_line(c) for c in row] + [""])
     write_text(path, buf.getvalue())
+
+
+def _one_line(text: str) -> str:
+    """KTAB reads its CSV line by line: a line break inside a text cell would end the row."""
+    return " ".join(str(text).split()) if any(c in str(text) for c in "\r\n") else str(text)
 
 
 def ktab_rows(case: Case, path: Path, what: str) -> list[list[str]]:
