@@ -870,3 +870,10 @@ def test_text_with_line_breaks_and_delimiters_reads_back(tmp_path, fmt, suffix):
     assert invoke("convert", source, out, "--to", fmt).exit_code == 0
     result = invoke("forecast", out, "-m", "compromise", "-f", "csv")
     assert result.exit_code == 0, result.output
+
+
+def test_report_never_replaces_its_own_case_file(tmp_path):
+    """`parley report case.yaml -o case.yaml` replaced the case with HTML."""
+    path = write(tmp_path, "c.yaml", YAML)
+    rejected(invoke("report", path, "-o", tmp_path / "." / "c.yaml"), "c.yaml", "case file itself")
+    assert path.read_text() == YAML

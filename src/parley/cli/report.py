@@ -19,7 +19,7 @@ from parley.cli.common import (
     out,
     warn,
 )
-from parley.errors import ParleyError
+from parley.errors import OutputError, ParleyError
 from parley.forecast import model_specs
 from parley.io import read_case
 
@@ -57,6 +57,8 @@ def report(
     from parley.report.html import build_report, write_report
 
     try:
+        if output.resolve() == case.resolve():
+            raise OutputError(f"{output}: is the case file itself; the report would replace it")
         loaded = read_case(case)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]
