@@ -877,3 +877,15 @@ def test_report_never_replaces_its_own_case_file(tmp_path):
     path = write(tmp_path, "c.yaml", YAML)
     rejected(invoke("report", path, "-o", tmp_path / "." / "c.yaml"), "c.yaml", "case file itself")
     assert path.read_text() == YAML
+
+
+def test_backtest_cases_skips_hidden_files(tmp_path):
+    """An empty '.case.yaml' (an editor's file, macOS's '._case.yaml') stopped the backtest."""
+    write(tmp_path, "c.yaml", AGREE.replace("upper: 10}", "upper: 10, outcome: 5}"))
+    write(tmp_path, "._c.yaml", "\x00")
+    (tmp_path / ".swap.yaml").write_text("")
+    result = invoke("backtest", "cases", tmp_path, "-q", "-m", "compromise", "-f", "json")
+    assert result.exit_code == 0, result.output
+    scores = __import__("json").loads(result.output)["models"]["compromise"]
+    # one scored issue: everyone at 3, outcome 5, on a 0-10 scale: |3 - 5| / 10 * 100 = 20
+    assert (scores["n"], scores["mae"]) == (1, 20.0)

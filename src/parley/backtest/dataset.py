@@ -88,7 +88,8 @@ def read_case_dir(folder: Path) -> Dataset:
     """Every parley case file (.yaml, .yml, .json) in `folder`, sorted by name; each issue with an
     `outcome` is scored.
 
-    Other files are ignored (the other formats parley reads cannot record outcomes); a case file
+    Other files are ignored (the other formats parley reads cannot record outcomes), and so are
+    hidden ones (a name starting with '.': editors' swap files, macOS's `._case.yaml`); a case file
     that does not read is an error naming the file. Errors are measured on each issue's scale mapped
     to 0-100.
     """
@@ -101,7 +102,7 @@ def read_case_dir(folder: Path) -> Dataset:
     cases: list[BacktestCase] = []
     notes: list[str] = []
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in extensions):
-        if not path.is_file():
+        if not path.is_file() or path.name.startswith("."):
             continue
         case = read_case(path)
         scored = tuple(i.id for i in case.issues if i.outcome is not None)
