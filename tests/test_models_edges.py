@@ -530,3 +530,20 @@ def test_one_dimensional_models_forecast_each_issue_on_its_own(name, case):
         alone = run(name, _issues(arr, [i]))
         span = arr.bounds[i, 1] - arr.bounds[i, 0]
         assert alone.forecast[0, 0] == pytest.approx(out.forecast[0, i], abs=1e-9 * span)
+
+
+def test_smp_accommodation_naming_an_actor_without_positions():
+    """Its entries are dropped with the actor (the rest of the row keeps its share as lag);
+    unknown names are still errors."""
+    if "smp" not in MODELS:
+        pytest.skip("smp not registered")
+    pos, sal, cap = _random(5, 2)
+    mask = np.ones(pos.shape, bool)
+    mask[4] = False
+    arr = arrays_of(pos, sal, cap, [(0, 100)] * 2, mask)
+    with_ghost = run("smp", arr, accommodation='[["a0", "a0", 0.5], ["a0", "a4", 0.5]]')
+    without = run("smp", arr, accommodation='[["a0", "a0", 0.5]]')
+    np.testing.assert_allclose(with_ghost.forecast, without.forecast, rtol=0, atol=1e-12)
+    assert with_ghost.params["accommodation"] == [["a0", "a0", 0.5], ["a0", "a4", 0.5]]
+    with pytest.raises(ModelError, match="unknown actor 'zz'"):
+        run("smp", arr, accommodation='[["a0", "zz", 0.5]]')
