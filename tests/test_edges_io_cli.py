@@ -332,9 +332,9 @@ def test_scenario_problems_are_one_line_each(tmp_path):
         result = invoke(*command)
         assert result.exit_code == 2, result.output
         lines = result.output.strip().splitlines()
-        assert lines == [
-            "error: scenario 'sc': actors: the case has no actors",
-            "error: scenario 'sc': issues.0.id: no actor takes a position on issue 'x'",
+        assert lines == [  # the file is named too (it was not)
+            f"error: {path}: scenario 'sc': actors: the case has no actors",
+            f"error: {path}: scenario 'sc': issues.0.id: no actor takes a position on issue 'x'",
         ]
 
 
@@ -358,7 +358,15 @@ def test_scenario_dropping_one_actor_leaves_the_other(tmp_path):
 
 def test_unknown_scenario_and_reserved_base(tmp_path):
     path = scenario_case(tmp_path, "    drop_actors: [a]\n")
-    rejected(invoke("forecast", path, "-s", "nope"), "nope", "unknown scenario 'nope'")
+    rejected(invoke("forecast", path, "-s", "nope"), "s.yaml", "unknown scenario 'nope'")
+    for args in (
+        ["compare"],
+        ["coalitions"],
+        ["front", "--members", "a,b"],
+        ["report", "-o", "r.html"],
+    ):
+        result = invoke(args[0], path, *args[1:], "-s", "nope")
+        rejected(result, "s.yaml", "unknown scenario 'nope'")
     rejected(invoke("compare", path, "-s", "base"), "base", "may not be named 'base'")
 
 

@@ -43,7 +43,7 @@ def validate(case: CaseArg) -> None:
         for scenario in loaded.scenarios:
             apply_scenario(loaded, scenario.name)
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     warn(case_warnings(loaded))
     scen = ", ".join(s.name for s in loaded.scenarios) or "none"
     out.print(
@@ -68,7 +68,7 @@ def forecast(
         specs = model_specs(model, preset or (), param or (), rounds)
         outcomes = run_models(loaded, specs, scenario)
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     warn(case_warnings(loaded))
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(forecast_json(loaded, scenario, outcomes), indent=2) + "\n")

@@ -89,7 +89,7 @@ def coalitions(
             limit=limit,
         )
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     if format is TableOrJson.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
@@ -178,7 +178,7 @@ def front(
                 raise FrontError("give --members A,B,... (or --search --among TAG)")
             fronts = [evaluate_front(loaded, split_ids(members), specs, scenario, name, **rules)]
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     if format is TableOrJson.json:
         sys.stdout.write(json.dumps(fronts_json(fronts), indent=2) + "\n")
     elif search:

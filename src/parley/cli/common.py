@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from parley.errors import ParleyError
+from parley.errors import ParleyError, ScenarioError
 
 app = typer.Typer(
     add_completion=False,
@@ -53,9 +53,16 @@ RoundsOpt = Annotated[
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format")]
 
 
-def fail(exc: ParleyError) -> NoReturn:
-    """One line per problem on stderr, exit code 2: the contract for bad input."""
-    for line in str(exc).splitlines():
+def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:
+    """One line per problem on stderr, exit code 2: the contract for bad input.
+
+    `case`: the case file the command read; a scenario's problems (found in the patched case,
+    which has no file of its own) are prefixed with it so that every line names the file.
+    """
+    lines = str(exc).splitlines()
+    if case is not None and isinstance(exc, ScenarioError):
+        lines = [ln if ln.startswith(f"{case}: ") else f"{case}: {ln}" for ln in lines]
+    for line in lines:
         err.print(f"[red]error:[/red] {escape(line)}", highlight=False, markup=True)
     raise typer.Exit(2)
 

@@ -57,7 +57,7 @@ def compare(
         specs = model_specs(model, preset or (), param or (), rounds)
         cmp = compare_scenarios(loaded, specs, scenario or None)
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     warn(case_warnings(loaded))
     if format is CompareFormat.json:
         sys.stdout.write(json.dumps(cmp.to_json(), indent=2) + "\n")

@@ -73,7 +73,7 @@ def report(
         )
         write_report(output, html)
     except ParleyError as exc:
-        fail(exc)
+        fail(exc, case)
     warn(case_warnings(loaded))
     out.print(f"wrote {output}", highlight=False)
 
