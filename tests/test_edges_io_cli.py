@@ -897,3 +897,25 @@ def test_backtest_cases_skips_hidden_files(tmp_path):
     scores = __import__("json").loads(result.output)["models"]["compromise"]
     # one scored issue: everyone at 3, outcome 5, on a 0-10 scale: |3 - 5| / 10 * 100 = 20
     assert (scores["n"], scores["mae"]) == (1, 20.0)
+
+
+@pytest.mark.parametrize("bad", ["-5", "inf"])
+@pytest.mark.parametrize("fmt", ["ktab", "ktab-xml"])
+def test_ktab_bad_capability(tmp_path, fmt, bad):
+    """Negative or infinite power in KTAB's CSV and XML: one located line each."""
+    suffix = ".csv" if fmt == "ktab" else ".xml"
+    good = tmp_path / f"g{suffix}"
+    assert invoke("convert", DATA / "greece_2015_debt_relief.csv", good, "--to", fmt).exit_code == 0
+    text = good.read_text(encoding="utf-8")
+    if fmt == "ktab":
+        lines = text.splitlines()
+        cells = lines[2].split(",")
+        cells[2] = bad  # Power of the first actor
+        lines[2] = ",".join(cells)
+        text = "\n".join(lines) + "\n"
+        where = "line 3"
+    else:
+        text = text.replace("<capability>100<", f"<capability>{bad}<", 1)
+        where = "line 13"
+    path = write(tmp_path, f"b{suffix}", text)
+    rejected(invoke("validate", path), f"b{suffix}", where)
