@@ -919,3 +919,15 @@ def test_ktab_bad_capability(tmp_path, fmt, bad):
         where = "line 13"
     path = write(tmp_path, f"b{suffix}", text)
     rejected(invoke("validate", path), f"b{suffix}", where)
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "off"])
+def test_yaml_yes_no_is_not_a_number(tmp_path, word):
+    """`position: no` (meant as 'no position') was read as position 0, `yes` as 1."""
+    text = YAML.replace("position: 1,", f"position: {word},")
+    rejected(
+        invoke("validate", write(tmp_path, "b.yaml", text)),
+        "b.yaml",
+        "line 7: stances.a.x.position: expected a number, got",
+        "for no position write null",
+    )

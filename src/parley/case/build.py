@@ -104,6 +104,8 @@ def _message(err: dict[str, Any]) -> str:
         return f"expected a number, got {shown}"
     if kind == "missing":
         return "required field is missing"
+    if kind == "value_error":  # our own validators' messages, without pydantic's "Value error, "
+        return str(err.get("ctx", {}).get("error", err["msg"]))
     if kind == "extra_forbidden":
         return "unknown field"
     return err["msg"][0].lower() + err["msg"][1:]

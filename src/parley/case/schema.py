@@ -27,6 +27,11 @@ class Estimate(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):  # YAML's yes/no/on/off: `position: no` must not mean 0
+            raise ValueError(
+                f"expected a number, got {str(data).lower()} (YAML reads yes/no/on/off as "
+                "true/false; for no position write null)"
+            )
         if isinstance(data, dict):
             return data
         return {"value": data}
