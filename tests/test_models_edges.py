@@ -299,11 +299,11 @@ def _fuzz_case(seed: int) -> CaseArrays:
     return arrays_of(pos, sal, cap, [(0, 100)] * n_i, mask)
 
 
-def test_eum_round_off_of_a_zero_expected_utility_makes_no_offer():
-    """Seed 238: after eight rounds two actors sit at one point up to 1e-12; their expected
-    utilities of each other are 0 in exact arithmetic and +-1e-14 in floats, which made a phantom
-    compromise offer that blocked a real one; the run on the same issue in other units went the
-    other way (9 points apart at round 9)."""
+def test_eum_actors_at_one_point_up_to_round_off_make_no_offers():
+    """Seed 238: after eight rounds two actors sit at one point up to 1e-12 of the range; their
+    expected utilities of each other are 0 in exact arithmetic and +-1e-14 in floats, which made a
+    phantom compromise offer that blocked a real one; in other units the run went the other way
+    (9 points apart at round 9)."""
     if "eum" not in MODELS:
         pytest.skip("eum not registered")
     arr = _fuzz_case(238)
@@ -312,6 +312,27 @@ def test_eum_round_off_of_a_zero_expected_utility_makes_no_offer():
         other = run("eum", rescaled(arr, a, b))
         back = np.where(arr.mask[None, None], (other.history - b) / a, out.history)
         np.testing.assert_allclose(back, out.history, rtol=0, atol=1e-8)
+
+
+def test_eum_deu_issue_with_a_converged_cluster_does_not_depend_on_units():
+    """DEU III proposal 99214, issue 1 (tests/data/deu3): by round 8 nine actors sit at 38 up to
+    1e-14 and made 25 phantom offers to each other; with a stricter round-off rule on expected
+    utilities the run on the issue in other units ended at 78.5 instead of 38."""
+    if "eum" not in MODELS:
+        pytest.skip("eum not registered")
+    from conftest import DATA
+
+    from parley.backtest.deu3 import read_deu3
+
+    dataset = read_deu3(DATA / "deu3" / "deu3_dev.tsv", "gdp")
+    case = next(c for c in dataset.cases if c.group == "n99214")
+    arr = case_arrays(case.case)
+    k = arr.issue_ids.index("n99214i1")
+    arr = _issues(arr, [k])
+    out = run("eum", arr)
+    for a, b in [(0.37, 11.0), (0.1, -5.0)]:
+        back = (run("eum", rescaled(arr, a, b)).forecast - b) / a
+        np.testing.assert_allclose(back, out.forecast, rtol=0, atol=1e-6)
 
 
 def test_exchange_cap_is_not_decided_by_round_off():

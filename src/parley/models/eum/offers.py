@@ -23,8 +23,6 @@ from array_api_compat import device as device_of
 from parley.models.backend import Array, namespace
 
 NONE, CONFLICT, COMPROMISE, CAPITULATION = 0, 1, 2, 3
-#: |E| at most this is a zero expected utility (round-off), see `classify`.
-EU_TIE = 1e-12
 KIND_NAMES = {CONFLICT: "conflict", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
 
 
@@ -43,10 +41,6 @@ def classify(
     xp = namespace(a, b, x)
     xi, xj = x[:, :, None], x[:, None, :]
     distinct = xi != xj
-    # expected utilities are O(1): within EU_TIE of 0 they are round-off of an exact 0 (e.g. two
-    # actors at the same point up to round-off), and an exact 0 makes no offer
-    a = xp.where(xp.abs(a) <= EU_TIE, 0.0, a)
-    b = xp.where(xp.abs(b) <= EU_TIE, 0.0, b)
     kind = xp.zeros(a.shape, dtype=xp.int8, device=device_of(a))
     ahead = (a < 0) & (b > 0)
     kind = xp.where(distinct & ahead & (b > -a), COMPROMISE, kind)

@@ -29,6 +29,9 @@ from parley.models.eum.utility import (
 )
 from parley.models.eum.votes import sorted_pairs, vote_gains, win_probability
 
+#: Positions closer than this share of the range D are one position (round-off of equal ones).
+COINCIDENT = 1e-9
+
 
 @dataclass(frozen=True)
 class RoundResult:
@@ -126,9 +129,12 @@ def play_round(
         p_win = p_risk
     a, b = _pair_eus(xp, params, p_win, d, s, r, dist_mu)
     assert b is not None
+    # actors within COINCIDENT x D of each other hold one position up to round-off: no offer
+    # between them (as for equal positions), so round-off cannot make offers that block real ones
+    apart = d > COINCIDENT
     offers = make_offers(
-        a,
-        b,
+        xp.where(apart, a, 0.0),
+        xp.where(apart, b, 0.0),
         x,
         conflict=params.conflict == "full",
         capitulation=params.capitulation,
