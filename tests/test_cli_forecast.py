@@ -116,3 +116,35 @@ def test_unwritable_output_is_one_line_and_exit_2(runner, case_file, tmp_path):
     assert result.exit_code == 2
     assert f"{target}: cannot write: No such file or directory" in result.output
     assert "Traceback" not in result.output
+
+
+ZERO_SALIENCE = """\
+actors: [{id: a, capability: 1}, {id: b, capability: 2}, {id: c, capability: 1}]
+issues: [{id: x, lower: 0, upper: 10}, {id: y, lower: 0, upper: 10}]
+stances:
+  a: {x: {position: 1, salience: 0}, y: {position: 1, salience: 1}}
+  b: {x: {position: 5, salience: 0}, y: {position: 5, salience: 1}}
+  c: {x: {position: 9, salience: 0}, y: {position: 9, salience: 1}}
+"""
+
+
+def test_a_model_that_cannot_forecast_is_left_out_only_when_not_asked_for(runner, tmp_path):
+    # Nobody gives issue x any salience: eum has no votes there and refuses; the baselines fall
+    # back to capability weights: (1*1 + 2*5 + 1*9)/4 = 5.
+    path = tmp_path / "zero.yaml"
+    path.write_text(ZERO_SALIENCE)
+    every = runner.invoke(app, ["forecast", str(path), "-f", "json"])
+    assert every.exit_code == 0, every.output
+    assert "warning: model 'eum' left out" in every.stderr
+    models = json.loads(every.stdout)["models"]
+    assert "eum" not in models and models["compromise"]["forecast"]["x"] == pytest.approx(5.0)
+    asked = runner.invoke(app, ["forecast", str(path), "-m", "eum"])
+    assert asked.exit_code == 2
+    assert "no actor with capability x salience > 0 on issue(s) x" in asked.stderr
+
+
+def test_rounds_reaches_models_whose_rounds_parameter_has_another_name(runner, case_file):
+    args = ["forecast", str(case_file), "-m", "smp", "-m", "eum", "--rounds", "2", "-f", "json"]
+    data = json.loads(runner.invoke(app, args).stdout)
+    assert data["models"]["smp"]["params"]["max_turns"] == 2
+    assert data["models"]["eum"]["params"]["rounds"] == 2

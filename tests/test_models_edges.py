@@ -242,11 +242,11 @@ def test_issue_with_no_salience_is_a_clear_error_or_a_forecast(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_smp_turn_limit_zero_is_refused_clearly(name):
+def test_smp_negative_turn_limit_is_refused_clearly(name):
     if not _has(name, "max_turns"):
         pytest.skip("no max_turns")
     with pytest.raises(ModelError, match="max_turns"):
-        get_model(name, params={"max_turns": "0"})
+        get_model(name, params={"max_turns": "-1"})
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,7 @@ def test_case_model_params_are_honoured(dummy, default_run):
         ({"VictoryProbModel": "linear"}, "Linear, Square, Quartic, Octic, Binary"),
         ({"Votingrule": "Binary"}, "has no parameter 'Votingrule'"),
         ({"accommodation": "[[1, 2]]"}, "adjusting_actor, reference_actor, adjust"),
-        ({"max_turns": "0"}, "max_turns"),
+        ({"max_turns": "-1"}, "max_turns"),
     ],
 )
 def test_invalid_parameters_error_clearly(params, fragment):
@@ -383,3 +383,14 @@ def test_single_actor_keeps_its_position():
     out = run_models(case, [ModelSpec("smp")])["smp"]
     assert out.forecast[0, 0] == pytest.approx(30.0)
     assert not [e for e in out.events if e["event"] == "proposal"]
+
+
+def test_zero_turns_reports_the_input_state(dummy):
+    """`--rounds 0` (max_turns 0): no bargaining; the history is the input alone and the forecast
+    is the input state's probability-weighted outcome, the same as state 0 of a full run."""
+    none = get_model("smp", params={"max_turns": "0"}).run(dummy)
+    full = get_model("smp").run(dummy)
+    assert none.history.shape[1] == 1
+    np.testing.assert_array_equal(none.history[:, 0], full.history[:, 0])
+    assert none.extra["states"][0] == full.extra["states"][0]
+    np.testing.assert_allclose(none.forecast[0], list(full.extra["states"][0]["weighted"].values()))

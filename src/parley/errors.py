@@ -43,3 +43,7 @@ class ScenarioError(ParleyError):
 
 class OutputError(ParleyError):
     """An output file cannot be written (missing folder, no permission, disk full)."""
+
+
+class ParleyWarning(UserWarning):
+    """Something a user should know that does not stop the run (e.g. a model left out)."""

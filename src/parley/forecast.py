@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parley.case import Case, case_arrays
-from parley.errors import ModelError
+from parley.errors import ModelError, ParleyError, ParleyWarning
 from parley.models import Outcome, get_model, model_class, model_names, param_names
 from parley.scenarios import apply_scenario
 
@@ -20,6 +21,9 @@ class ModelSpec:
     name: str
     preset: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    required: bool = (
+        True  # False when the model was not asked for by name (the "all models" default)
+    )
 
     def build(self, case: Case | None = None):
         """The model instance; parameters the case carries for it come before `params`."""
@@ -43,8 +47,12 @@ def model_specs(
 
     `presets` items are `PRESET` (for every chosen model that has it) or `MODEL:PRESET`;
     `params` items are `NAME=VALUE` (for every chosen model with that parameter) or
-    `MODEL.NAME=VALUE`. `rounds` sets the parameter `rounds` of the models that have one.
+    `MODEL.NAME=VALUE`. `rounds` sets each model's rounds parameter (`rounds`, or the name the
+    model declares in `rounds_param`, e.g. smp's `max_turns`). Models not named (`names` None:
+    every registered model) are not `required`: one that cannot handle a case is skipped with a
+    warning instead of failing the others.
     """
+    required = bool(names)
     names = list(names or model_names())
     for name in names:
         model_class(name)
@@ -59,8 +67,9 @@ def model_specs(
     chosen: dict[str, dict[str, Any]] = {n: {} for n in names}
     if rounds is not None:
         for n in names:
-            if "rounds" in param_names(n):
-                chosen[n]["rounds"] = rounds
+            rounds_param = getattr(model_class(n), "rounds_param", "rounds")
+            if rounds_param in param_names(n):
+                chosen[n][rounds_param] = rounds
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -73,7 +82,7 @@ def model_specs(
             if t not in chosen:
                 raise ModelError(f"--param {item!r}: model {t!r} is not among the chosen models")
             chosen[t][pname] = value
-    specs = [ModelSpec(n, chosen_preset.get(n), chosen[n]) for n in names]
+    specs = [ModelSpec(n, chosen_preset.get(n), chosen[n], required) for n in names]
     for spec in specs:
         spec.build()  # report bad presets and parameters before any model runs
     return specs
@@ -94,14 +103,24 @@ def check_model_params(case: Case, build: bool = False) -> None:
 def run_models(
     case: Case, specs: Sequence[ModelSpec], scenario: str | None = None
 ) -> dict[str, Outcome]:
-    """Each model's Outcome on `case` (patched by `scenario`), keyed by model name."""
+    """Each model's Outcome on `case` (patched by `scenario`), keyed by model name.
+
+    A model that was not asked for by name (`spec.required` False) and cannot handle this case
+    (it raises a ParleyError) is left out with a `ParleyWarning`; a required one fails the call.
+    """
     patched = apply_scenario(case, scenario)
     check_model_params(patched)
     arrays = case_arrays(patched)
     outcomes = {}
     for spec in specs:
         model = spec.build(patched)
-        out = model.run(arrays)
+        try:
+            out = model.run(arrays)
+        except ParleyError as exc:
+            if spec.required:
+                raise
+            warnings.warn(f"model {spec.name!r} left out: {exc}", ParleyWarning, stacklevel=2)
+            continue
         own = out.params if isinstance(out.params, dict) else {}
         outcomes[spec.name] = replace(
             out,

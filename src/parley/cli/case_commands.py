@@ -21,6 +21,7 @@ from parley.cli.common import (
     ScenarioOpt,
     app,
     fail,
+    library_warnings,
     out,
     warn,
 )
@@ -66,7 +67,8 @@ def forecast(
     try:
         loaded = read_case(case)
         specs = model_specs(model, preset or (), param or (), rounds)
-        outcomes = run_models(loaded, specs, scenario)
+        with library_warnings():
+            outcomes = run_models(loaded, specs, scenario)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

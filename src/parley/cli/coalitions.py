@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from parley.cli.common import CaseArg, ModelOpt, ScenarioOpt, app, fail, out
+from parley.cli.common import (
+    CaseArg,
+    ModelOpt,
+    ScenarioOpt,
+    app,
+    fail,
+    library_warnings,
+    out,
+)
 from parley.coalitions.analysis import coalition_analysis
 from parley.coalitions.fronts import (
     FrontError,
@@ -165,18 +174,23 @@ def front(
     try:
         loaded = read_case(case)
         specs = model_specs(model or [n for n in model_names() if uses_capability(n)])
-        if search:
-            if not among:
-                raise FrontError("--search needs --among TAG")
-            if members:
-                raise FrontError("give either --members or --search, not both")
-            fronts = search_fronts(
-                loaded, among, specs, max_size, scenario, rank, all_fronts, **rules
-            )
-        else:
-            if not members:
-                raise FrontError("give --members A,B,... (or --search --among TAG)")
-            fronts = [evaluate_front(loaded, split_ids(members), specs, scenario, name, **rules)]
+        if not model:  # the default set: a model that cannot handle the case is left out
+            specs = [replace(spec, required=False) for spec in specs]
+        with library_warnings():
+            if search:
+                if not among:
+                    raise FrontError("--search needs --among TAG")
+                if members:
+                    raise FrontError("give either --members or --search, not both")
+                fronts = search_fronts(
+                    loaded, among, specs, max_size, scenario, rank, all_fronts, **rules
+                )
+            else:
+                if not members:
+                    raise FrontError("give --members A,B,... (or --search --among TAG)")
+                fronts = [
+                    evaluate_front(loaded, split_ids(members), specs, scenario, name, **rules)
+                ]
     except ParleyError as exc:
         fail(exc, case)
     if format is TableOrJson.json:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -10,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from parley.errors import ParleyError, ScenarioError
+from parley.errors import ParleyError, ParleyWarning, ScenarioError
 
 app = typer.Typer(
     add_completion=False,
@@ -65,6 +68,20 @@ def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:
     for line in lines:
         err.print(f"[red]error:[/red] {escape(line)}", highlight=False, markup=True)
     raise typer.Exit(2)
+
+
+@contextmanager
+def library_warnings() -> Iterator[None]:
+    """Print the library's ParleyWarnings (e.g. a model left out) as `warning:` lines after the
+    block; other warnings pass through as Python prints them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ParleyWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, ParleyWarning):
+            warn([str(w.message)])
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def warn(lines: list[str]) -> None:

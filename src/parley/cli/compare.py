@@ -18,6 +18,7 @@ from parley.cli.common import (
     RoundsOpt,
     app,
     fail,
+    library_warnings,
     out,
     warn,
 )
@@ -55,7 +56,8 @@ def compare(
     try:
         loaded = read_case(case)
         specs = model_specs(model, preset or (), param or (), rounds)
-        cmp = compare_scenarios(loaded, specs, scenario or None)
+        with library_warnings():
+            cmp = compare_scenarios(loaded, specs, scenario or None)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

@@ -16,6 +16,7 @@ from parley.cli.common import (
     RoundsOpt,
     app,
     fail,
+    library_warnings,
     out,
     warn,
 )
@@ -62,15 +63,16 @@ def report(
         loaded = read_case(case)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]
-        html = build_report(
-            loaded,
-            specs,
-            scenario or None,
-            fronts,
-            front_search or (),
-            source=str(case),
-            front_max_size=front_max_size,
-        )
+        with library_warnings():
+            html = build_report(
+                loaded,
+                specs,
+                scenario or None,
+                fronts,
+                front_search or (),
+                source=str(case),
+                front_max_size=front_max_size,
+            )
         write_report(output, html)
     except ParleyError as exc:
         fail(exc, case)

@@ -23,7 +23,8 @@ class Model(Protocol):
     run issue by issue where that matters, as in backtests) and `learns_from_outcomes` (True for
     models fitted on recorded outcomes, which backtests must refit by cross-validation) and
     `uses_capability` (False when capability plays no role, as in `mean`: united fronts are not
-    judged by such models unless asked for by name)."""
+    judged by such models unless asked for by name) and `rounds_param` (the parameter
+    `--rounds N` sets when it is not called `rounds`)."""
 
     name: typing.ClassVar[str]
     presets: typing.ClassVar[dict[str, dict[str, Any]]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import typing
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
@@ -64,6 +64,8 @@ class SMP:
     InterVecBrgn: InterVecBrgnName = "S2P2"
     BargnModel: BargnModelName = "InitOnlyInterp"
     accommodation: tuple[tuple[str, str, float], ...] = ()
+    rounds_param: ClassVar[str] = "max_turns"  # what `--rounds N` sets
+
     max_turns: int = 100
     min_turns: int = 2
     min_delta_ratio: float = 0.02
@@ -86,8 +88,8 @@ class SMP:
         object.__setattr__(self, "accommodation", _triples(self.accommodation))
         if self.threads < 0:
             raise ValueError("threads must be 0 (one per core) or a positive count")
-        if self.max_turns < 1 or self.min_turns < 1:
-            raise ValueError("max_turns and min_turns must be at least 1")
+        if self.max_turns < 0 or self.min_turns < 1:
+            raise ValueError("max_turns must be at least 0 and min_turns at least 1")
         if self.min_delta_ratio < 0 or self.min_sig_delta < 0 or self.position_tolerance <= 0:
             raise ValueError("min_delta_ratio, min_sig_delta >= 0 and position_tolerance > 0")
         try:
@@ -148,6 +150,10 @@ class SMP:
         cur = assess(x, y, sub)
         rec.state(idx, x, cur, sub)
         turn = 0
+        if self.max_turns == 0:  # no bargaining: the forecast is the input state's distribution
+            for b in idx:
+                rec.stop(int(b), 0, 0.0)
+            idx = idx[:0]
         while idx.size:
             draws = rng.random((b_n, a_n)) if stochastic else None
             uniforms = None if draws is None else xp.asarray(draws[idx], device=dev)
