@@ -383,7 +383,11 @@ def test_cli_fronts_asked_for_and_searched(runner, case_file, tmp_path):
             without = asked.forecast_without[model][issue]
             with_front = asked.forecast_with[model][issue]
             assert cell.startswith(f"{fmt_value(without)} \u2192 {fmt_value(with_front)}")
-    stable = "stable: every member gains" if asked.stable else "not stable: some member gains nothing or loses"
+    stable = (
+        "stable: every member gains"
+        if asked.stable
+        else "not stable: some member gains nothing or loses"
+    )
     assert stable in page.sections["fronts"]
     assert "1 front(s) asked for." in page.sections["fronts"]
     assert "tagged 'east'" in page.sections["fronts"]
