@@ -241,10 +241,8 @@ def test_issue_with_no_salience_is_a_clear_error_or_a_forecast(name):
     assert_sane(arr, out)
 
 
-@pytest.mark.parametrize("name", MODELS)
-def test_smp_negative_turn_limit_is_refused_clearly(name):
-    if not _has(name, "max_turns"):
-        pytest.skip("no max_turns")
+@pytest.mark.parametrize("name", [n for n in MODELS if _has(n, "max_turns")])
+def test_negative_turn_limit_is_refused_clearly(name):
     with pytest.raises(ModelError, match="max_turns"):
         get_model(name, params={"max_turns": "-1"})
 
