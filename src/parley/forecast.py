@@ -32,9 +32,15 @@ class ModelSpec:
 
 
 def uses_capability(name: str) -> bool:
-    """Whether capability enters model `name` (False for the head-counting `mean` baseline):
-    united fronts are judged only by models in which a bloc's combined capability can count."""
+    """Whether capability enters model `name` (False for the head-counting `mean` baseline)."""
     return bool(getattr(model_class(name), "uses_capability", True))
+
+
+def front_judges(specs: Sequence[ModelSpec]) -> list[ModelSpec]:
+    """The models united fronts are judged by: named models as given; from the default set of
+    every model, those in which a bloc's combined capability can count (`mean` counts heads, so
+    every merger would lose there)."""
+    return [spec for spec in specs if spec.required or uses_capability(spec.name)]
 
 
 def model_specs(

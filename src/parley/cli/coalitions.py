@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -30,9 +29,8 @@ from parley.coalitions.fronts import (
 )
 from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
-from parley.forecast import model_specs, uses_capability
+from parley.forecast import front_judges, model_specs
 from parley.io import read_case
-from parley.models import model_names
 
 
 class TableOrJson(StrEnum):
@@ -173,9 +171,7 @@ def front(
     )
     try:
         loaded = read_case(case)
-        specs = model_specs(model or [n for n in model_names() if uses_capability(n)])
-        if not model:  # the default set: a model that cannot handle the case is left out
-            specs = [replace(spec, required=False) for spec in specs]
+        specs = front_judges(model_specs(model))
         with library_warnings():
             if search:
                 if not among:

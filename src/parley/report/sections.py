@@ -12,7 +12,7 @@ from typing import Any
 
 from parley.case import Case
 from parley.errors import ParleyError
-from parley.forecast import ModelSpec, uses_capability
+from parley.forecast import ModelSpec, front_judges
 
 SHOW_FOUND = 10
 
@@ -73,11 +73,11 @@ def front_results(
 
     found: list[dict[str, Any]] = []
     notes = []
-    judged = [s for s in specs if uses_capability(s.name)]
-    if judged and len(judged) < len(specs):
-        left_out = ", ".join(s.name for s in specs if not uses_capability(s.name))
+    judged = front_judges(specs)
+    if len(judged) < len(specs):
+        left_out = ", ".join(s.name for s in specs if s not in judged)
         notes.append(f"Fronts are judged without {left_out}, in which capability plays no role.")
-    specs = judged or list(specs)
+    specs = judged
     if fronts:
         notes.append(f"{len(fronts)} front(s) asked for.")
     for members in fronts:
