@@ -77,9 +77,12 @@ def library_warnings() -> Iterator[None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ParleyWarning)
         yield
+    shown: set[str] = set()
     for w in caught:
         if issubclass(w.category, ParleyWarning):
-            warn([str(w.message)])
+            if str(w.message) not in shown:  # a front runs the models twice: say it once
+                shown.add(str(w.message))
+                warn([str(w.message)])
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
