@@ -31,14 +31,14 @@ def main() -> None:
         result = run_backtest(data)
         for name, s in result.seconds.items():
             seconds.setdefault(name, []).append(s)
-    print("| model | n | MAE | RMSE | median AE | vs compromise [95% CI] | win |")
-    print("|---|---|---|---|---|---|---|")
+    print("| model | n | MAE | RMSE | median AE | hit5 | hit10 | vs compromise [95% CI] | win |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, row in result.summary()["models"].items():
         v = row["vs_compromise"]
         lo, hi = v["ci95"]
         print(
             f"| {name} | {row['n']} | {row['mae']:.2f} | {row['rmse']:.2f} | "
-            f"{row['median_ae']:.2f} | {v['mean_diff']:+.2f} [{lo:.2f}, {hi:.2f}] | "
+            f"{row['median_ae']:.2f} | {row['hit5']:.2f} | {row['hit10']:.2f} | {v['mean_diff']:+.2f} [{lo:.2f}, {hi:.2f}] | "
             f"{v['win_rate']:.2f} |"
         )
     for line in [*map(str, result.failures), *result.notes]:

@@ -65,9 +65,10 @@ def test_json_shape(runner):
     models = _json(runner, "deu3", DEV, "-m", "mean")
     assert set(models) == {"mean"}
     row = models["mean"]
-    assert set(row) == {"n", "mae", "rmse", "median_ae", "vs_compromise"}
+    assert set(row) == {"n", "mae", "rmse", "median_ae", "hit5", "hit10", "vs_compromise"}
     assert isinstance(row["n"], int)
-    assert all(isinstance(row[k], float) for k in ("mae", "rmse", "median_ae"))
+    assert all(isinstance(row[k], float) for k in ("mae", "rmse", "median_ae", "hit5", "hit10"))
+    assert 0 <= row["hit5"] <= row["hit10"] <= 1
     vs = row["vs_compromise"]
     assert set(vs) == {"mean_diff", "ci95", "win_rate"}
     lo, hi = vs["ci95"]
@@ -116,6 +117,11 @@ def test_cases_folder_by_hand(runner, case_dir):
     assert c["mae"] == pytest.approx(5.5) and c["rmse"] == pytest.approx(np.sqrt(30.5))
     assert m["mae"] == pytest.approx(5.0) and m["median_ae"] == pytest.approx(5.0)
     assert d["mae"] == pytest.approx(10.0)
+    # hit rates (errors within 5 / 10 points; an error equal to the threshold is a hit):
+    #   compromise 5, 6 -> 1/2, 1; mean 10, 0 -> 1/2, 1; median 20, 0 -> 1/2, 1/2
+    assert (c["hit5"], c["hit10"]) == (0.5, 1.0)
+    assert (m["hit5"], m["hit10"]) == (0.5, 1.0)
+    assert (d["hit5"], d["hit10"]) == (0.5, 0.5)
     # mean vs compromise: differences 10 - 5 = 5 and 0 - 6 = -6
     assert m["vs_compromise"]["mean_diff"] == pytest.approx(-0.5)
     assert m["vs_compromise"]["win_rate"] == pytest.approx(0.5)

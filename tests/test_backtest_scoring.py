@@ -22,6 +22,8 @@ def test_three_issue_example_by_hand():
     assert s["mae"] == pytest.approx(5.0)  # (5 + 10 + 0) / 3
     assert s["rmse"] == pytest.approx(np.sqrt(125 / 3))  # (25 + 100 + 0) / 3 = 41.67 -> 6.455
     assert s["median_ae"] == pytest.approx(5.0)
+    assert s["hit5"] == pytest.approx(2 / 3)  # 5 and 0 are within 5 points, 10 is not
+    assert s["hit10"] == 1.0
     p = paired_comparison(model, ref, ["a", "b", "c"])
     assert p["mean_diff"] == pytest.approx(-5 / 3)  # (-5 + 10 - 10) / 3
     assert p["win_rate"] == pytest.approx(2 / 3)  # closer on issues 1 and 3
@@ -52,7 +54,14 @@ def test_cluster_bootstrap_by_hand():
 
 
 def test_empty_errors():
-    assert error_summary(np.array([])) == {"n": 0, "mae": None, "rmse": None, "median_ae": None}
+    assert error_summary(np.array([])) == {
+        "n": 0,
+        "mae": None,
+        "rmse": None,
+        "median_ae": None,
+        "hit5": None,
+        "hit10": None,
+    }
 
 
 @settings(max_examples=60, deadline=None)

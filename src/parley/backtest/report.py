@@ -17,7 +17,8 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 
 def backtest_table(result: BacktestResult) -> Table:
-    """One row per model: n, MAE, RMSE, median AE, and the paired comparison with compromise."""
+    """One row per model: n, MAE, RMSE, median AE, hit rates, and the paired comparison with
+    compromise."""
     summary = result.summary()["models"]
     n_issues = len(result.issues)
     table = Table(
@@ -31,6 +32,8 @@ def backtest_table(result: BacktestResult) -> Table:
         "MAE",
         "RMSE",
         "median AE",
+        "hit5",
+        "hit10",
         "vs compromise (95% CI)",
         "win rate",
         "s",
@@ -48,11 +51,14 @@ def backtest_table(result: BacktestResult) -> Table:
             _num(row["mae"]),
             _num(row["rmse"]),
             _num(row["median_ae"]),
+            _num(row["hit5"]),
+            _num(row["hit10"]),
             diff,
             _num(vs["win_rate"]),
             _num(result.seconds.get(name), 1),
         )
     table.caption = (
+        "hit5 / hit10: share of issues within 5 / 10 points of the outcome; "
         "vs compromise: mean of |error| - |compromise error| (negative = closer), cluster bootstrap "
         "over proposals; win rate: share of issues closer than compromise, ties count 1/2"
     )

@@ -61,7 +61,7 @@ class BacktestResult:
         return np.abs(self.forecasts[model] - self.outcomes)
 
     def summary(self) -> dict:
-        """The JSON object: `{"models": {name: {n, mae, rmse, median_ae, vs_compromise}}}`."""
+        """The JSON object: `{"models": {name: {n, mae, rmse, median_ae, hit5, hit10, vs_compromise}}}`."""
         ref = self.errors(REFERENCE)
         out = {}
         for name in self.models:

@@ -3,6 +3,10 @@
 Errors are absolute differences between forecast and outcome on the 0-100 scale (each issue's range
 mapped to 0-100; DEU III issues are on 0-100 already).
 
+Beside the mean, the summaries carry losses on which models may rank differently: the median
+absolute error and the hit rates `hit5` and `hit10`, the shares of issues forecast within 5 and 10
+points of the outcome (an error equal to the threshold, within round-off `TIE`, is a hit).
+
 The paired comparison with the reference (the compromise model) uses the issues both forecast:
 
 - `mean_diff`: mean over issues of |model error| - |reference error| (negative: the model is closer);
@@ -20,20 +24,26 @@ from collections.abc import Sequence
 import numpy as np
 
 TIE = 1e-9
+HITS = {"hit5": 5.0, "hit10": 10.0}
 N_BOOT = 2000
 SEED = 20240607
 
 
 def error_summary(abs_errors: np.ndarray) -> dict[str, float | int | None]:
-    """n, MAE, RMSE and median absolute error of absolute errors (None when there are none)."""
+    """n, MAE, RMSE, median absolute error and hit rates of absolute errors (None when there are none).
+
+    >>> error_summary(np.array([2.0, 5.0, 8.0, 30.0]))["hit5"]
+    0.5
+    """
     e = np.asarray(abs_errors, dtype=float)
     if e.size == 0:
-        return {"n": 0, "mae": None, "rmse": None, "median_ae": None}
+        return {"n": 0, "mae": None, "rmse": None, "median_ae": None} | dict.fromkeys(HITS)
     return {
         "n": int(e.size),
         "mae": float(e.mean()),
         "rmse": float(np.sqrt((e**2).mean())),
         "median_ae": float(np.median(e)),
+        **{key: float(np.mean(e <= limit + TIE)) for key, limit in HITS.items()},
     }
 
 
