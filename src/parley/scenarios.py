@@ -83,7 +83,11 @@ def _apply_patch(patch, actors, stances, name: str) -> None:
 
 
 def _scaled(estimate: dict[str, Any] | None, factor: float) -> dict[str, Any] | None:
-    """An Estimate's data with value, low and high multiplied by `factor` (None stays None)."""
+    """An Estimate's data with value, low and high multiplied by `factor` (None stays None; the
+    distribution is kept)."""
     if estimate is None:
         return None
-    return {k: (v * factor if v is not None else None) for k, v in estimate.items()}
+    return {
+        k: (v * factor if k in ("value", "low", "high") and v is not None else v)
+        for k, v in estimate.items()
+    }

@@ -36,7 +36,26 @@ def case_problems(case: Case) -> Found:
             found.append((("scenarios", k, "name"), "'base' is reserved for the base case"))
     for k, scenario in enumerate(case.scenarios):
         _check_scenario(found, case, k, scenario)
+    _check_probabilities(found, case)
     return found
+
+
+def _check_probabilities(found: Found, case: Case) -> None:
+    """Scenarios with a probability are alternatives: together at most 1, the rest is the base's."""
+    total = 0.0
+    for k, scenario in enumerate(case.scenarios):
+        if scenario.probability is None:
+            continue
+        total += scenario.probability
+        if total > 1 + 1e-9:
+            found.append(
+                (
+                    ("scenarios", k, "probability"),
+                    f"scenario probabilities sum to {total:g} by here; they must sum to at most 1 "
+                    "(the rest is the base case's)",
+                )
+            )
+            return
 
 
 def case_warnings(case: Case) -> list[str]:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Distribution = Literal["triangular", "pert", "uniform"]
+"""How an ensemble draws a value within its range: `triangular` (mode = value), `pert` (beta-PERT:
+mode = value, less weight on the extremes) or `uniform` (flat between low and high)."""
 
 
 class _Strict(BaseModel):
@@ -18,11 +22,15 @@ class _Strict(BaseModel):
 
 
 class Estimate(_Strict):
-    """A number with optional uncertainty bounds; a bare number in a file means no uncertainty."""
+    """A number with optional uncertainty bounds; a bare number in a file means no uncertainty.
+
+    `distribution` overrides the case's default (`uncertainty: {distribution: ...}`) for this value.
+    """
 
     value: float
     low: float | None = None
     high: float | None = None
+    distribution: Distribution | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -113,13 +121,26 @@ class NewActor(Actor):
 
 
 class Scenario(_Strict):
-    """A patch on the base case: change values, add actors, drop actors (applied in that order)."""
+    """A patch on the base case: change values, add actors, drop actors (applied in that order).
+
+    `probability`: the chance that this scenario happens. The scenarios that carry one are
+    alternatives (their probabilities sum to at most 1; the rest is the base case's), and an
+    ensemble draws one per member by these probabilities.
+    """
 
     name: str = Field(min_length=1)
     description: str = ""
+    probability: float | None = Field(default=None, ge=0, le=1)
     set: list[ActorPatch] = []
     add_actors: list[NewActor] = []
     drop_actors: list[str] = []
+
+
+class Uncertainty(_Strict):
+    """Case-level defaults of ensembles: the distribution of every `{value, low, high}` that does
+    not name its own."""
+
+    distribution: Distribution = "triangular"
 
 
 class Case(_Strict):
@@ -137,6 +158,7 @@ class Case(_Strict):
     issues: list[Issue]
     stances: dict[str, dict[str, Stance]] = {}
     scenarios: list[Scenario] = []
+    uncertainty: Uncertainty = Uncertainty()
     model_params: dict[str, dict[str, Any]] = {}
     """Per-model parameters the case carries (e.g. KTAB XML's ModelParameters for `smp`);
     command-line parameters override them."""
