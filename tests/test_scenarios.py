@@ -90,7 +90,12 @@ def test_capability_factor_keeps_issue_specific_capabilities_in_proportion():
     stances["b"]["x"]["capability"] = {"value": 3, "low": 2, "high": 4}
     case = case.model_validate({**case.model_dump(), "stances": stances})
     patched = apply_scenario(case, "double")
-    assert patched.stances["b"]["x"].capability.model_dump() == {"value": 6, "low": 4, "high": 8}
+    assert patched.stances["b"]["x"].capability.model_dump() == {
+        "value": 6,
+        "low": 4,
+        "high": 8,
+        "distribution": None,
+    }
     # x: (1*0 + 6*10)/7; y: (1*0 + 2*10)/3
     forecast = get_model("compromise").run(case_arrays(patched)).forecast[0]
     np.testing.assert_allclose(forecast, [60 / 7, 20 / 3])
