@@ -23,6 +23,7 @@ from typing import Any
 
 from parley.case import Case, build_case
 from parley.errors import CaseError, ScenarioError
+from parley.suggest import did_you_mean
 
 
 def apply_scenario(case: Case, name: str | None) -> Case:
@@ -54,7 +55,8 @@ def apply_scenario(case: Case, name: str | None) -> Case:
 def _apply_patch(patch, actors, stances, name: str) -> None:
     actor = next((a for a in actors if a["id"] == patch.actor), None)
     if actor is None:
-        raise ScenarioError(f"scenario {name!r}: unknown actor {patch.actor!r}")
+        known = did_you_mean(patch.actor, [a["id"] for a in actors])
+        raise ScenarioError(f"scenario {name!r}: unknown actor {patch.actor!r}{known}")
     if patch.issue is None:
         if patch.capability is not None and patch.capability_factor is not None:
             raise ScenarioError(

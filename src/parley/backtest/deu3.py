@@ -25,6 +25,7 @@ from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Data
 from parley.case import Case
 from parley.errors import CaseError, Problem
 from parley.io.text import read_text
+from parley.suggest import did_you_mean
 
 MISSING_SALIENCE = 50.0
 MIN_POSITIONS = 3
@@ -202,7 +203,8 @@ def read_capability_csv(path: Path, actors: list[str]) -> dict[str, float]:
                 Problem(
                     source,
                     f"line {line}",
-                    f"column 1: unknown actor {actor!r} (the data has: {', '.join(actors)})",
+                    f"column 1: unknown actor {actor!r}"
+                    + (did_you_mean(actor, actors) or f" (the data has: {', '.join(actors)})"),
                 )
             )
         elif actor in caps:

@@ -2,9 +2,9 @@
 
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.case.build import build_case
-from parley.case.check import case_warnings
 from parley.case.locations import Locations
 from parley.case.schema import Actor, ActorPatch, Case, Estimate, Issue, NewActor, Scenario, Stance
+from parley.case.suspect import case_warnings
 
 __all__ = [
     "Actor",

@@ -7,6 +7,7 @@ from collections import Counter
 
 from parley.case.locations import Path
 from parley.case.schema import Case, Estimate, Issue
+from parley.suggest import did_you_mean
 
 Found = list[tuple[Path, str]]
 
@@ -18,8 +19,9 @@ def case_problems(case: Case) -> Found:
         found.append((("actors",), "the case has no actors"))
     if not case.issues:
         found.append((("issues",), "the case has no issues"))
-    if case.salience_scale not in (1.0, 100.0):
-        found.append((("salience_scale",), f"must be 1 or 100, got {case.salience_scale:g}"))
+    scale_problem = _scale_problem(case)
+    if scale_problem:
+        found.append((("salience_scale",), scale_problem))
     _duplicates(found, "actors", [a.id for a in case.actors], "actor")
     _duplicates(found, "issues", [i.id for i in case.issues], "issue")
     for k, issue in enumerate(case.issues):
@@ -58,30 +60,36 @@ def _check_probabilities(found: Found, case: Case) -> None:
             return
 
 
-def case_warnings(case: Case) -> list[str]:
-    """Legitimate but notable features: issues on which every actor that takes a position agrees."""
-    out = []
-    for issue in case.issues:
-        values = {
-            s[issue.id].position.value
-            for s in case.stances.values()
-            if issue.id in s and s[issue.id].position is not None
-        }
-        if len(values) == 1:
-            out.append(
-                f"issue {issue.id!r}: all actors take the same position ({values.pop():g}); "
-                "every model forecasts that point"
-            )
-        elif values and not any(
-            s[issue.id].salience.value
-            for s in case.stances.values()
-            if issue.id in s and s[issue.id].position is not None
-        ):
-            out.append(
-                f"issue {issue.id!r}: every actor taking a position gives it salience 0; "
-                "models that weigh by salience (eum, ...) cannot forecast it"
-            )
-    return out
+def _saliences(case: Case) -> list[float]:
+    return [
+        v
+        for stances in case.stances.values()
+        for s in stances.values()
+        for v in (s.salience.value, s.salience.low, s.salience.high)
+        if v is not None
+    ]
+
+
+def _meant_scale(case: Case) -> float:
+    """100 when the case says 1 but several saliences lie in (1, 100] and none outside [0, 100]:
+    the saliences are on 0-100 and the declaration is the one mistake."""
+    values = _saliences(case)
+    above = [v for v in values if v > 1]
+    if case.salience_scale == 1 and len(above) > 1 and all(0 <= v <= 100 for v in values):
+        return 100.0
+    return case.salience_scale
+
+
+def _scale_problem(case: Case) -> str:
+    if case.salience_scale not in (1.0, 100.0):
+        return f"must be 1 or 100, got {case.salience_scale:g}"
+    if _meant_scale(case) != case.salience_scale:
+        above = [v for v in _saliences(case) if v > 1]
+        return (
+            f"1 (saliences on 0-1, the default) but {len(above)} saliences are above 1 (up to "
+            f"{max(above):g}): for saliences on 0-100 write salience_scale: 100"
+        )
+    return ""
 
 
 def _duplicates(found: Found, section: str, ids: list[str], what: str) -> None:
@@ -148,10 +156,16 @@ def _in_range(found: Found, path: Path, est: Estimate, lo: float, hi: float) -> 
 def _check_stances(found: Found, case: Case) -> None:
     actors = {a.id: a for a in case.actors}
     issues = {i.id: i for i in case.issues}
-    scale = case.salience_scale
+    # a wrong scale is one error, not one more per salience: check ranges on what was meant
+    scale = None if case.salience_scale not in (1.0, 100.0) else _meant_scale(case)
     for actor_id, stances in case.stances.items():
         if actor_id not in actors:
-            found.append((("stances", actor_id), f"unknown actor {actor_id!r}"))
+            found.append(
+                (
+                    ("stances", actor_id),
+                    f"unknown actor {actor_id!r}{did_you_mean(actor_id, actors)}",
+                )
+            )
             continue
         for issue_id, stance in stances.items():
             _check_stance(
@@ -171,11 +185,12 @@ def _check_stances(found: Found, case: Case) -> None:
 def _check_stance(found, path, stance, issues, actor, scale) -> None:
     issue = issues.get(path[-1])
     if issue is None:
-        found.append((path, f"unknown issue {path[-1]!r}"))
+        found.append((path, f"unknown issue {path[-1]!r}{did_you_mean(path[-1], issues)}"))
         return
     if stance.position is not None and issue.lower < issue.upper:
         _in_range(found, (*path, "position"), stance.position, issue.lower, issue.upper)
-    _in_range(found, (*path, "salience"), stance.salience, 0.0, scale)
+    if scale is not None:
+        _in_range(found, (*path, "salience"), stance.salience, 0.0, scale)
     if stance.capability is not None:
         _capability(found, (*path, "capability"), stance.capability)
     elif actor.capability is None and stance.position is not None:
@@ -188,17 +203,35 @@ def _check_scenario(found: Found, case: Case, k: int, scenario) -> None:
     base = ("scenarios", k)
     for j, patch in enumerate(scenario.set):
         if patch.actor not in actors and patch.actor not in {a.id for a in scenario.add_actors}:
-            found.append(((*base, "set", j, "actor"), f"unknown actor {patch.actor!r}"))
+            found.append(
+                (
+                    (*base, "set", j, "actor"),
+                    f"unknown actor {patch.actor!r}{did_you_mean(patch.actor, actors)}",
+                )
+            )
         if patch.issue is not None and patch.issue not in issues:
-            found.append(((*base, "set", j, "issue"), f"unknown issue {patch.issue!r}"))
+            found.append(
+                (
+                    (*base, "set", j, "issue"),
+                    f"unknown issue {patch.issue!r}{did_you_mean(patch.issue, issues)}",
+                )
+            )
     for j, actor_id in enumerate(scenario.drop_actors):
         if actor_id not in actors:
-            found.append(((*base, "drop_actors", j), f"unknown actor {actor_id!r}"))
+            found.append(
+                (
+                    (*base, "drop_actors", j),
+                    f"unknown actor {actor_id!r}{did_you_mean(actor_id, actors)}",
+                )
+            )
     for j, new in enumerate(scenario.add_actors):
         if new.id in actors:
             found.append(((*base, "add_actors", j, "id"), f"actor {new.id!r} already exists"))
         for issue_id in new.stances:
             if issue_id not in issues:
                 found.append(
-                    ((*base, "add_actors", j, "stances", issue_id), f"unknown issue {issue_id!r}")
+                    (
+                        (*base, "add_actors", j, "stances", issue_id),
+                        f"unknown issue {issue_id!r}{did_you_mean(issue_id, issues)}",
+                    )
                 )

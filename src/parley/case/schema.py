@@ -181,5 +181,8 @@ class Case(_Strict):
         for s in self.scenarios:
             if s.name == name:
                 return s
-        known = ", ".join(s.name for s in self.scenarios) or "none"
-        raise ScenarioError(f"unknown scenario {name!r} (this case has: {known})")
+        from parley.suggest import did_you_mean
+
+        names = [s.name for s in self.scenarios]
+        hint = did_you_mean(name, names) or f" (this case has: {', '.join(names) or 'none'})"
+        raise ScenarioError(f"unknown scenario {name!r}{hint}")

@@ -40,6 +40,7 @@ from parley.forecast import ModelSpec, run_models
 from parley.models import get_model
 from parley.models.baselines import weighted_mean
 from parley.scenarios import apply_scenario
+from parley.suggest import did_you_mean
 
 GAIN_TOLERANCE = 1e-9
 MAX_SEARCH = 512
@@ -103,9 +104,11 @@ def _check_members(case: Case, members: Sequence[str]) -> list[str]:
     known = [a.id for a in case.actors]
     unknown = [m for m in members if m not in known]
     if unknown:
+        hints = "".join(did_you_mean(m, known) for m in unknown)
+        listed = f" (this case has: {', '.join(known)})"
         raise FrontError(
             f"unknown actor{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-            f"in the front (this case has: {', '.join(known)})"
+            f"in the front{hints or listed}"
         )
     if len(set(members)) != len(members):
         raise FrontError(f"a front lists a member twice: {', '.join(members)}")
@@ -340,8 +343,8 @@ def search_fronts(
     if len(group) < 2:
         tags = sorted({t for a in base.actors for t in a.tags})
         raise FrontError(
-            f"{len(group)} actor(s) tagged {among_tag!r}; a front needs two or more "
-            f"(tags in this case: {', '.join(tags) or 'none'})"
+            f"{len(group)} actor(s) tagged {among_tag!r}{did_you_mean(among_tag, tags)}; a front "
+            f"needs two or more (tags in this case: {', '.join(tags) or 'none'})"
         )
     top = len(group) if max_size is None else min(max_size, len(group))
     if top < 2:

@@ -33,6 +33,7 @@ import numpy as np
 
 from parley.case import Case
 from parley.errors import ParleyError
+from parley.suggest import did_you_mean
 
 
 class CoalitionError(ParleyError):
@@ -299,7 +300,8 @@ def case_weights(case: Case, issue: str | None = None, salience: bool = True) ->
         return weights
     if issue not in arrays.issue_ids:
         known = ", ".join(arrays.issue_ids)
-        raise CoalitionError(f"unknown issue {issue!r} (this case has: {known})")
+        hint = did_you_mean(issue, arrays.issue_ids) or f" (this case has: {known})"
+        raise CoalitionError(f"unknown issue {issue!r}{hint}")
     i = arrays.issue_ids.index(issue)
     w = arrays.capability[0, :, i] * arrays.mask[:, i]
     if salience:
@@ -320,7 +322,8 @@ def game_from_case(
     known = set(weights)
     for actor in list(exclude) + [a for pair in incompatible for a in pair]:
         if actor not in known:
-            raise CoalitionError(f"unknown actor {actor!r} (this case has: {', '.join(weights)})")
+            hint = did_you_mean(actor, weights) or f" (this case has: {', '.join(weights)})"
+            raise CoalitionError(f"unknown actor {actor!r}{hint}")
     excluded = set(exclude)
     players = tuple(a for a in weights if a not in excluded)
     index = {a: k for k, a in enumerate(players)}

@@ -15,6 +15,7 @@ from parley.errors import CaseError
 from parley.io import bdm, decide, ktab, ktab_xml, table
 from parley.io.casefile import read_casefile, write_casefile
 from parley.io.text import read_text
+from parley.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def format_named(name: str) -> Format:
         if fmt.name == name:
             return fmt
     known = ", ".join(f.name for f in FORMATS)
-    raise CaseError(f"unknown format {name!r} (known: {known})")
+    hint = did_you_mean(name, [f.name for f in FORMATS])
+    raise CaseError(f"unknown format {name!r}{hint} (known: {known})")
 
 
 def detect_format(path: Path) -> Format:

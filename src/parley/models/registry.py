@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models.outcome import Outcome
+from parley.suggest import did_you_mean
 
 
 class Model(Protocol):
@@ -57,7 +58,8 @@ def model_class(name: str) -> type:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ModelError(f"unknown model {name!r} (known: {', '.join(_REGISTRY)})") from None
+        hint = did_you_mean(name, _REGISTRY) or f" (known: {', '.join(_REGISTRY)})"
+        raise ModelError(f"unknown model {name!r}{hint}") from None
 
 
 def param_names(name: str) -> list[str]:
@@ -70,15 +72,17 @@ def get_model(name: str, preset: str | None = None, params: Mapping[str, Any] | 
     values: dict[str, Any] = {}
     if preset is not None:
         if preset not in cls.presets:
+            hint = did_you_mean(preset, cls.presets)
             known = ", ".join(cls.presets) or "none"
-            raise ModelError(f"model {name!r} has no preset {preset!r} (presets: {known})")
+            raise ModelError(f"model {name!r} has no preset {preset!r}{hint} (presets: {known})")
         values.update(cls.presets[preset])
     hints = typing.get_type_hints(cls)
     fields = {f.name for f in dataclasses.fields(cls)}
     for key, raw in (params or {}).items():
         if key not in fields:
             raise ModelError(
-                f"model {name!r} has no parameter {key!r} (parameters: {', '.join(sorted(fields))})"
+                f"model {name!r} has no parameter {key!r}{did_you_mean(key, fields)} "
+                f"(parameters: {', '.join(sorted(fields))})"
             )
         values[key] = coerce(raw, hints[key], f"{name}.{key}")
     try:

@@ -27,6 +27,7 @@ from parley.models.smp.record import Recorder, _params, host_arrays
 from parley.models.smp.turn import Setup, assess, step
 from parley.models.smp.utility import BigRAdjustName, BigRRangeName
 from parley.models.smp.voting import PCEModelName, VotingRuleName, VPModelName
+from parley.suggest import did_you_mean
 
 StateTransitionName = Literal["Deterministic", "Stochastic"]
 
@@ -209,7 +210,9 @@ def _accommodation(model: SMP, arrays: CaseArrays) -> np.ndarray:
     for a, r, v in model.accommodation:
         for name in (a, r):
             if name not in ids:
-                raise ModelError(f"smp.accommodation: unknown actor {name!r}")
+                raise ModelError(
+                    f"smp.accommodation: unknown actor {name!r}{did_you_mean(name, ids)}"
+                )
         if not 0.0 <= v <= 1.0:
             raise ModelError(
                 f"smp.accommodation: adjust for {a!r}, {r!r} must be in [0, 1], got {v}"
