@@ -21,6 +21,7 @@ from parley.errors import ScenarioError
 from parley.forecast import ModelSpec, run_models
 from parley.models import Outcome
 from parley.report.forecast import forecast_json
+from parley.whatif import ValueChange
 
 BASE = "base"
 """The name the base case goes by in a comparison (and in its JSON)."""
@@ -35,6 +36,8 @@ class Comparison:
 
     case: Case
     runs: dict[str, dict[str, Outcome]]
+    changes: tuple[ValueChange, ...] = ()
+    """What-if changes (`--set`) applied to the base case and to every scenario."""
 
     @property
     def scenarios(self) -> list[str]:
@@ -62,7 +65,9 @@ class Comparison:
         issues = [i.id for i in self.case.issues]
         return {
             "scenarios": {
-                name: forecast_json(self.case, None if name == BASE else name, outcomes)
+                name: forecast_json(
+                    self.case, None if name == BASE else name, outcomes, self.changes
+                )
                 for name, outcomes in self.runs.items()
             },
             "shift": {
@@ -79,9 +84,14 @@ class Comparison:
 
 
 def compare_scenarios(
-    case: Case, specs: Sequence[ModelSpec], scenarios: Sequence[str] | None = None
+    case: Case,
+    specs: Sequence[ModelSpec],
+    scenarios: Sequence[str] | None = None,
+    changes: Sequence[ValueChange] = (),
 ) -> Comparison:
-    """Run `specs` on the base case and on each of `scenarios` (default: every scenario of the case).
+    """Run `specs` on the base case and on each of `scenarios` (default: every scenario of the case),
+    each with the what-if `changes` applied after it (so the shifts are the scenarios' effects in
+    the changed world).
 
     Raises ScenarioError for an unknown scenario, or one named "base" (that name is the base case's).
     Repeated names are compared once.
@@ -95,7 +105,7 @@ def compare_scenarios(
                 f"a scenario may not be named {BASE!r} in a comparison: that name is the base case's"
             )
         case.scenario(name)  # unknown names fail before any model runs
-    runs = {BASE: run_models(case, specs, None)}
+    runs = {BASE: run_models(case, specs, None, changes)}
     for name in names:
-        runs[name] = run_models(case, specs, name)
-    return Comparison(case, runs)
+        runs[name] = run_models(case, specs, name, changes)
+    return Comparison(case, runs, tuple(changes))

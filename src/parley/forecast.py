@@ -11,7 +11,7 @@ from typing import Any
 from parley.case import Case, case_arrays
 from parley.errors import ModelError, ParleyError, ParleyWarning
 from parley.models import Outcome, get_model, model_class, model_names, param_names
-from parley.scenarios import apply_scenario
+from parley.whatif import ValueChange, whatif_case
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,18 @@ def check_model_params(case: Case, build: bool = False) -> None:
 
 
 def run_models(
-    case: Case, specs: Sequence[ModelSpec], scenario: str | None = None
+    case: Case,
+    specs: Sequence[ModelSpec],
+    scenario: str | Sequence[str] | None = None,
+    changes: Sequence[ValueChange] = (),
 ) -> dict[str, Outcome]:
-    """Each model's Outcome on `case` (patched by `scenario`), keyed by model name.
+    """Each model's Outcome on `case` patched by `scenario` (one name, or several applied in
+    order) and then by the what-if `changes`, keyed by model name.
 
     A model that was not asked for by name (`spec.required` False) and cannot handle this case
     (it raises a ParleyError) is left out with a `ParleyWarning`; a required one fails the call.
     """
-    patched = apply_scenario(case, scenario)
+    patched = whatif_case(case, scenario, changes)
     check_model_params(patched)
     arrays = case_arrays(patched)
     outcomes = {}

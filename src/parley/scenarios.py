@@ -14,25 +14,55 @@ A scenario in the case file looks like::
              stances: {withdrawal: {position: 4, salience: 60}}}
         drop_actors: [rep_congress]
 
-Changes apply in that order; the patched case is validated like any case.
+Changes apply in that order; the patched case is validated like any case. Several scenarios
+apply one after the other (`apply_scenarios`); command-line what-ifs (`parley.whatif`) come after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from parley.case import Case, build_case
+from parley.case.schema import Scenario
 from parley.errors import CaseError, ScenarioError
 from parley.suggest import did_you_mean
 
 
 def apply_scenario(case: Case, name: str | None) -> Case:
     """The case as scenario `name` describes it (the base case when `name` is None)."""
-    if name is None:
+    return apply_scenarios(case, [] if name is None else [name])
+
+
+def apply_scenarios(case: Case, names: Sequence[str]) -> Case:
+    """The case with scenarios `names` applied one after the other, in the order given.
+
+    Scenarios stack: each patches the case the previous one left. Two of them that set the same
+    value (actor, issue, field) to different values are an error naming both, since which one
+    wins would depend on the order the user happened to type.
+
+    >>> apply_scenarios(case, ["democratic-congress", "baker-plan"]).title
+    'Iraq 2006 [democratic-congress + baker-plan]'
+    """
+    if not names:
         return case
-    scenario = case.scenario(name)
+    scenarios = [case.scenario(name) for name in names]
+    _check_conflicts(scenarios)
     data = case.model_dump()
     data["scenarios"] = []
+    for scenario in scenarios:
+        _patch_data(data, scenario)
+    label = " + ".join(names)
+    data["title"] = f"{case.title} [{label}]"
+    try:
+        return build_case(data, f"scenario {label!r}")
+    except CaseError as exc:
+        # one line per problem: the CLI prints each line as its own error
+        raise ScenarioError("\n".join(str(p) for p in exc.problems)) from None
+
+
+def _patch_data(data: dict[str, Any], scenario: Scenario) -> None:
+    """Apply one scenario to a case's plain data in place: set, add actors, drop actors."""
     actors: list[dict[str, Any]] = data["actors"]
     stances: dict[str, dict[str, Any]] = data["stances"]
     for new in scenario.add_actors:
@@ -40,16 +70,31 @@ def apply_scenario(case: Case, name: str | None) -> Case:
         stances[new.id] = fields.pop("stances")
         actors.append(fields)
     for patch in scenario.set:
-        _apply_patch(patch, actors, stances, name)
+        _apply_patch(patch, actors, stances, scenario.name)
     dropped = set(scenario.drop_actors)
     data["actors"] = [a for a in actors if a["id"] not in dropped]
     data["stances"] = {k: v for k, v in stances.items() if k not in dropped}
-    data["title"] = f"{case.title} [{name}]"
-    try:
-        return build_case(data, f"scenario {name!r}")
-    except CaseError as exc:
-        # one line per problem: the CLI prints each line as its own error
-        raise ScenarioError("\n".join(str(p) for p in exc.problems)) from None
+
+
+def _check_conflicts(scenarios: Sequence[Scenario]) -> None:
+    """ScenarioError when two of `scenarios` set one value (actor, issue, field) differently."""
+    seen: dict[tuple[str, str | None, str], tuple[str, float]] = {}
+    for scenario in scenarios:
+        for patch in scenario.set:
+            for key in ("position", "salience", "capability", "capability_factor"):
+                value = getattr(patch, key)
+                if value is None:
+                    continue
+                slot = (patch.actor, patch.issue, key)
+                earlier = seen.get(slot)
+                if earlier is not None and earlier[0] != scenario.name and earlier[1] != value:
+                    where = ".".join(p for p in (patch.actor, patch.issue, key) if p)
+                    raise ScenarioError(
+                        f"scenarios {earlier[0]!r} and {scenario.name!r} both set {where} "
+                        f"({earlier[1]:g} and {value:g}): give one of them, or a scenario "
+                        "that merges both"
+                    )
+                seen[slot] = (scenario.name, value)
 
 
 def _apply_patch(patch, actors, stances, name: str) -> None:

@@ -18,18 +18,19 @@ from parley.cli.common import (
     ParamOpt,
     PresetOpt,
     RoundsOpt,
-    ScenarioOpt,
     app,
     fail,
     library_warnings,
     out,
     warn,
 )
+from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ModelError, ParleyError
 from parley.forecast import check_model_params, model_specs, run_models
 from parley.io import read_case, write_case
 from parley.report.forecast import forecast_csv, forecast_json, forecast_table
 from parley.scenarios import apply_scenario
+from parley.whatif import whatif_label
 
 
 @app.command()
@@ -57,7 +58,8 @@ def validate(case: CaseArg) -> None:
 def forecast(
     case: CaseArg,
     model: ModelOpt = None,
-    scenario: ScenarioOpt = None,
+    scenario: ScenariosOpt = None,
+    set_: SetOpt = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
@@ -66,18 +68,21 @@ def forecast(
     """Forecast every issue of a case with one or more models, side by side."""
     try:
         loaded = read_case(case)
+        changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():
-            outcomes = run_models(loaded, specs, scenario)
+            outcomes = run_models(loaded, specs, scenario, changes)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))
+    label = whatif_label(scenario, changes)
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(forecast_json(loaded, scenario, outcomes), indent=2) + "\n")
+        obj = forecast_json(loaded, " + ".join(scenario) if scenario else None, outcomes, changes)
+        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     elif format is OutputFormat.csv:
         sys.stdout.write(forecast_csv(outcomes, loaded))
     else:
-        out.print(forecast_table(loaded, scenario, outcomes))
+        out.print(forecast_table(loaded, label, outcomes))
 
 
 @app.command()

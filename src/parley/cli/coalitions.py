@@ -19,6 +19,7 @@ from parley.cli.common import (
     library_warnings,
     out,
 )
+from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.coalitions.analysis import coalition_analysis
 from parley.coalitions.fronts import (
     FrontError,
@@ -31,6 +32,7 @@ from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
 from parley.io import read_case
+from parley.whatif import whatif_case, whatif_label
 
 
 class TableOrJson(StrEnum):
@@ -146,7 +148,8 @@ def front(
     ] = None,
     name: Annotated[str | None, typer.Option(help="Id of the bloc actor")] = None,
     model: ModelOpt = None,
-    scenario: ScenarioOpt = None,
+    scenario: ScenariosOpt = None,
+    set_: SetOpt = None,
     search: Annotated[bool, typer.Option("--search", help="Search fronts within --among")] = False,
     among: Annotated[
         str | None, typer.Option(help="Tag of the actors to search fronts among")
@@ -171,30 +174,31 @@ def front(
     )
     try:
         loaded = read_case(case)
+        changes = parse_sets(set_)
         specs = front_judges(model_specs(model))
         with library_warnings():
+            base = whatif_case(loaded, scenario, changes)
             if search:
                 if not among:
                     raise FrontError("--search needs --among TAG")
                 if members:
                     raise FrontError("give either --members or --search, not both")
                 fronts = search_fronts(
-                    loaded, among, specs, max_size, scenario, rank, all_fronts, **rules
+                    base, among, specs, max_size, None, rank, all_fronts, **rules
                 )
             else:
                 if not members:
                     raise FrontError("give --members A,B,... (or --search --among TAG)")
-                fronts = [
-                    evaluate_front(loaded, split_ids(members), specs, scenario, name, **rules)
-                ]
+                fronts = [evaluate_front(base, split_ids(members), specs, None, name, **rules)]
     except ParleyError as exc:
         fail(exc, case)
+    label = whatif_label(scenario, changes)
     if format is TableOrJson.json:
         sys.stdout.write(json.dumps(fronts_json(fronts), indent=2) + "\n")
     elif search:
-        _print_search(fronts, among or "", scenario)
+        _print_search(fronts, among or "", label)
     else:
-        _print_front(fronts[0], scenario)
+        _print_front(fronts[0], label)
 
 
 def _print_front(result: FrontResult, scenario: str | None) -> None:

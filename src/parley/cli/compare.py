@@ -22,6 +22,7 @@ from parley.cli.common import (
     out,
     warn,
 )
+from parley.cli.whatif import SetOpt, parse_sets
 from parley.compare import compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import model_specs
@@ -44,6 +45,7 @@ ScenariosOpt = Annotated[
 def compare(
     case: CaseArg,
     scenario: ScenariosOpt = None,
+    set_: SetOpt = None,
     model: ModelOpt = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
@@ -55,9 +57,10 @@ def compare(
     """Forecast the base case and each scenario side by side, with each scenario's shift."""
     try:
         loaded = read_case(case)
+        changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():
-            cmp = compare_scenarios(loaded, specs, scenario or None)
+            cmp = compare_scenarios(loaded, specs, scenario or None, changes)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

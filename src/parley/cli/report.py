@@ -20,6 +20,7 @@ from parley.cli.common import (
     out,
     warn,
 )
+from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import OutputError, ParleyError
 from parley.forecast import model_specs
 from parley.io import read_case
@@ -35,6 +36,7 @@ def report(
         list[str] | None,
         typer.Option("--scenario", "-s", help="Scenario to compare (repeatable; default: all)"),
     ] = None,
+    set_: SetOpt = None,
     model: ModelOpt = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
@@ -61,6 +63,7 @@ def report(
         if output.resolve() == case.resolve():
             raise OutputError(f"{output}: is the case file itself; the report would replace it")
         loaded = read_case(case)
+        changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]
         with library_warnings():
@@ -72,6 +75,7 @@ def report(
                 front_search or (),
                 source=str(case),
                 front_max_size=front_max_size,
+                changes=changes,
             )
         write_report(output, html)
     except ParleyError as exc:

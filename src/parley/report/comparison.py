@@ -9,6 +9,7 @@ from rich.table import Table
 
 from parley.compare import BASE, Comparison
 from parley.report.forecast import fmt_value
+from parley.whatif import whatif_label
 
 
 def fmt_shift(value: float) -> str:
@@ -23,8 +24,9 @@ def fmt_shift(value: float) -> str:
 
 def comparison_table(cmp: Comparison) -> Table:
     """One row per issue and model; columns: base, then each scenario as 'forecast (shift)'."""
+    changed = f" (every run with {whatif_label(None, cmp.changes)})" if cmp.changes else ""
     table = Table(
-        title=f"{cmp.case.title}: scenarios compared with the base case",
+        title=f"{cmp.case.title}: scenarios compared with the base case{changed}",
         caption="each scenario cell: forecast (shift from base, in the issue's units)",
         box=box.SIMPLE_HEAVY,
         title_justify="left",

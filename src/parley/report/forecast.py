@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,22 +16,34 @@ from rich.text import Text
 from parley import __version__
 from parley.case import Case
 from parley.models import Outcome
+from parley.whatif import ValueChange
 
 
-def forecast_json(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> dict[str, Any]:
+def forecast_json(
+    case: Case,
+    scenario: str | None,
+    outcomes: dict[str, Outcome],
+    changes: Sequence[ValueChange] = (),
+) -> dict[str, Any]:
     """`{"case", "scenario", "models": {name: {"forecast", "rounds", "stop_reason", ...}}}`.
+
+    `scenario` names the scenario run ('a + b' for several, in order); the what-if `changes`
+    (`--set`) are listed under "set" as typed, when there are any.
 
     Values are in each issue's units; `rounds` starts with round 0, the input positions. Models add
     `events` (when they record any) and their own keys (`Outcome.extra`); `run` records what
     produced the output (parley's version and the hash of the case; parameters and seeds are in
     each model's `params`), so a result can be traced to its inputs.
     """
-    return {
+    obj = {
         "case": case.title,
         "scenario": scenario,
         "models": {name: model_json(out) for name, out in outcomes.items()},
         "run": {"parley_version": __version__, "case_sha256": case.fingerprint()},
     }
+    if changes:
+        obj["set"] = [str(c) for c in changes]
+    return obj
 
 
 def model_json(out: Outcome, batch: int = 0) -> dict[str, Any]:

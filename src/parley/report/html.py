@@ -29,6 +29,7 @@ from parley.forecast import ModelSpec
 from parley.io.text import write_text
 from parley.report.comparison import fmt_shift
 from parley.report.forecast import fmt_value
+from parley.whatif import ValueChange, apply_changes
 
 EXTRA_HINT = "pip install 'parley[report]'"
 
@@ -74,14 +75,17 @@ def build_report(
     front_search: Sequence[str] = (),
     source: str = "",
     front_max_size: int | None = None,
+    changes: Sequence[ValueChange] = (),
 ) -> str:
     """The report's HTML: models on the base case and each scenario (default all), power indices
     of the capability-weighted majority game, and the united fronts asked for (member lists, and
-    the stable fronts found among each tag of `front_search`)."""
+    the stable fronts found among each tag of `front_search`). What-if `changes` (`--set`) apply
+    to the base case and after each scenario; the case table shows the changed values."""
     require_report_extra()
     from parley.report.sections import front_results, power_summary
 
-    comparison = compare_scenarios(case, specs, scenarios)
+    comparison = compare_scenarios(case, specs, scenarios, changes)
+    case = apply_changes(case, changes)
     found, note = front_results(case, specs, fronts, front_search, front_max_size)
     try:
         power, power_missing = power_summary(case), ""
