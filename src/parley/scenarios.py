@@ -41,8 +41,14 @@ def apply_scenarios(case: Case, names: Sequence[str]) -> Case:
     value (actor, issue, field) to different values are an error naming both, since which one
     wins would depend on the order the user happened to type.
 
-    >>> apply_scenarios(case, ["democratic-congress", "baker-plan"]).title
-    'Iraq 2006 [democratic-congress + baker-plan]'
+    >>> case = build_case({"title": "t", "actors": [{"id": "a", "capability": 1}],
+    ...     "issues": [{"id": "x", "lower": 0, "upper": 10}],
+    ...     "stances": {"a": {"x": {"position": 0, "salience": 1}}},
+    ...     "scenarios": [{"name": "p", "set": [{"actor": "a", "capability": 2}]},
+    ...                   {"name": "q", "set": [{"actor": "a", "issue": "x", "position": 4}]}]})
+    >>> patched = apply_scenarios(case, ["p", "q"])
+    >>> patched.title, patched.actor("a").capability.value, patched.stances["a"]["x"].position.value
+    ('t [p + q]', 2.0, 4.0)
     """
     if not names:
         return case
