@@ -32,6 +32,7 @@ from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
 from parley.io import read_case
+from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import whatif_case, whatif_label
 
 
@@ -117,7 +118,7 @@ def coalitions(
     table.add_column("Banzhaf (raw)", justify="right")
     err = power.get("stderr", {})
     for actor, weight in sorted(result["weights"].items(), key=lambda kv: -kv[1]):
-        cells = [f"{weight:g}"]
+        cells = [fmt_value(weight)]
         for key in ("shapley_shubik", "banzhaf", "banzhaf_raw"):
             se = err.get(key, {}).get(actor)
             cells.append(f"{power[key][actor]:.4f}" + (f" ± {se:.4f}" if se is not None else ""))
@@ -198,10 +199,11 @@ def front(
     elif search:
         _print_search(fronts, among or "", label)
     else:
-        _print_front(fronts[0], label)
+        places = {i.id: places_for(i.lower, i.upper) for i in loaded.issues}
+        _print_front(fronts[0], label, places)
 
 
-def _print_front(result: FrontResult, scenario: str | None) -> None:
+def _print_front(result: FrontResult, scenario: str | None, places: dict[str, int]) -> None:
     models = list(result.gain_by_model)
     verdict = (
         "stable: every member gains"
@@ -232,9 +234,9 @@ def _print_front(result: FrontResult, scenario: str | None) -> None:
             forecasts.add_row(
                 issue if j == 0 else "",
                 m,
-                f"{before:.3g}",
-                f"{after:.3g}",
-                f"{round(after - before, 9):+.3g}",
+                fmt_value(before, places[issue]),
+                fmt_value(after, places[issue]),
+                fmt_shift(after - before, places[issue]),
                 end_section=j == len(models) - 1,
             )
     out.print(forecasts)

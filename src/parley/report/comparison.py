@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from rich import box
 from rich.table import Table
 
 from parley.compare import BASE, Comparison
-from parley.report.forecast import fmt_value
+from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import whatif_label
 
-
-def fmt_shift(value: float) -> str:
-    """A shift with its sign ('+2.5', '-1', '0'), so that direction reads at a glance."""
-    if math.isnan(value):
-        return "-"
-    text = fmt_value(value)
-    if text.lstrip("-") in {"0", "0.0"}:
-        return "0"
-    return text if text.startswith("-") else "+" + text
+__all__ = ["comparison_table", "fmt_shift"]
 
 
 def comparison_table(cmp: Comparison) -> Table:
@@ -38,12 +28,13 @@ def comparison_table(cmp: Comparison) -> Table:
     for name in cmp.scenarios:
         table.add_column(name, justify="right")
     for k, issue in enumerate(cmp.case.issues):
+        places = places_for(issue.lower, issue.upper)
         for m, model in enumerate(cmp.models):
-            cells = [fmt_value(float(cmp.forecast(BASE, model)[k]))]
+            cells = [fmt_value(float(cmp.forecast(BASE, model)[k]), places)]
             for name in cmp.scenarios:
                 value = float(cmp.forecast(name, model)[k])
                 shift = float(cmp.shift(name, model)[k])
-                cells.append(f"{fmt_value(value)} ({fmt_shift(shift)})")
+                cells.append(f"{fmt_value(value, places)} ({fmt_shift(shift, places)})")
             end = m == len(cmp.models) - 1
             table.add_row(issue.label if m == 0 else "", model, *cells, end_section=end)
     return table

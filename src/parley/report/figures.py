@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from parley.case import Case, CaseArrays
 from parley.models import Outcome
+from parley.report.numbers import fmt_value, places_for
 
 WIDTH_IN = 8.0
 FONT_PT = 8.0
@@ -217,7 +218,12 @@ def strip_plot(
             continue
         colour, style = MODEL_STYLES[n % len(MODEL_STYLES)]
         ax.axvline(
-            value, color=colour, ls=style, lw=1.8, zorder=2, label=f"{plain(name)}: {value:.3g}"
+            value,
+            color=colour,
+            ls=style,
+            lw=1.8,
+            zorder=2,
+            label=f"{plain(name)}: {fmt_value(value, places_for(issue.lower, issue.upper))}",
         )
     if issue.status_quo is not None:
         ax.axvline(issue.status_quo, color="grey", ls=(0, (1, 2)), lw=1.5, label="status quo")

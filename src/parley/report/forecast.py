@@ -16,7 +16,10 @@ from rich.text import Text
 from parley import __version__
 from parley.case import Case
 from parley.models import Outcome
+from parley.report.numbers import fmt_value, places_for
 from parley.whatif import ValueChange
+
+__all__ = ["fmt_value", "forecast_csv", "forecast_json", "forecast_table", "model_json"]
 
 
 def forecast_json(
@@ -79,14 +82,6 @@ def _num(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def fmt_value(value: float) -> str:
-    """A number as an analyst reads it: up to 4 significant decimals, no trailing zeros."""
-    if math.isnan(value):
-        return "-"
-    text = f"{value:.4g}" if abs(value) >= 1000 else f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> Table:
     """One block per issue, one line per model: the forecast in the issue's units and the
     nearest labelled anchor (models stacked so the table stays readable with many of them)."""
@@ -109,14 +104,15 @@ def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome
     table.add_column("forecast", justify="right", no_wrap=True)
     table.add_column("nearest anchor", ratio=3, style="dim", overflow="fold")
     for k, issue in enumerate(case.issues):
-        scale = f"{fmt_value(issue.lower)}-{fmt_value(issue.upper)} {issue.unit}".strip()
+        places = places_for(issue.lower, issue.upper)
+        scale = f"{fmt_value(issue.lower, places)}-{fmt_value(issue.upper, places)} {issue.unit}"
         for n, (name, out) in enumerate(outcomes.items()):
             value = float(out.forecast[0, k])
-            label = Text.assemble(issue.label, "\n", (scale, "dim")) if n == 0 else ""
+            label = Text.assemble(issue.label, "\n", (scale.strip(), "dim")) if n == 0 else ""
             table.add_row(
                 label,
                 name,
-                f"{fmt_value(value)} {issue.unit}".strip(),
+                f"{fmt_value(value, places)} {issue.unit}".strip(),
                 issue.nearest_anchor(value),
                 end_section=n == len(outcomes) - 1,
             )

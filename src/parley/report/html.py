@@ -27,8 +27,7 @@ from parley.compare import BASE, Comparison, compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec
 from parley.io.text import write_text
-from parley.report.comparison import fmt_shift
-from parley.report.forecast import fmt_value
+from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import ValueChange, apply_changes
 
 EXTRA_HINT = "pip install 'parley[report]'"
@@ -185,16 +184,16 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
     )
 
 
-def _estimate(est) -> dict[str, str]:
+def _estimate(est, places: int | None = None) -> dict[str, str]:
     """An Estimate as its value and, when uncertain, its 'low-high' range."""
     if est is None:
         return {"value": "", "range": ""}
     span = ""
     if est.uncertain:
-        low = fmt_value(est.low) if est.low is not None else ""
-        high = fmt_value(est.high) if est.high is not None else ""
+        low = fmt_value(est.low, places) if est.low is not None else ""
+        high = fmt_value(est.high, places) if est.high is not None else ""
         span = f"{low}\u2013{high}"
-    return {"value": fmt_value(est.value), "range": span}
+    return {"value": fmt_value(est.value, places), "range": span}
 
 
 def _case_rows(case: Case) -> list[dict[str, Any]]:
@@ -209,7 +208,7 @@ def _case_rows(case: Case) -> list[dict[str, Any]]:
             capability = stance.capability if stance.capability is not None else actor.capability
             cells.append(
                 {
-                    "position": _estimate(stance.position),
+                    "position": _estimate(stance.position, places_for(issue.lower, issue.upper)),
                     "salience": _estimate(stance.salience),
                     "capability": _estimate(capability),
                 }
@@ -221,20 +220,24 @@ def _case_rows(case: Case) -> list[dict[str, Any]]:
 
 
 def _issue_rows(case: Case) -> list[dict[str, Any]]:
-    def opt(value: float | None) -> str:
-        return "" if value is None else fmt_value(value)
+    rows = []
+    for issue in case.issues:
+        places = places_for(issue.lower, issue.upper)
 
-    return [
-        {
-            "label": issue.label,
-            "description": issue.description,
-            "scale": f"{fmt_value(issue.lower)}\u2013{fmt_value(issue.upper)} {issue.unit}".strip(),
-            "status_quo": opt(issue.status_quo),
-            "outcome": opt(issue.outcome),
-            "anchors": [(fmt_value(v), label) for v, label in sorted(issue.anchors.items())],
-        }
-        for issue in case.issues
-    ]
+        def opt(value: float | None, places: int = places) -> str:
+            return "" if value is None else fmt_value(value, places)
+
+        rows.append(
+            {
+                "label": issue.label,
+                "description": issue.description,
+                "scale": f"{opt(issue.lower)}\u2013{opt(issue.upper)} {issue.unit}".strip(),
+                "status_quo": opt(issue.status_quo),
+                "outcome": opt(issue.outcome),
+                "anchors": [(opt(v), label) for v, label in sorted(issue.anchors.items())],
+            }
+        )
+    return rows
 
 
 def _forecast_rows(case: Case, outcomes: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -243,7 +246,12 @@ def _forecast_rows(case: Case, outcomes: Mapping[str, Any]) -> list[dict[str, An
         cells = []
         for out in outcomes.values():
             value = float(out.forecast[0, k])
-            cells.append({"value": fmt_value(value), "anchor": issue.nearest_anchor(value)})
+            cells.append(
+                {
+                    "value": fmt_value(value, places_for(issue.lower, issue.upper)),
+                    "anchor": issue.nearest_anchor(value),
+                }
+            )
         rows.append({"label": issue.label, "cells": cells})
     return rows
 
@@ -270,9 +278,9 @@ def _scenario_view(scenario: Scenario) -> dict[str, str]:
     }
 
 
-def _direction(shift: float) -> str:
+def _direction(shift: float, places: int | None = None) -> str:
     """'up', 'down' or 'same' as the shift reads once formatted (a shift shown as 0 is 'same')."""
-    if np.isnan(shift) or fmt_shift(shift) == "0":
+    if np.isnan(shift) or fmt_shift(shift, places) == "0":
         return "same"
     return "up" if shift > 0 else "down"
 
@@ -280,15 +288,16 @@ def _direction(shift: float) -> str:
 def _scenario_rows(case: Case, cmp: Comparison) -> list[dict[str, Any]]:
     rows = []
     for k, issue in enumerate(case.issues):
+        places = places_for(issue.lower, issue.upper)
         for m, model in enumerate(cmp.models):
             cells = []
             for name in cmp.scenarios:
                 shift = float(cmp.shift(name, model)[k])
                 cells.append(
                     {
-                        "value": fmt_value(float(cmp.forecast(name, model)[k])),
-                        "shift": fmt_shift(shift),
-                        "direction": _direction(shift),
+                        "value": fmt_value(float(cmp.forecast(name, model)[k]), places),
+                        "shift": fmt_shift(shift, places),
+                        "direction": _direction(shift, places),
                     }
                 )
             rows.append(
@@ -297,7 +306,7 @@ def _scenario_rows(case: Case, cmp: Comparison) -> list[dict[str, Any]]:
                     "span": len(cmp.models),
                     "label": issue.label,
                     "model": model,
-                    "base": fmt_value(float(cmp.forecast(BASE, model)[k])),
+                    "base": fmt_value(float(cmp.forecast(BASE, model)[k]), places),
                     "cells": cells,
                 }
             )
@@ -340,15 +349,16 @@ def _front_view(case: Case, front: Mapping[str, Any]) -> dict[str, Any]:
     for m in models:
         cells = []
         for issue in case.issues:
+            places = places_for(issue.lower, issue.upper)
             without = front["forecast_without"].get(m, {}).get(issue.id)
             with_front = front["forecast_with"][m].get(issue.id)
             shift = float("nan") if without is None or with_front is None else with_front - without
             cells.append(
                 {
-                    "without": _fmt_opt(without),
-                    "with": _fmt_opt(with_front),
-                    "shift": fmt_shift(shift),
-                    "direction": _direction(shift),
+                    "without": _fmt_opt(without, places),
+                    "with": _fmt_opt(with_front, places),
+                    "shift": fmt_shift(shift, places),
+                    "direction": _direction(shift, places),
                 }
             )
         rows.append({"model": m, "cells": cells})
@@ -385,5 +395,5 @@ def _gain(value: float | None) -> dict[str, str]:
     return {"value": text, "direction": _direction(percent)}
 
 
-def _fmt_opt(value: float | None) -> str:
-    return "-" if value is None else fmt_value(float(value))
+def _fmt_opt(value: float | None, places: int | None = None) -> str:
+    return "-" if value is None else fmt_value(float(value), places)
