@@ -21,7 +21,8 @@ import parley
 from parley.backtest.dataset import Dataset
 from parley.backtest.folds import group_kfold
 from parley.backtest.stack import Inputs, Stack, fit_stack
-from parley.errors import ModelError
+from parley.errors import CaseError, ModelError
+from parley.io.safe_read import read_bytes, read_text
 
 WEIGHTS_FILE = "combined_weights.json"
 
@@ -147,10 +148,10 @@ def data_hash(path: Path) -> str:
     """sha256 of a file, or of a folder's files (names and contents, sorted by name)."""
     digest = hashlib.sha256()
     if path.is_dir():
-        for item in sorted(p for p in path.iterdir() if p.is_file()):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+        for item in sorted(p for p in path.iterdir() if p.is_file() and p.stat().st_size):
+            digest.update(item.name.encode() + b"\0" + read_bytes(item))
     else:
-        digest.update(path.read_bytes())
+        digest.update(read_bytes(path))
     return digest.hexdigest()
 
 
@@ -160,11 +161,13 @@ def load_weights(path: str | Path | None = None) -> tuple[Stack, dict]:
         if path is None:
             text = resources.files("parley.backtest").joinpath(WEIGHTS_FILE).read_text("utf-8")
         else:
-            text = Path(path).read_text(encoding="utf-8")
-    except (OSError, FileNotFoundError):
+            text = read_text(Path(path))
+    except (OSError, CaseError) as exc:
         where = path or f"the package (parley/backtest/{WEIGHTS_FILE})"
+        why = f" ({exc.problems[0].message})" if isinstance(exc, CaseError) else ""
         raise ModelError(
-            f"combined: no fitted weights in {where}; fit them with `parley backtest fit-combined`"
+            f"combined: no fitted weights in {where}{why}; "
+            "fit them with `parley backtest fit-combined`"
         ) from None
     try:
         record = json.loads(text)

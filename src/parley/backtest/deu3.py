@@ -15,8 +15,6 @@ Every cell that is neither blank nor a number is an error naming file, line and 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Dataset
 from parley.case import Case
 from parley.errors import CaseError, Problem
-from parley.io.text import read_text
+from parley.io.safe_read import csv_rows, read_text
 from parley.suggest import did_you_mean
 
 MISSING_SALIENCE = 50.0
@@ -49,10 +47,7 @@ class _Table:
         text = read_text(path)
         first = text.splitlines()[0]
         self.delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-        reader = csv.reader(io.StringIO(text), delimiter=self.delimiter)
-        rows = []
-        for row in reader:
-            rows.append((reader.line_num, row))
+        rows = csv_rows(text, self.source, self.delimiter)
         self.header = [h.strip().lower() for h in rows[0][1]]
         self.col = {h: k for k, h in enumerate(self.header)}
         self.rows = [(line, row) for line, row in rows[1:] if any(c.strip() for c in row)]
@@ -176,9 +171,7 @@ def read_capability_csv(path: Path, actors: list[str]) -> dict[str, float]:
     problems: list[Problem] = []
     caps: dict[str, float] = {}
     source = str(path)
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        line = reader.line_num
+    for line, row in csv_rows(text, source):
         if not any(c.strip() for c in row):
             continue
         if len(row) != 2:

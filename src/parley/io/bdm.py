@@ -23,7 +23,6 @@ from parley.errors import CaseError
 from parley.io.rows import (
     Collector,
     cell,
-    csv_rows,
     first_lines,
     fmt,
     guess_delimiter,
@@ -33,7 +32,8 @@ from parley.io.rows import (
     salience_scale,
     stance_values,
 )
-from parley.io.text import read_text, write_text
+from parley.io.safe_read import csv_rows, read_text
+from parley.io.text import write_text
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
 ISSUE = "issue"
@@ -49,7 +49,7 @@ def sniff(text: str) -> bool:
 def read_bdm(path: Path) -> Case:
     text = read_text(path)
     col = Collector(str(path))
-    rows = [(n, r) for n, r in csv_rows(text) if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in csv_rows(text, str(path)) if any(c.strip() for c in r)]
     head_line, header = rows[0]
     names = [h.strip().lower() for h in header]
     while names and not names[-1]:

@@ -14,7 +14,7 @@ from parley.case import Case
 from parley.errors import CaseError
 from parley.io import bdm, decide, ktab, ktab_xml, table
 from parley.io.casefile import read_casefile, write_casefile
-from parley.io.text import read_text
+from parley.io.safe_read import read_text
 from parley.suggest import did_you_mean
 
 

@@ -26,9 +26,10 @@ from typing import Any
 
 from parley.case import Case
 from parley.errors import CaseError, Problem
-from parley.io.rows import Collector, cell, csv_rows, first_lines, fmt, header_words, stance_values
+from parley.io.rows import Collector, cell, first_lines, fmt, header_words, stance_values
 from parley.io.rows import number_or_none as _num
-from parley.io.text import read_text, write_text
+from parley.io.safe_read import csv_rows, read_text
+from parley.io.text import write_text
 
 MAX_TOTAL_SALIENCE = 100.0
 SMP_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -53,7 +54,7 @@ def sniff_csv(text: str) -> bool:
 def read_ktab_csv(path: Path) -> Case:
     text = read_text(path)
     col = Collector(str(path))
-    rows = [(n, _trim(r)) for n, r in csv_rows(text) if any(c.strip() for c in r)]
+    rows = [(n, _trim(r)) for n, r in csv_rows(text, str(path)) if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise CaseError(
             "expected a scenario line and a header line (Actor,Description,Power,...)",

@@ -8,8 +8,6 @@ too few cells, a duplicated row) are collected beside them and reported together
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable
@@ -145,14 +143,3 @@ def salience_divisor(case: Case) -> float:
         if v is not None
     ]
     return 100.0 if values and max(values) <= 1 else 1.0
-
-
-def csv_rows(text: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
-    """The rows of a CSV text with the line each starts on (quoted cells may span lines)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    out = []
-    start = 1
-    for row in reader:
-        out.append((start, row))
-        start = reader.line_num + 1
-    return out

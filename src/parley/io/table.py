@@ -20,18 +20,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 from parley.case import Case
 from parley.errors import CaseError
 from parley.io.rows import (
     Collector,
     cell,
-    csv_rows,
     first_lines,
     fmt,
     guess_delimiter,
@@ -41,7 +37,8 @@ from parley.io.rows import (
     salience_scale,
     stance_values,
 )
-from parley.io.text import atomic_write, read_bytes, read_text, write_text
+from parley.io.safe_read import csv_rows, open_workbook, read_text, sheet_rows, worksheet
+from parley.io.text import atomic_write, write_text
 
 REQUIRED = ("actor", "issue", "position", "salience", "capability")
 VALUES = ("position", "salience", "capability")
@@ -58,18 +55,6 @@ ISSUE_KEYS = {
 
 Row = tuple[int, list[Any]]
 
-# what openpyxl lets through from a damaged workbook: the zip, its compression or its XML
-_DAMAGED = (
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    KeyError,
-    ValueError,
-    OSError,
-    TypeError,
-    EOFError,
-)
-
 
 def sniff(text: str) -> bool:
     """A first line naming `actor` and `issue` columns (any delimiter: the reader judges it)."""
@@ -82,7 +67,7 @@ def read_table_csv(path: Path) -> Case:
     text = read_text(path)
     header = first_lines(text, 1)[0]
     delimiter = "\t" if header.count("\t") > header.count(",") else ","
-    rows = [(n, r) for n, r in csv_rows(text, delimiter) if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in csv_rows(text, str(path), delimiter) if any(c.strip() for c in r)]
     if len(rows[0][1]) == 1 and len(header_words(header)) > 1:
         raise CaseError(
             f"line {rows[0][0]}: expected comma- or tab-separated columns {', '.join(REQUIRED)}; "
@@ -93,46 +78,28 @@ def read_table_csv(path: Path) -> Case:
 
 
 def read_table_xlsx(path: Path) -> Case:
-    import openpyxl  # deferred: only workbooks need it
-
-    data = read_bytes(path)  # clear errors for missing or empty files
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except _DAMAGED as exc:
-        raise CaseError(f"not a readable Excel workbook (.xlsx): {exc}", source=str(path)) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [
-            (n, list(values))
-            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(v is not None and str(v).strip() for v in values)
-        ]
-    except _DAMAGED as exc:  # the sheet itself is read lazily, row by row
-        raise CaseError(f"damaged Excel workbook (.xlsx): {exc}", source=str(path)) from None
-    finally:
-        book.close()
+    source = str(path)
+    with open_workbook(path) as book:
+        sheet = worksheet(book, source)
+        rows = sheet_rows(sheet, source)
     if not rows:
-        raise CaseError(f"the first sheet {sheet.title!r} is empty", source=str(path))
+        raise CaseError(f"the first sheet {sheet.title!r} is empty", source=source)
     if any(v is None for _, values in rows for v in values):
-        _name_formulas(rows, data)
-    return _read_rows(rows, Collector(str(path), unit="row"), path)
+        _name_formulas(rows, path)
+    return _read_rows(rows, Collector(source, unit="row"), path)
 
 
-def _name_formulas(rows: list[Row], data: bytes) -> None:
+def _name_formulas(rows: list[Row], path: Path) -> None:
     """A formula cell the workbook holds no computed value for (a file written by a script, never
     saved by a spreadsheet) reads as empty; say what it is instead of 'an empty cell'."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
+    source = str(path)
+    with open_workbook(path, data_only=False) as book:
         formulas = {
             (n, k): v
-            for n, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+            for n, values in sheet_rows(worksheet(book, source), source)
             for k, v in enumerate(values)
             if isinstance(v, str) and v.startswith("=")
         }
-    finally:
-        book.close()
     for n, values in rows:
         for k, v in enumerate(values):
             if v is None and (n, k) in formulas:

@@ -1,4 +1,4 @@
-"""Reading and writing files safely: clear errors for unreadable input, no half-written output."""
+"""Writing files safely: no half-written output. (Reading is `parley.io.safe_read`.)"""
 
 from __future__ import annotations
 
@@ -7,37 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from parley.errors import CaseError, OutputError
-
-
-def read_text(path: Path) -> str:
-    """The file's text (UTF-8, BOM removed); CaseError if missing, empty or not UTF-8."""
-    data = read_bytes(path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CaseError(
-            f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            source=str(path),
-        ) from None
-    if not text.strip():
-        raise CaseError("the file is empty", source=str(path))
-    return text
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CaseError("no such file", source=str(path)) from None
-    except IsADirectoryError:
-        raise CaseError("is a directory, expected a case file", source=str(path)) from None
-    except OSError as exc:
-        raise CaseError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    if not data.strip():
-        raise CaseError("the file is empty", source=str(path))
-    return data
+from parley.errors import OutputError
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
