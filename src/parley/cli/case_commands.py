@@ -28,6 +28,7 @@ from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ModelError, ParleyError
 from parley.forecast import check_model_params, model_specs, run_models
 from parley.io import read_case, write_case
+from parley.io.losses import conversion_losses
 from parley.report.forecast import forecast_csv, forecast_json, forecast_table
 from parley.scenarios import apply_scenario
 from parley.whatif import whatif_label
@@ -93,7 +94,9 @@ def convert(
 ) -> None:
     """Convert a case between formats (nothing is written if the input is invalid)."""
     try:
-        write_case(read_case(source), target, to)
+        loaded = read_case(source)
+        write_case(loaded, target, to)
     except ParleyError as exc:
         fail(exc)
+    warn(conversion_losses(loaded, target, to))
     out.print(f"wrote {target}", highlight=False)
