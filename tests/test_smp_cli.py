@@ -51,7 +51,7 @@ def test_cli_json_reproduces_ktab_history(runner):
     assert smp["params"]["VotingRule"] == "Proportional"
 
 
-@pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp"])
+@pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp", "SOE-Competitive"])
 def test_reader_and_own_parser_give_the_same_run(name):
     case = read_case(DATA / f"{name}.csv")
     via_reader = run_models(case, [ModelSpec("smp")])["smp"]

@@ -11,11 +11,14 @@ import pytest
 from casebuilders import make_case
 from test_smp_reference import ktab_arrays
 
+from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.forecast import ModelSpec, run_models
 from parley.models import get_model
 from parley.models.smp import SMP
 from parley.models.smp.bargain import interpolate, round4
+from parley.models.smp.classes import position_classes
+from parley.models.smp.queues import Bargains, resolve_queues
 from parley.models.smp.utility import distances, risk_from_probability, utility
 from parley.models.smp.voting import coalitions, pce, victory_probability, vote
 
@@ -305,6 +308,62 @@ def test_s2p2_bargain_by_hand():
     assert bi[0] == round4(((a + 1e-6) * 0.2 + b * 0.6) / (a + b + 1e-6))
     assert bj[0] == round4((a * 0.2 + (b + 1e-6) * 0.6) / (a + b + 1e-6))
     assert bi[0] == pytest.approx(0.2062)
+
+
+def test_identical_actors_tie_exactly_and_the_first_is_targeted():
+    """a3 and a10 are identical (position 97, salience 0.15, capability 2): every challenger's
+    gains against them are equal in exact arithmetic, so KTAB's strict '>' over actors in order
+    targets a3. Summed pairwise, the two gains differed by round-off and one challenger picked a10
+    (this is what made parley depart from KTAB on SOE-Competitive)."""
+    pos = [9.0, 24.0, 80.0, 97.0, 9.0, 43.0, 48.0, 16.0, 73.0, 11.0, 97.0, 52.0]
+    sal = [0.56, 0.65, 0.74, 0.15, 0.47, 0.69, 0.72, 0.48, 0.3, 0.88, 0.15, 0.49]
+    cap = [90.0, 61.0, 50.0, 2.0, 8.0, 72.0, 41.0, 14.0, 68.0, 93.0, 2.0, 65.0]
+    n = len(pos)
+    arrays = CaseArrays(
+        positions=np.array(pos)[None, :, None],
+        salience=np.array(sal)[None, :, None],
+        capability=np.array(cap)[None, :, None],
+        mask=np.ones((n, 1), dtype=bool),
+        bounds=np.array([[0.0, 100.0]]),
+        actor_ids=tuple(f"a{k}" for k in range(n)),
+        issue_ids=("x",),
+        status_quo=np.full(1, np.nan),
+    )
+    out = get_model("smp", params={"max_turns": 1}).run(arrays)
+    targets = [e["receiver"] for e in out.events if e["event"] == "proposal"]
+    assert targets.count("a3") >= 6
+    assert "a10" not in targets
+
+
+def test_queues_follow_ktab_order():
+    """KTAB's doBCN visits initiators in order, appends k's status quo on reaching k, and puts a
+    proposal in both parties' queues when it is made. With bargains b0 = 0->2, b1 = 1->0 and
+    b2 = 2->1, actor 0 holds [SQ, b0 (its own), b1]; actor 1 [SQ, b1, b2]; actor 2 received b0
+    before its turn: [b0, SQ, b2]. With every option valued alike, each takes its queue's first."""
+    pos = np.array([[[0.1], [0.5], [0.9]]])
+    bargains = Bargains(
+        init=np.array([[0, 1, 2]]),
+        rcvr=np.array([[2, 0, 1]]),
+        pos_init=np.array([[[0.2], [0.4], [0.8]]]),
+        pos_rcvr=np.array([[[0.7], [0.3], [0.6]]]),
+        valid=np.ones((1, 3), dtype=bool),
+    )
+    values = np.full((1, 3, 4), 0.5)  # (B, A, 1 + G): all options valued alike: a PCE tie
+    res = resolve_queues(
+        values, np.ones((1, 3)), pos, bargains, "Proportional", "Linear", "Conditional", None
+    )
+    assert res.queue_length.tolist() == [[3, 3, 3]]
+    assert res.option.tolist() == [[0, 0, 1]]  # SQ, SQ, bargain 0 (first in 2's queue)
+    np.testing.assert_array_equal(res.positions[0, :, 0], [0.1, 0.5, 0.7])
+
+
+def test_an_actor_between_two_classes_reports_the_later_one():
+    """Positions 0, 0.0009, 0.0016 (tolerance 0.001): actors 0 and 2 start classes (2 is 0.0016
+    from 0); actor 1 is within the tolerance of both and, as in KTAB's posProb, belongs to the
+    last."""
+    is_rep, cls = position_classes(np.array([[[0.0], [0.0009], [0.0016]]]), 1e-3)
+    assert is_rep.tolist() == [[True, False, True]]
+    assert cls.tolist() == [[0, 2, 2]]
 
 
 def test_actor_without_a_position_starts_at_the_holders_weighted_mean():

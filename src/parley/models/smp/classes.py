@@ -1,9 +1,9 @@
 """A state's distribution over distinct positions ('classes'), as KTAB reports it.
 
 KTAB `State::setUENdx` (`ueIndices`: scanning actors in order, a position within the tolerance of an
-earlier distinct position joins that class, else it starts a new one) and `SMPState::pDist(-1)`
+earlier distinct position joins that class, else it starts a new one), `SMPState::pDist(-1)`
 (a PCE over the distinct positions with capability weights, Proportional votes and each actor's own
-risk-aware utilities U^i(i, class)).
+risk-aware utilities U^i(i, class)) and `State::posProb` (the class an actor is reported in).
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ def position_classes(positions: Any, tol: float) -> tuple[Any, Any]:
     """(is_rep (B, A), cls (B, A)): which actors start a class and each actor's class representative.
 
     Actor i starts a class when no earlier representative lies within `tol` (Euclidean norm on the
-    0-1 scale); otherwise it joins the first such representative. The recursion only looks back,
+    0-1 scale). Its class is the last representative within `tol` (KTAB `posProb`): usually the
+    only one, but in a chain of near-equal positions an actor may be within `tol` of a
+    representative before it and one after it. The recursion only looks back,
     so iterating it over all actors at once reaches the sequential answer within A sweeps (usually
     one or two).
     """
@@ -33,8 +35,10 @@ def position_classes(positions: Any, tol: float) -> tuple[Any, Any]:
         if bool(xp.all(new == is_rep)):
             break
         is_rep = new
-    # first representative within tol
-    cls = xp.argmax(xp.astype(near & is_rep[:, None, :], xp.int8), axis=-1)
+    # the last representative within tol: KTAB `State::posProb` scans the distinct positions and
+    # keeps the last match (an actor can be within tol of two when positions form a chain)
+    hit = xp.flip(xp.astype(near & is_rep[:, None, :], xp.int8), axis=-1)
+    cls = (a_n - 1) - xp.argmax(hit, axis=-1)
     return is_rep, cls
 
 

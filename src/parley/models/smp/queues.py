@@ -75,7 +75,7 @@ def resolve_queues(
     uniforms: Any | None,
     max_elements: int = 1 << 22,
 ) -> Resolution:
-    """Every actor k picks one option of its queue [status quo, bargains with k, ...].
+    """Every actor k picks one option of its queue (KTAB's order, see `_queue_order`).
 
     Deterministic (uniforms None): the most probable option, the first on ties (KTAB ndxMaxAbs).
     Stochastic: the option where the cumulative probability first exceeds the actor's uniform draw.
@@ -91,15 +91,7 @@ def resolve_queues(
     length = 1 + xp.sum(xp.astype(member, xp.int64), axis=-1)  # (B, K)
     m_n = int(xp.max(length))
     slots_valid = xp.arange(m_n, device=dev)[None, None, :] < length[:, :, None]
-    # option ids, slot 0 = status quo, then the bargains k is party to in initiator order
-    first = xp.argsort(xp.astype(~member, xp.int8), axis=-1, stable=True)[..., : m_n - 1]
-    queue = xp.concat(
-        [
-            xp.zeros((b_n, a_n, 1), dtype=first.dtype, device=dev),
-            xp.where(slots_valid[..., 1:], 1 + first, 0),
-        ],
-        axis=-1,
-    )  # (B, K, M)
+    queue = _queue_order(xp, member, bargains.init, actors, m_n, slots_valid)
     coal = _queue_coalitions(xp, values, capability, queue, length, rule, max_elements)
     prob = pce(pce_model, vp_model, coal, slots_valid)
     prob = xp.where(slots_valid, prob, 0.0)
@@ -118,6 +110,29 @@ def resolve_queues(
     )
     new = xp.where((option > 0)[..., None], side, positions)
     return Resolution(option, p_chosen, length, new)
+
+
+def _queue_order(xp: Any, member: Any, init: Any, actors: Any, m_n: int, slots_valid: Any) -> Any:
+    """(B, K, M) option ids of every queue in KTAB's order (0 = status quo, 1 + g = bargain g).
+
+    KTAB's `doBCN` visits initiators in order and, on reaching actor k, first appends k's
+    status quo to k's queue, then k's own proposal; a proposal goes to both parties' queues when
+    it is made. So k's queue holds the proposals it received from earlier initiators, then its
+    status quo, then the bargains of initiators from k on. The order decides exact ties (first
+    wins) and where a Stochastic draw lands.
+    """
+    b_n, a_n = member.shape[:2]
+    dev = device(member)
+    if m_n == 1:
+        return xp.zeros((b_n, a_n, 1), dtype=xp.int64, device=dev)
+    # the bargains k is party to, in initiator order
+    first = xp.argsort(xp.astype(~member, xp.int8), axis=-1, stable=True)[..., : m_n - 1]
+    before = member & (init[:, None, :] < actors[None, :, None])
+    sq_slot = xp.sum(xp.astype(before, first.dtype), axis=-1)[..., None]  # (B, K, 1)
+    slot = xp.arange(m_n, dtype=first.dtype, device=dev)[None, None, :]
+    src = xp.clip(xp.where(slot < sq_slot, slot, slot - 1), 0, m_n - 2)
+    bargain = 1 + take_last(first, src)
+    return xp.where((slot == sq_slot) | ~slots_valid, 0, bargain)
 
 
 def _queue_coalitions(

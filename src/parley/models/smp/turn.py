@@ -15,7 +15,6 @@ from typing import Any
 from parley.models.smp.backend import (
     contiguous,
     device,
-    eye_mask,
     into,
     namespace,
     scratch,
@@ -25,6 +24,7 @@ from parley.models.smp.backend import (
 from parley.models.smp.bargain import interpolate
 from parley.models.smp.challenge import challenges
 from parley.models.smp.queues import Bargains, Resolution, bargain_values, resolve_queues
+from parley.models.smp.twins import first_twin
 from parley.models.smp.utility import distances, perceived_risk, risk_from_probability, utility
 from parley.models.smp.voting import coalitions, pce
 
@@ -168,10 +168,15 @@ def step(
     b_n, a_n, _ = positions.shape
     actors = xp.broadcast_to(xp.arange(a_n, device=device(positions))[None, :], (b_n, a_n))
     p_win, gain = _estimates(state, setup, actors, actors, max_elements)
-    gain = xp.where(eye_mask(gain, a_n)[None, ...], -math.inf, gain)
+    # twins are interchangeable targets: each gets its first twin's estimate, so that their tie
+    # is exact and the first wins (see twins.py); no one challenges itself or its own twin
+    twin = first_twin(positions, ideals, setup.salience, setup.capability)[:, None, :]
+    p_win, gain = take_last(p_win, twin), take_last(gain, twin)
+    gain = xp.where(twin == xp.matrix_transpose(twin), -math.inf, gain)
     candidate = gain > MIN_SIG_GAIN
     has = xp.any(candidate, axis=-1)
-    target = xp.argmax(xp.where(candidate, gain, -math.inf), axis=-1)  # first best on ties
+    # the first best on exact ties (KTAB bestChallenge: strict >, in actor order)
+    target = xp.argmax(xp.where(candidate, gain, -math.inf), axis=-1)
     best_gain = take_last(gain, target[..., None])[..., 0]
     p_ij = take_last(p_win, target[..., None])[..., 0]
     x_j = take_rows(positions, target)
