@@ -3,7 +3,7 @@
 Usage: .venv/bin/python benchmarks/backtest_record.py [FILE] [--repeat N]
 
 Prints (markdown) each registered model's errors on FILE (default tests/data/deu3/deu3_dev.tsv, GDP
-capability), the exchange model run per proposal when it does not declare `multi_issue`, and the
+capability) and the
 median seconds of N backtests per model with its ratio to the compromise model timed in the same run.
 Not a test: timings depend on the machine and its load; ratios are what to compare.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from parley.backtest.deu3 import read_deu3
 from parley.backtest.runner import run_backtest
-from parley.models import model_class, model_names
+from parley.models import model_names
 
 
 def main() -> None:
@@ -43,12 +43,6 @@ def main() -> None:
         )
     for line in [*map(str, result.failures), *result.notes]:
         print(f"\n- {line}")
-    if "exchange" in model_names() and not getattr(model_class("exchange"), "multi_issue", False):
-        cls = model_class("exchange")
-        cls.multi_issue = True  # this process only: no file is changed
-        row = run_backtest(data, ["exchange"]).summary()["models"]["exchange"]
-        del cls.multi_issue
-        print(f"\nexchange run per proposal: n {row['n']}, MAE {row['mae']:.2f}")
     base = statistics.median(seconds["compromise"])
     print(f"\n| model | median s of {args.repeat} backtests | ratio to compromise |")
     print("|---|---|---|")

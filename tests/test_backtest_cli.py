@@ -13,7 +13,8 @@ from conftest import DATA
 from parley.backtest.deu3 import read_deu3
 from parley.backtest.runner import run_backtest
 from parley.cli import app
-from parley.models import Outcome, registry
+from parley.models import registry
+from parley.models.baselines import static_outcome
 
 DEV = str(DATA / "deu3" / "deu3_dev.tsv")
 
@@ -131,14 +132,15 @@ def test_cases_folder_by_hand(runner, case_dir):
 class Flaky:
     """A model that raises on issue k (to check that one failure does not end the run)."""
 
-    def run(self, arrays):
+    def run(self, arrays, detail="full"):
         if "k" in arrays.issue_ids:
             raise RuntimeError("boom")
-        return Outcome(arrays.positions.mean(axis=1), arrays.positions[:, None], "no rounds")
+        return static_outcome(arrays, arrays.positions.mean(axis=1), detail)
 
 
 def test_a_failing_model_is_reported_not_fatal(runner, case_dir, monkeypatch):
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # undone after the test
+    monkeypatch.setattr(registry, "_TRAITS", dict(registry._TRAITS))
     registry.register("flaky")(Flaky)
     result = runner.invoke(app, ["backtest", "cases", str(case_dir), "-m", "flaky", "-m", "mean"])
     assert result.exit_code == 0, result.output
@@ -152,18 +154,17 @@ def test_multi_issue_models_see_the_proposal(monkeypatch):
 
     @dataclass(frozen=True)
     class Spy:
-        multi_issue = True
-
-        def run(self, arrays):
+        def run(self, arrays, detail="full"):
             seen.append(arrays.shape)
-            return Outcome(arrays.positions.mean(axis=1), arrays.positions[:, None], "no rounds")
+            return static_outcome(arrays, arrays.positions.mean(axis=1), detail)
 
     @dataclass(frozen=True)
     class OneDim(Spy):
-        multi_issue = False
+        pass
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # undone after the test
-    registry.register("spy")(Spy)
+    monkeypatch.setattr(registry, "_TRAITS", dict(registry._TRAITS))
+    registry.register("spy", multi_issue=True)(Spy)
     data = read_deu3(DEV)
     d = next(c for c in data.cases if c.group == "d00032")
     run_backtest(type(data)(data.source, [d]), ["spy"])
@@ -240,13 +241,12 @@ def test_table_lists_each_model(runner):
 def test_a_learner_without_cross_validation_is_a_reported_failure(runner, case_dir, monkeypatch):
     @dataclass(frozen=True)
     class Oracle:
-        learns_from_outcomes = True
-
-        def run(self, arrays):  # pragma: no cover - a backtest never runs a learner's stored fit
+        def run(self, arrays, detail="full"):  # pragma: no cover - never run by a backtest
             raise AssertionError
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
-    registry.register("oracle")(Oracle)
+    monkeypatch.setattr(registry, "_TRAITS", dict(registry._TRAITS))
+    registry.register("oracle", learns_from_outcomes=True)(Oracle)
     result = runner.invoke(app, ["backtest", "cases", str(case_dir), "-m", "oracle", "-m", "mean"])
     assert result.exit_code == 0, result.output
     assert "model 'oracle' failed on all proposals" in result.output

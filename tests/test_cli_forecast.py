@@ -48,7 +48,7 @@ def test_forecast_json_contract(runner, case_file):
     assert model["rounds"] == [
         {"round": 0, "positions": {"a": {"x": 2.0, "y": 1.0}, "b": {"x": 8.0, "y": None}}}
     ]
-    assert model["stop_reason"] == "no rounds"
+    assert model["status"] == "no_rounds"
 
 
 def test_forecast_scenario(runner, case_file):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from casebuilders import make_case
 
 from parley.case import case_arrays
-from parley.models import get_model, model_names
+from parley.errors import ModelError
+from parley.models import STATUSES, get_model, model_names
 
 # Issue "agree": every actor holding a position takes 30 (a warning, not an error); actor "d"
 # takes no position on "agree"; issue "split" is on a 1-5 scale.
@@ -54,4 +57,61 @@ def test_history_starts_with_the_input(outcomes, name):
     assert out.history.shape[0] == 1 and out.history.shape[2:] == (4, 3)
     held = arrays.mask
     np.testing.assert_allclose(out.history[0, 0][held], arrays.positions[0][held])
-    assert out.stop_reason
+    assert out.message
+
+
+# what each model reports on CASE with its defaults: the baselines and combined have no rounds,
+# exchange plays its 10 fixed rounds, eum its 10 fixed rounds (stop="rounds"), smp stops by
+# KTAB's step-ratio rule well before its 100-turn cap
+EXPECTED_STATUS = {
+    "compromise": "no_rounds",
+    "mean": "no_rounds",
+    "median": "no_rounds",
+    "combined": "no_rounds",
+    "eum": "fixed_rounds",
+    "exchange": "fixed_rounds",
+    "smp": "converged",
+}
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_status_and_rounds_per_member(outcomes, name):
+    out = outcomes[name]
+    assert out.status.shape == (1,) and out.rounds.shape == (1,)
+    assert out.status[0] in STATUSES
+    assert out.status[0] == EXPECTED_STATUS[name]
+    assert out.rounds.dtype.kind == "i"
+    assert out.rounds[0] == out.history.shape[1] - 1  # the history holds every round played
+    assert (out.rounds[0] == 0) == (out.status[0] == "no_rounds")
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_the_model_labels_its_answer_and_serialises_it(outcomes, name):
+    out = outcomes[name]
+    arrays = case_arrays(CASE)
+    assert out.actor_ids == ("a", "b", "c", "d") and out.issue_ids == ("agree", "split", "other")
+    np.testing.assert_array_equal(out.mask, arrays.mask)
+    obj = json.loads(json.dumps(out.to_json(), allow_nan=False))
+    assert obj["status"] == EXPECTED_STATUS[name] and obj["stop_reason"] == out.message
+    assert list(obj["forecast"]) == ["agree", "split", "other"]
+    assert obj["rounds"][0]["positions"]["d"]["agree"] is None  # d holds no position there
+    assert len(obj["rounds"]) == out.rounds[0] + 1
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_forecast_detail_is_lean_and_equal(outcomes, name):
+    full = outcomes[name]
+    lean = get_model(name).run(case_arrays(CASE), detail="forecast")
+    assert lean.detail == "forecast" and lean.history is None
+    assert not lean.events and not lean.summaries and not lean.extra
+    np.testing.assert_array_equal(lean.forecast, full.forecast)
+    assert lean.status.tolist() == full.status.tolist()
+    assert lean.rounds.tolist() == full.rounds.tolist()
+    obj = lean.to_json()
+    assert obj["rounds_played"] == full.rounds[0] and obj["status"] == full.status[0]
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_unknown_detail_is_an_error(name):
+    with pytest.raises(ModelError, match="detail must be one of full, forecast"):
+        get_model(name).run(case_arrays(CASE), detail="summary")

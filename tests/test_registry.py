@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 
 from parley.errors import ModelError
-from parley.models import get_model, model_names, register, registry
+from parley.models import Traits, get_model, model_names, register, registry, traits
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class _Probe:
 def _registered(monkeypatch):
     """Register the probe model for one test only, so that other tests never see it."""
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_TRAITS", dict(registry._TRAITS))
     register("_probe", presets={"fast": {"rounds": 2, "rule": "b"}})(_Probe)
 
 
@@ -61,3 +62,24 @@ def test_bad_parameters(params, message):
 def test_unknown_preset():
     with pytest.raises(ModelError, match="no preset 'slow'"):
         get_model("_probe", "slow")
+
+
+def test_a_misspelt_trait_fails_at_registration():
+    with pytest.raises(TypeError, match="unknown trait\\(s\\) multi_isue"):
+        register("_typo", multi_isue=True)
+
+
+def test_rounds_param_must_name_a_parameter():
+    with pytest.raises(TypeError, match="rounds_param 'turns' is not a parameter"):
+        register("_bad_rounds", rounds_param="turns")(_Probe)
+
+
+def test_traits_have_their_defaults_in_one_place():
+    assert traits("_probe") == Traits(rounds_param="rounds")  # it has a `rounds` parameter
+    assert traits("compromise") == Traits()  # no rounds: --rounds sets nothing
+    assert traits("smp").rounds_param == "max_turns"
+    assert traits("exchange").multi_issue and not traits("eum").multi_issue
+    assert traits("combined").learns_from_outcomes and traits("combined").cross_validate
+    assert not traits("mean").uses_capability
+    with pytest.raises(ModelError, match="unknown model 'nosuch'"):
+        traits("nosuch")

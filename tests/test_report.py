@@ -147,8 +147,10 @@ def with_rounds(cmp: Comparison) -> Comparison:
         x2 = (x1 + target) / 2
         toy = Outcome(
             forecast=x2.mean(axis=1),
+            status=np.array(["fixed_rounds"]),
+            rounds=np.array([2]),
+            message="fixed rounds",
             history=np.stack([x0, x1, x2], axis=1),
-            stop_reason="fixed rounds",
             summaries={"mean": np.stack([x0, x1, x2], axis=1).mean(axis=2)},
             actor_ids=base.actor_ids,
             issue_ids=base.issue_ids,

@@ -81,7 +81,7 @@ def assert_same_run(a, b) -> None:
     np.testing.assert_allclose(b.forecast, a.forecast, rtol=0, atol=TOL)
     for k in a.summaries:
         np.testing.assert_allclose(b.summaries[k], a.summaries[k], rtol=0, atol=TOL)
-    assert a.stop_reason == b.stop_reason
+    assert a.status.tolist() == b.status.tolist() and a.rounds.tolist() == b.rounds.tolist()
     _assert_close_json(json.loads(json.dumps(a.events)), json.loads(json.dumps(b.events)))
     _assert_close_json(json.loads(json.dumps(a.extra)), json.loads(json.dumps(b.extra)))
 

@@ -138,7 +138,7 @@ def test_direct_construction_checks_ktab_names():
 def test_stop_rule_thresholds_are_parameters(dummy, default_run):
     assert default_run.history.shape[1] == 11
     capped = get_model("smp", params={"max_turns": "4"}).run(dummy)
-    assert capped.history.shape[1] == 5 and capped.stop_reason == "max turns (4)"
+    assert capped.history.shape[1] == 5 and capped.status.tolist() == ["round_limit"]
     np.testing.assert_array_equal(capped.history[0], default_run.history[0, :5])
     loose = get_model("smp", params={"min_delta_ratio": "0.5"}).run(dummy)
     assert loose.history.shape[1] < 11

@@ -81,7 +81,7 @@ def test_state_count(run):
     assert out.history.shape[1] == count
     assert all(len(v) == count for v in positions.values())
     assert out.extra["state_count"] == count
-    assert out.stop_reason == f"converged after {count - 1} turns"
+    assert out.status.tolist() == ["converged"] and out.rounds.tolist() == [count - 1]
     assert out.extra["last_step_ratio"] < 0.02
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from parley.case import Case, case_arrays
 from parley.errors import ModelError, ParleyError, ParleyWarning
-from parley.models import Outcome, get_model, model_class, model_names, param_names
+from parley.models import Outcome, get_model, model_class, model_names, param_names, traits
 from parley.whatif import ValueChange, whatif_case
 
 
@@ -31,16 +30,11 @@ class ModelSpec:
         return get_model(self.name, self.preset, {**carried, **self.params})
 
 
-def uses_capability(name: str) -> bool:
-    """Whether capability enters model `name` (False for the head-counting `mean` baseline)."""
-    return bool(getattr(model_class(name), "uses_capability", True))
-
-
 def front_judges(specs: Sequence[ModelSpec]) -> list[ModelSpec]:
     """The models united fronts are judged by: named models as given; from the default set of
     every model, those in which a bloc's combined capability can count (`mean` counts heads, so
     every merger would lose there)."""
-    return [spec for spec in specs if spec.required or uses_capability(spec.name)]
+    return [spec for spec in specs if spec.required or traits(spec.name).uses_capability]
 
 
 def model_specs(
@@ -54,7 +48,7 @@ def model_specs(
     `presets` items are `PRESET` (for every chosen model that has it) or `MODEL:PRESET`;
     `params` items are `NAME=VALUE` (for every chosen model with that parameter) or
     `MODEL.NAME=VALUE`. `rounds` sets each model's rounds parameter (`rounds`, or the name the
-    model declares in `rounds_param`, e.g. smp's `max_turns`). Models not named (`names` None:
+    model declares as its `rounds_param` trait, e.g. smp's `max_turns`). Models not named (`names` None:
     every registered model) are not `required`: one that cannot handle a case is skipped with a
     warning instead of failing the others.
     """
@@ -73,8 +67,8 @@ def model_specs(
     chosen: dict[str, dict[str, Any]] = {n: {} for n in names}
     if rounds is not None:
         for n in names:
-            rounds_param = getattr(model_class(n), "rounds_param", "rounds")
-            if rounds_param in param_names(n):
+            rounds_param = traits(n).rounds_param
+            if rounds_param is not None:
                 chosen[n][rounds_param] = rounds
     for item in params:
         key, sep, value = item.partition("=")
@@ -131,12 +125,5 @@ def run_models(
                 raise
             warnings.warn(f"model {spec.name!r} left out: {exc}", ParleyWarning, stacklevel=2)
             continue
-        own = out.params if isinstance(out.params, dict) else {}
-        outcomes[spec.name] = replace(
-            out,
-            params={**dataclasses.asdict(model), **own},  # every run records its parameters
-            actor_ids=arrays.actor_ids,
-            issue_ids=arrays.issue_ids,
-            mask=arrays.mask,
-        )
+        outcomes[spec.name] = out
     return outcomes

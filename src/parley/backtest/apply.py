@@ -1,14 +1,14 @@
 """Running a model the way a backtest needs it: per issue for one-dimensional models, per proposal
 for multi-issue ones.
 
-Two class attributes on a model decide how it is run (read with `getattr`, so models that do not
-declare them get the defaults, and a model module never has to import the backtest):
+Two traits of a model (declared at registration, read with `parley.models.traits`) decide how it
+is run:
 
-- `multi_issue: bool = False`: the model couples issues (Stokman's exchange model trades across
+- `multi_issue`: the model couples issues (Stokman's exchange model trades across
   issues of one proposal), so it runs once on all issues of a proposal. Otherwise the model runs on
   each issue alone, with only the actors that hold a position on it: then nothing a
   one-dimensional model does on one issue can depend on the other issues of the proposal.
-- `learns_from_outcomes: bool = False`: the model was fitted on recorded outcomes (the `combined`
+- `learns_from_outcomes`: the model was fitted on recorded outcomes (the `combined`
   forecaster). A backtest then never uses its stored fit; it refits it by grouped cross-validation
   and scores it on held-out proposals only. Such a model is never a base model of another.
 """
@@ -18,14 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from parley.case.arrays import CaseArrays
-
-
-def is_multi_issue(model: object) -> bool:
-    return bool(getattr(model, "multi_issue", False))
-
-
-def learns_from_outcomes(model: object) -> bool:
-    return bool(getattr(model, "learns_from_outcomes", False))
+from parley.models.registry import Model, traits
 
 
 def issue_slice(arrays: CaseArrays, issue: int) -> CaseArrays:
@@ -44,7 +37,7 @@ def issue_slice(arrays: CaseArrays, issue: int) -> CaseArrays:
     )
 
 
-def model_forecast(model, arrays: CaseArrays, issues: list[int] | None = None) -> np.ndarray:
+def model_forecast(model: Model, arrays: CaseArrays, issues: list[int] | None = None) -> np.ndarray:
     """(B, I) forecasts of `model` on `arrays`, NaN for issues not in `issues` (default: all).
 
     Multi-issue models run once on the whole case; others once per requested issue. Exceptions
@@ -52,12 +45,13 @@ def model_forecast(model, arrays: CaseArrays, issues: list[int] | None = None) -
     """
     n_b, _, n_i = arrays.shape
     wanted = list(range(n_i)) if issues is None else issues
-    if is_multi_issue(model):
-        full = np.asarray(model.run(arrays).forecast, dtype=float)
+    if traits(model.name).multi_issue:
+        full = np.asarray(model.run(arrays, detail="forecast").forecast, dtype=float)
         out = np.full((n_b, n_i), np.nan)
         out[:, wanted] = full[:, wanted]
         return out
     out = np.full((n_b, n_i), np.nan)
     for i in wanted:
-        out[:, i] = np.asarray(model.run(issue_slice(arrays, i)).forecast, dtype=float)[:, 0]
+        run = model.run(issue_slice(arrays, i), detail="forecast")
+        out[:, i] = np.asarray(run.forecast, dtype=float)[:, 0]
     return out

@@ -1,9 +1,9 @@
 """Backtest every model on cases with recorded outcomes.
 
 Each model runs on each scored issue (one-dimensional models, issue by issue) or on each proposal
-(models with `multi_issue = True`); see `parley.backtest.apply`. A model that raises on an issue is
+(models with the `multi_issue` trait); see `parley.backtest.apply`. A model that raises on an issue is
 recorded as a failure on that issue (the run goes on) and is scored on the issues it forecast.
-Models with `learns_from_outcomes = True` (the `combined` forecaster) are not run with their stored
+Models with the `learns_from_outcomes` trait (the `combined` forecaster) are not run with their stored
 fit: they are refitted by grouped cross-validation and scored on held-out proposals only.
 """
 
@@ -17,14 +17,14 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.backtest.apply import is_multi_issue, issue_slice, learns_from_outcomes
+from parley.backtest.apply import issue_slice
 from parley.backtest.dataset import BacktestCase, Dataset
 from parley.backtest.scoring import error_summary, paired_comparison
 from parley.backtest.stack import ANCHOR, Inputs, case_inputs
 from parley.case import case_arrays
 from parley.errors import ModelError, ParleyError
 from parley.forecast import ModelSpec
-from parley.models import model_class, model_names
+from parley.models import model_class, model_names, traits
 
 REFERENCE = ANCHOR  # the compromise model: every model is compared with it
 FOLDS = 5
@@ -87,10 +87,10 @@ def run_backtest(
     """Backtest `models` (default: every registered model) on `dataset`."""
     names = list(dict.fromkeys(models or model_names()))
     if not models:  # learned models last: they are read against the others
-        names.sort(key=lambda n: learns_from_outcomes(model_class(n)))
+        names.sort(key=lambda n: traits(n).learns_from_outcomes)
     for name in names:
         model_class(name)  # unknown names fail before anything runs
-    learners = [n for n in names if learns_from_outcomes(model_class(n))]
+    learners = [n for n in names if traits(n).learns_from_outcomes]
     bases = [n for n in names if n not in learners]
     if REFERENCE not in bases:
         bases.insert(0, REFERENCE)
@@ -121,7 +121,7 @@ def run_backtest(
 
 def base_models() -> list[str]:
     """Registered models a learner may stack: every model that does not itself learn from outcomes."""
-    return [n for n in model_names() if not learns_from_outcomes(model_class(n))]
+    return [n for n in model_names() if not traits(n).learns_from_outcomes]
 
 
 def _unit(issue, value: float) -> float:
@@ -146,7 +146,7 @@ def _run_model(name: str, cases: list[BacktestCase], failures: list[Failure], ba
             out.extend(values)
             bar.advance(task)
             continue
-        if is_multi_issue(model):
+        if traits(name).multi_issue:
             values[:] = _attempt(model, arrays, name, bc.group, None, failures)[index]
         else:
             for k, i in enumerate(index):
@@ -224,10 +224,12 @@ def _cross_validated(
         raise ModelError(f"{name}: the {REFERENCE!r} model failed on some issues; cannot stack")
     x = stack_inputs(dataset, result, usable)
     y = result.outcomes / 100
-    fit = getattr(model_class(name), "cross_validated", None)
+    fit = traits(name).cross_validate
     if fit is None:
         result.failures.append(
-            Failure(name, "all proposals", None, "learns from outcomes but has no cross_validated")
+            Failure(
+                name, "all proposals", None, "learns from outcomes but declares no cross_validate"
+            )
         )
         return np.full(len(y), np.nan)
     try:

@@ -9,23 +9,31 @@ beside every bargaining model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any
 
 import numpy as np
 from array_api_compat import array_namespace
 
 from parley.case.arrays import CaseArrays
-from parley.models.outcome import Outcome
+from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
+from parley.models.status import NO_ROUNDS, statuses
 
 
-def _static(arrays: CaseArrays, forecast: np.ndarray, params: dict) -> Outcome:
-    return Outcome(
+def static_outcome(arrays: CaseArrays, forecast: Any, detail: Detail, **extra: Any) -> Outcome:
+    """The Outcome of a model without rounds: the history is the input alone."""
+    check_detail(detail)
+    n_b = arrays.shape[0]
+    out = Outcome(
         forecast=forecast,
+        status=statuses(NO_ROUNDS, n_b),
+        rounds=np.zeros(n_b, dtype=int),
+        message="no rounds",
+        **labels(arrays),
         history=arrays.positions[:, None, ...],
-        stop_reason="no rounds",
-        params=params,
+        **extra,
     )
+    return out if detail == "full" else out.lean()
 
 
 def weighted_mean(arrays: CaseArrays) -> np.ndarray:
@@ -72,33 +80,48 @@ class Compromise:
     weighted by capability x salience (Achen 2006, "Institutional realism and bargaining models",
     in Thomson et al., The European Union Decides, eq. 4.3).
 
-    >>> # forecast_i = sum_a c_ai s_ai x_ai / sum_a c_ai s_ai
+    forecast_i = sum_a c_ai s_ai x_ai / sum_a c_ai s_ai. With `a` at 0 (capability 3) and `b` at
+    100 (capability 1), both fully salient: (3 x 0 + 1 x 100) / 4 = 25.
+
+    >>> from parley.models.examples import two_actor_arrays
+    >>> Compromise().run(two_actor_arrays()).forecast.tolist()
+    [[25.0]]
     """
 
-    def run(self, arrays: CaseArrays) -> Outcome:
-        return _static(arrays, weighted_mean(arrays), {})
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
+        return static_outcome(arrays, weighted_mean(arrays), detail)
 
 
-@register("mean")
+@register("mean", uses_capability=False)  # heads, not capabilities: no basis to judge fronts
 @dataclass(frozen=True)
 class Mean:
-    """The unweighted mean of the positions of the actors that hold one (a naive baseline)."""
+    """The unweighted mean of the positions of the actors that hold one (a naive baseline).
 
-    uses_capability: ClassVar[bool] = False  # heads, not capabilities: no basis to judge fronts
+    >>> from parley.models.examples import two_actor_arrays
+    >>> Mean().run(two_actor_arrays()).forecast.tolist()
+    [[50.0]]
+    """
 
-    def run(self, arrays: CaseArrays) -> Outcome:
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         xp = array_namespace(arrays.positions)
         m = xp.astype(arrays.mask, arrays.positions.dtype)
         forecast = xp.sum(arrays.positions * m, axis=1) / xp.sum(m, axis=0)
-        return _static(arrays, forecast, {})
+        return static_outcome(arrays, forecast, detail)
 
 
 @register("median")
 @dataclass(frozen=True)
 class Median:
     """The capability x salience weighted median: the lowest position where cumulative weight
-    reaches half (Black's median voter with weighted votes; Thomson et al. 2006)."""
+    reaches half (Black's median voter with weighted votes; Thomson et al. 2006).
 
-    def run(self, arrays: CaseArrays) -> Outcome:
+    With weights 3 at 0 and 1 at 100, half the total (2) is reached at 0:
+
+    >>> from parley.models.examples import two_actor_arrays
+    >>> Median().run(two_actor_arrays()).forecast.tolist()
+    [[0.0]]
+    """
+
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         w = _salience_or_capability_weights(arrays)
-        return _static(arrays, weighted_median(arrays.positions, w), {})
+        return static_outcome(arrays, weighted_median(arrays.positions, w), detail)

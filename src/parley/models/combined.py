@@ -16,18 +16,29 @@ forecast's `combined.notes` says so.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import CaseError, ModelError
-from parley.models.outcome import Outcome
+from parley.models.baselines import static_outcome
+from parley.models.outcome import Detail, Outcome, check_detail
 from parley.models.registry import register
 
 
-@register("combined")
+def _cross_validate(x, y, groups, models, folds, seed) -> np.ndarray:
+    """Out-of-fold forecasts for the backtest (see `parley.backtest.combined_fit`)."""
+    from parley.backtest.combined_fit import cross_validate_stack
+
+    return cross_validate_stack(x, y, groups, models, folds, seed)
+
+
+# multi_issue: it needs the whole case to run multi-issue base models;
+# learns_from_outcomes: backtests refit it by grouped cross-validation.
+@register("combined", multi_issue=True, learns_from_outcomes=True, cross_validate=_cross_validate)
 @dataclass(frozen=True)
 class Combined:
     """Stacked forecast of the base models it was fitted with (stored weights).
@@ -41,22 +52,14 @@ class Combined:
     voting: str | None = None
     weights: str | None = None
 
-    multi_issue: ClassVar[bool] = True  # it needs the whole case to run multi-issue base models
-    learns_from_outcomes: ClassVar[bool] = True  # backtests refit it by grouped cross-validation
-
-    @classmethod
-    def cross_validated(cls, x, y, groups, models, folds, seed) -> np.ndarray:
-        """Out-of-fold forecasts for the backtest (see `parley.backtest.combined_fit`)."""
-        from parley.backtest.combined_fit import cross_validate_stack
-
-        return cross_validate_stack(x, y, groups, models, folds, seed)
-
-    def run(self, arrays: CaseArrays) -> Outcome:
-        from parley.backtest.apply import learns_from_outcomes, model_forecast
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
+        from parley.backtest.apply import model_forecast
         from parley.backtest.combined_fit import load_weights
         from parley.backtest.dataset import PROCEDURES, VOTING_RULES, parse_rule
         from parley.backtest.stack import ANCHOR, case_inputs
-        from parley.models.registry import get_model, model_class, model_names
+        from parley.models.registry import get_model, model_names, traits
+
+        check_detail(detail)
 
         stack, record = load_weights(self.weights)
         # models with weight 0 add nothing: they are not run (the compromise model always is, as
@@ -70,7 +73,7 @@ class Combined:
                 f"combined: fitted with models {', '.join(stack.models)}, but {', '.join(missing)} "
                 "is not available in this installation; refit with `parley backtest fit-combined`"
             )
-        if any(learns_from_outcomes(model_class(m)) for m in needed):
+        if any(traits(m).learns_from_outcomes for m in needed):
             raise ModelError("combined: its weights name a learned model as a base model")
         try:
             procedure = parse_rule(self.procedure, list(arrays.issue_ids), PROCEDURES)
@@ -90,12 +93,14 @@ class Combined:
             columns.append((forecast - lo) / (hi - lo))
         inputs = case_inputs(arrays, np.stack(columns, axis=-1), procedure, voting)
         forecast = arrays.to_units(stack.predict(inputs))
-        return Outcome(
-            forecast=forecast,
-            history=arrays.positions[:, None].copy(),
-            stop_reason="no rounds",
+        if detail == "forecast":
+            return static_outcome(arrays, forecast, detail, params=dataclasses.asdict(self))
+        return static_outcome(
+            arrays,
+            forecast,
+            detail,
             extra={"combined": self._report(stack, record, arrays, procedure, voting)},
-            params={k: v for k, v in self.__dict__.items() if v is not None},
+            params=dataclasses.asdict(self),
         )
 
     @staticmethod

@@ -14,40 +14,76 @@ from typing import Any, Literal, Protocol
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
-from parley.models.outcome import Outcome
+from parley.models.outcome import Detail, Outcome
+from parley.models.traits import Traits
 from parley.suggest import did_you_mean
 
 
 class Model(Protocol):
-    """What a registered model offers. Optional class attributes, read with getattr:
-    `multi_issue` (True when the model couples issues, e.g. exchange; one-dimensional models are
-    run issue by issue where that matters, as in backtests) and `learns_from_outcomes` (True for
-    models fitted on recorded outcomes, which backtests must refit by cross-validation) and
-    `uses_capability` (False when capability plays no role, as in `mean`: united fronts are not
-    judged by such models unless asked for by name) and `rounds_param` (the parameter
-    `--rounds N` sets when it is not called `rounds`)."""
+    """What a registered model offers: its name, its presets and `run`.
+
+    `run(arrays, detail)` takes CaseArrays with a batch axis B >= 1 and returns an Outcome with
+    forecast (B, I), status and rounds per member and the labels; `detail="forecast"` leaves out
+    history, summaries and events. Traits are declared at registration and read with `traits`.
+    """
 
     name: typing.ClassVar[str]
     presets: typing.ClassVar[dict[str, dict[str, Any]]]
 
-    def run(self, arrays: CaseArrays) -> Outcome: ...
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome: ...
 
 
 _REGISTRY: dict[str, type] = {}
+_TRAITS: dict[str, Traits] = {}
 
 
-def register(name: str, presets: Mapping[str, Mapping[str, Any]] | None = None) -> Callable:
-    """Class decorator: register a frozen dataclass model under `name` with named presets."""
+def register(
+    name: str, presets: Mapping[str, Mapping[str, Any]] | None = None, **declared: Any
+) -> Callable[[type], type]:
+    """Class decorator: register a frozen dataclass model under `name` with named presets and
+    its traits (keywords of `parley.models.traits.Traits`; an unknown one is a TypeError here,
+    at import).
+
+    >>> from dataclasses import dataclass
+    >>> @register("_doc_probe", uses_capabilty=False)
+    ... @dataclass(frozen=True)
+    ... class Probe:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    TypeError: model '_doc_probe': unknown trait(s) uses_capabilty (known: multi_issue, learns_from_outcomes, uses_capability, rounds_param, cross_validate)
+    """
+    known = [f.name for f in dataclasses.fields(Traits)]
+    unknown = sorted(set(declared) - set(known))
+    if unknown:
+        raise TypeError(
+            f"model {name!r}: unknown trait(s) {', '.join(unknown)} (known: {', '.join(known)})"
+        )
 
     def wrap(cls: type) -> type:
         if not dataclasses.is_dataclass(cls):
             raise TypeError(f"model {name!r} must be a dataclass")
-        cls.name = name
-        cls.presets = {k: dict(v) for k, v in (presets or {}).items()}
+        fields = {f.name for f in dataclasses.fields(cls)}
+        rounds_param = declared.get("rounds_param", "rounds" if "rounds" in fields else None)
+        if rounds_param is not None and rounds_param not in fields:
+            raise TypeError(f"model {name!r}: rounds_param {rounds_param!r} is not a parameter")
+        cls.name = name  # type: ignore[attr-defined]
+        cls.presets = {k: dict(v) for k, v in (presets or {}).items()}  # type: ignore[attr-defined]
         _REGISTRY[name] = cls
+        _TRAITS[name] = Traits(**{**declared, "rounds_param": rounds_param})
         return cls
 
     return wrap
+
+
+def traits(name: str) -> Traits:
+    """The declared traits of model `name` (the one way callers learn what a model is).
+
+    >>> traits("smp").rounds_param
+    'max_turns'
+    """
+    model_class(name)  # an unknown name is a ModelError
+    return _TRAITS[name]
 
 
 def model_names() -> list[str]:
@@ -66,7 +102,9 @@ def param_names(name: str) -> list[str]:
     return [f.name for f in dataclasses.fields(model_class(name))]
 
 
-def get_model(name: str, preset: str | None = None, params: Mapping[str, Any] | None = None):
+def get_model(
+    name: str, preset: str | None = None, params: Mapping[str, Any] | None = None
+) -> Model:
     """An instance of model `name`: defaults, then the preset's values, then `params` (strings ok)."""
     cls = model_class(name)
     values: dict[str, Any] = {}
@@ -86,7 +124,7 @@ def get_model(name: str, preset: str | None = None, params: Mapping[str, Any] | 
             )
         values[key] = coerce(raw, hints[key], f"{name}.{key}")
     try:
-        return cls(**values)
+        return typing.cast(Model, cls(**values))
     except (TypeError, ValueError) as exc:
         raise ModelError(f"model {name!r}: {exc}") from None
 

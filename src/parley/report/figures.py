@@ -296,7 +296,7 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
         fontsize=FONT_PT,
         frameon=False,
     )
-    fig.suptitle(plain(f"{model}: positions over rounds ({outcome.stop_reason})"), fontsize=10)
+    fig.suptitle(plain(f"{model}: positions over rounds ({outcome.message})"), fontsize=10)
     return to_svg(fig, salt)
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +17,7 @@ from parley.models import Outcome
 from parley.report.numbers import fmt_value, places_for
 from parley.whatif import ValueChange
 
-__all__ = ["fmt_value", "forecast_csv", "forecast_json", "forecast_table", "model_json"]
+__all__ = ["fmt_value", "forecast_csv", "forecast_json", "forecast_table"]
 
 
 def forecast_json(
@@ -28,7 +26,7 @@ def forecast_json(
     outcomes: dict[str, Outcome],
     changes: Sequence[ValueChange] = (),
 ) -> dict[str, Any]:
-    """`{"case", "scenario", "models": {name: {"forecast", "rounds", "stop_reason", ...}}}`.
+    """`{"case", "scenario", "models": {name: Outcome.to_json()}, "run", "set"}`.
 
     `scenario` names the scenario run ('a + b' for several, in order); the what-if `changes`
     (`--set`) are listed under "set" as typed, when there are any.
@@ -41,7 +39,7 @@ def forecast_json(
     obj = {
         "case": case.title,
         "scenario": scenario,
-        "models": {name: model_json(out) for name, out in outcomes.items()},
+        "models": {name: out.to_json() for name, out in outcomes.items()},
         "run": {"parley_version": __version__, "case_sha256": case.fingerprint()},
     }
     if changes:
@@ -49,47 +47,14 @@ def forecast_json(
     return obj
 
 
-def model_json(out: Outcome, batch: int = 0) -> dict[str, Any]:
-    issues, actors = out.issue_ids, out.actor_ids
-    held = out.mask if out.mask is not None else np.ones(out.history.shape[2:], dtype=bool)
-    obj: dict[str, Any] = {
-        "forecast": {i: _num(v) for i, v in zip(issues, out.forecast[batch], strict=True)},
-        "rounds": [
-            {
-                "round": r,
-                "positions": {
-                    a: {
-                        i: _num(v) if h else None
-                        for i, v, h in zip(issues, row, held[k], strict=True)
-                    }
-                    for k, (a, row) in enumerate(zip(actors, out.history[batch, r], strict=True))
-                },
-            }
-            for r in range(out.history.shape[1])
-        ],
-        "stop_reason": out.stop_reason,
-    }
-    if out.params:
-        obj["params"] = out.params
-    if out.events:
-        obj["events"] = out.events
-    obj.update(out.extra)
-    return obj
-
-
-def _num(value: float) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value
-
-
 def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> Table:
     """One block per issue, one line per model: the forecast in the issue's units and the
     nearest labelled anchor (models stacked so the table stays readable with many of them)."""
     title = case.title + (f"  [scenario: {scenario}]" if scenario else "")
     stops = [
-        f"{name}: {out.rounds} rounds, {out.stop_reason}"
+        f"{name}: {int(out.rounds[0])} rounds, {out.message}"
         for name, out in outcomes.items()
-        if out.rounds
+        if out.rounds[0]
     ]
     table = Table(
         title=title,

@@ -137,8 +137,8 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
     rounds = [
         {
             "svg": figures.rounds_chart(case, name, base[name], salt=f"rounds{n}"),
-            "caption": f"{name}: positions over {base[name].rounds} rounds "
-            f"({base[name].stop_reason}).",
+            "caption": f"{name}: positions over {int(base[name].rounds[0])} rounds "
+            f"({base[name].message}).",
         }
         for n, name in enumerate(figures.models_with_rounds(base))
     ]
@@ -165,7 +165,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         issue_rows=_issue_rows(case),
         sources=case.sources,
         models=[
-            {"name": name, "stop": out.stop_reason if out.rounds else ""}
+            {"name": name, "stop": out.message if out.rounds[0] else ""}
             for name, out in base.items()
         ],
         model_list=", ".join(base),

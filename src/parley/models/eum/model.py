@@ -8,19 +8,21 @@ round; the plain and the capability x salience weighted mean of every round are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
+from parley.models import status
 from parley.models.baselines import weighted_mean
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
 from parley.models.eum.simulate import RoundDetail, Trace, simulate
-from parley.models.outcome import Outcome
+from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
+from parley.models.status import statuses
 
 #: Pair-matrix elements one simulation chunk may hold (N x n x n); bigger batches are split.
 CHUNK_ELEMENTS = 1 << 22
@@ -38,10 +40,17 @@ class Eum(EumParams):
     Scholz et al. 2011, Table 2, and the public replication to 1e-9) and `scholz_paper` (the printed
     equations). See docs/models/eum.md.
 
-    >>> # parley forecast case.csv --model eum --preset scholz_code --rounds 10
+    Two actors, `a` at 0 with three times `b`'s capability and `b` at 100: no offer is accepted,
+    so the median stays at `a`'s position through the ten fixed rounds:
+
+    >>> from parley.models.examples import two_actor_arrays
+    >>> out = Eum().run(two_actor_arrays())
+    >>> out.forecast.tolist(), out.status.tolist(), out.rounds.tolist()
+    ([[0.0]], ['fixed_rounds'], [10])
     """
 
-    def run(self, arrays: CaseArrays) -> Outcome:
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
+        check_detail(detail)
         n_b, n_a, n_i = arrays.shape
         weights = arrays.weights
         empty = [
@@ -53,14 +62,38 @@ class Eum(EumParams):
             raise ModelError(
                 f"eum: no actor with capability x salience > 0 on issue(s) {', '.join(empty)}"
             )
+        # a forecast-detail run records no events or quadrants (they never change the numbers)
+        model = self if detail == "full" else replace(self, events="none", quadrants=False)
         traces: dict[int, tuple[np.ndarray, Trace]] = {}
         for pattern in np.unique(arrays.mask.T, axis=0):
             issues = np.flatnonzero((pattern == arrays.mask.T).all(axis=1))
             actors = np.flatnonzero(pattern)
-            trace = self._run_group(arrays, actors, issues)
+            trace = model._run_group(arrays, actors, issues)
             for k, issue in enumerate(issues):
                 traces[int(issue)] = (actors, _slice(trace, k, len(issues)))
-        return self._outcome(arrays, traces)
+        if detail == "full":
+            return self._outcome(arrays, traces)
+        n_r = max(t.positions.shape[1] for _, t in traces.values())
+        forecast = np.stack([_pad(traces[i][1].median, n_r)[:, -1] for i in range(n_i)], axis=1)
+        return Outcome(
+            forecast=forecast, **self._verdict(arrays, traces), params=self.as_dict()
+        ).lean()
+
+    def _verdict(
+        self, arrays: CaseArrays, traces: dict[int, tuple[np.ndarray, Trace]]
+    ) -> dict[str, Any]:
+        """Status, rounds and message per batch member, and the labels (see `_status`)."""
+        n_i = arrays.shape[2]
+        stopped = np.stack([traces[i][1].stopped_at for i in range(n_i)], axis=1)  # (B, I)
+        converged = np.stack([traces[i][1].converged for i in range(n_i)], axis=1)
+        return {
+            "status": statuses(
+                [_status(s, c, self) for s, c in zip(stopped, converged, strict=True)]
+            ),
+            "rounds": stopped.max(axis=1).astype(int),
+            "message": _stop_reason(traces, self),
+            **labels(arrays),
+        }
 
     def _run_group(self, arrays: CaseArrays, actors: np.ndarray, issues: np.ndarray) -> Trace:
         """Simulate one group of issues sharing their actors; N = batch x issues, chunked."""
@@ -130,8 +163,8 @@ class Eum(EumParams):
             extra["quadrants"] = quadrants
         return Outcome(
             forecast=median[:, -1, :],
+            **self._verdict(arrays, traces),
             history=history,
-            stop_reason=_stop_reason(traces, self),
             summaries={"median": median, "mean": mean, "weighted_mean": wmean},
             events=events,
             extra=extra,
@@ -222,10 +255,23 @@ def _issue_stop(trace: Trace, params: EumParams) -> dict[str, Any]:
     return {"rounds": rounds, "reason": reason}
 
 
+def _status(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> str:
+    """One member's status from its issues' rounds played and median-rule verdicts: no rounds
+    asked; every issue without range (nothing to move); the median rule fired on every issue that
+    moved; otherwise the cap (stop='median') or the fixed rounds (stop='rounds') ended it."""
+    if params.rounds == 0:
+        return status.NO_ROUNDS
+    if (stopped == 0).all():
+        return status.NO_MOVES
+    if params.stop == "median":
+        return status.CONVERGED if (converged | (stopped == 0)).all() else status.ROUND_LIMIT
+    return status.FIXED_ROUNDS
+
+
 def _stop_reason(traces: dict[int, tuple[np.ndarray, Trace]], params: EumParams) -> str:
     converged = np.concatenate([t.converged for _, t in traces.values()])
     rounds = np.concatenate([t.stopped_at for _, t in traces.values()])
-    if params.stop == "median" and converged.all():
+    if params.stop == "median" and (converged | (rounds == 0)).all() and converged.any():
         return (
             f"converged: median change < {params.tolerance:g} x range for {params.patience} "
             f"rounds (by round {int(rounds.max())})"

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
+from parley.models import status
 from parley.models.baselines import weighted_mean
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
-from parley.models.outcome import Outcome
+from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
+from parley.models.status import statuses
 
 
-@register("exchange")
+@register("exchange", multi_issue=True)  # trades across issues: backtests run it per proposal
 @dataclass(frozen=True)
 class Exchange:
     """Stokman's exchange model ("Decide"), equal-gain rate or a randomised rate.
@@ -47,8 +49,6 @@ class Exchange:
                      every recomputation draws a new rate, so the draws differ).
     """
 
-    multi_issue: ClassVar[bool] = True  # trades across issues: backtests run it per proposal
-
     rounds: int = 10
     fixed_weight: float = 0.1
     salience_weight: float = 0.4
@@ -68,8 +68,17 @@ class Exchange:
                 f"(got {low} and {self.salience_weight})"
             )
 
-    def run(self, arrays: CaseArrays) -> Outcome:
-        return run_exchange(arrays, self)
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
+        """Play the rounds on every batch member.
+
+        >>> from parley.models.examples import three_actor_arrays
+        >>> out = Exchange(rounds=2).run(three_actor_arrays())
+        >>> out.status.tolist(), out.rounds.tolist(), out.history.shape
+        (['fixed_rounds'], [2], (1, 3, 3, 2))
+        """
+        check_detail(detail)
+        out = run_exchange(arrays, self)
+        return out if detail == "full" else out.lean()
 
 
 def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
@@ -106,10 +115,14 @@ def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
     voting = np.full_like(preference, np.nan)
     for k, v in enumerate(votes, start=1):
         voting[:, k] = weighted_mean(arrays.with_batch(positions=units(v)))
+    n_b = arrays.shape[0]
     return Outcome(
         forecast=preference[:, -1],
+        status=statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
+        rounds=np.full(n_b, model.rounds, dtype=int),
+        message="fixed rounds" if model.rounds else "no rounds",
+        **labels(arrays),
         history=history,
-        stop_reason="fixed rounds" if model.rounds else "no rounds",
         summaries={"preference_nbs": preference, "voting_nbs": voting},
         events=events,
         extra={

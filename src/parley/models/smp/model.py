@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import typing
 from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
-from parley.models.outcome import Outcome
+from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
@@ -32,7 +32,7 @@ from parley.suggest import did_you_mean
 StateTransitionName = Literal["Deterministic", "Stochastic"]
 
 
-@register("smp")
+@register("smp", rounds_param="max_turns")  # `--rounds N` sets max_turns
 @dataclass(frozen=True)
 class SMP:
     """KTAB's spatial model of politics (SMP): multi-dimensional bargaining by challenges.
@@ -65,7 +65,6 @@ class SMP:
     InterVecBrgn: InterVecBrgnName = "S2P2"
     BargnModel: BargnModelName = "InitOnlyInterp"
     accommodation: tuple[tuple[str, str, float], ...] = ()
-    rounds_param: ClassVar[str] = "max_turns"  # what `--rounds N` sets
 
     max_turns: int = 100
     min_turns: int = 2
@@ -99,12 +98,23 @@ class SMP:
         except (TypeError, ValueError):
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}") from None
 
-    def run(self, arrays: CaseArrays) -> Outcome:
+    def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         """Run on the array library of `arrays.positions` (NumPy, CuPy, torch, ...); the stop
         rule's bookkeeping, the random draws and the records are on the host (NumPy).
 
         Actors holding no position on any issue take no part: in the run they would be a
-        position at the holders' weighted mean that nobody stated (see docs/models/smp.md)."""
+        position at the holders' weighted mean that nobody stated (see docs/models/smp.md).
+
+        >>> from parley.models.examples import three_actor_arrays
+        >>> out = SMP().run(three_actor_arrays())
+        >>> out.status.tolist(), out.rounds.tolist()
+        (['converged'], [7])
+        """
+        check_detail(detail)
+        out = self._run_held(arrays)
+        return out if detail == "full" else out.lean()
+
+    def _run_held(self, arrays: CaseArrays) -> Outcome:
         held = to_numpy(arrays.mask).any(axis=1)
         if held.all() or not held.any():
             return self._run(arrays)
@@ -126,7 +136,7 @@ class SMP:
         out = model._run(sub)
         history = np.repeat(to_numpy(arrays.positions)[:, None], out.history.shape[1], axis=1)
         history[:, :, keep] = out.history
-        return replace(out, history=history, params=_params(self))
+        return replace(out, history=history, params=_params(self), **labels(arrays))
 
     def _run(self, arrays: CaseArrays) -> Outcome:
         xp = namespace(arrays.positions)

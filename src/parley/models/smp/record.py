@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from parley.case.arrays import CaseArrays
-from parley.models.outcome import Outcome
+from parley.models import status
+from parley.models.outcome import Outcome, labels
 from parley.models.smp.backend import to_numpy
 from parley.models.smp.classes import class_probabilities, position_classes
 from parley.models.smp.turn import Assessment, Setup, Turn
+from parley.models.status import statuses
 
 
 def host_arrays(arrays: CaseArrays) -> CaseArrays:
@@ -54,6 +56,7 @@ class Recorder:
         ]
         self.turns: list[tuple[int, np.ndarray, Turn]] = []
         self.reasons: list[str] = [""] * b_n
+        self.statuses: list[str] = [""] * b_n
         self.ratios: list[float] = [float("nan")] * b_n
 
     def state(self, idx: np.ndarray, x: Any, cur: Assessment, setup: Setup) -> None:
@@ -80,11 +83,7 @@ class Recorder:
         self.turns.append((turn, idx.copy(), _host(record)))
 
     def stop(self, b: int, turn: int, ratio: float) -> None:
-        m = self.model
-        if turn >= m.max_turns and not (turn >= m.min_turns and ratio < m.min_delta_ratio):
-            self.reasons[b] = f"max turns ({m.max_turns})"
-        else:
-            self.reasons[b] = f"converged after {turn} turns"
+        self.reasons[b], self.statuses[b] = stop_verdict(self.model, turn, ratio)
         self.ratios[b] = ratio
 
     # ------------------------------------------------------------------ assembling the Outcome
@@ -111,8 +110,11 @@ class Recorder:
         reason = self.reasons[0] if len(set(self.reasons)) == 1 else "; ".join(self.reasons)
         return Outcome(
             forecast=arrays.to_units(forecast),
+            status=statuses(self.statuses),
+            rounds=last.astype(int),
+            message=reason,
+            **labels(arrays),
             history=arrays.to_units(hist),
-            stop_reason=reason,
             summaries={
                 "weighted": arrays.to_units(weighted),
                 "most_probable": arrays.to_units(most),
@@ -234,6 +236,16 @@ class Recorder:
                         }
                     )
         return events
+
+
+def stop_verdict(model: Any, turn: int, ratio: float) -> tuple[str, str]:
+    """Message and status of a member that stopped after `turn` turns with step ratio `ratio`
+    (KTAB's smpStopFn: converged once the ratio falls below min_delta_ratio from min_turns on)."""
+    if model.max_turns == 0:
+        return f"max turns ({model.max_turns})", status.NO_ROUNDS
+    if turn >= model.max_turns and not (turn >= model.min_turns and ratio < model.min_delta_ratio):
+        return f"max turns ({model.max_turns})", status.ROUND_LIMIT
+    return f"converged after {turn} turns", status.CONVERGED
 
 
 def _params(model: Any) -> dict[str, Any]:
