@@ -17,8 +17,18 @@ __all__ = [
     "Outcome",
     "ParleyError",
     "__version__",
+    "ensemble",
     "get_model",
     "model_names",
     "read_case",
     "write_case",
 ]
+
+
+def __getattr__(name: str):
+    """`parley.ensemble` on first use (it imports SciPy): callable, `parley.ensemble(case, ...)`."""
+    if name == "ensemble":
+        import importlib
+
+        return importlib.import_module("parley.ensemble")
+    raise AttributeError(f"module 'parley' has no attribute {name!r}")

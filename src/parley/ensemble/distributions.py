@@ -32,7 +32,9 @@ from parley.case.schema import Distribution
 DISTRIBUTIONS: tuple[Distribution, ...] = ("triangular", "pert", "uniform")
 
 
-def pert_shape(low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def pert_shape(
+    low: np.ndarray, mode: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The beta shape parameters (alpha, beta) of beta-PERT on low..high with the given mode."""
     width = high - low
     return 1 + 4 * (mode - low) / width, 1 + 4 * (high - mode) / width
