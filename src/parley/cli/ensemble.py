@@ -1,0 +1,174 @@
+"""`parley ensemble`: the forecast with its uncertainty, from the case's ranges and scenario
+probabilities (docs/uncertainty.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.cli.common import (
+    CaseArg,
+    FormatOpt,
+    ModelOpt,
+    OutputFormat,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    ScenarioOpt,
+    app,
+    err,
+    fail,
+    library_warnings,
+    out,
+)
+from parley.errors import ParleyError
+
+
+class Device(StrEnum):
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+def _pairs(items: list[str] | None, option: str, what: str) -> dict[str, str]:
+    """`KEY=VALUE` items as a mapping (values checked by the library)."""
+    found = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ParleyError(f"{option} expects {what}, got {item!r}")
+        found[key.strip()] = value.strip()
+    return found
+
+
+@app.command()
+def ensemble(
+    case: CaseArg,
+    members: Annotated[int, typer.Option("--members", "-n", min=1, help="Ensemble members")] = 2000,
+    model: ModelOpt = None,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    rounds: RoundsOpt = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
+    scenario: ScenarioOpt = None,
+    no_scenario_mix: Annotated[
+        bool,
+        typer.Option("--no-scenario-mix", help="Every member in the base case (no scenario draw)"),
+    ] = False,
+    spread: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spread",
+            help="Default range for values without one: KIND=FRACTION, KIND position, salience "
+            "or capability (repeatable)",
+        ),
+    ] = None,
+    correlate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--correlate", help="Rank correlation of the inputs of actors sharing TAG: TAG=RHO"
+        ),
+    ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option("--threshold", "-t", help="Probability of ISSUE<=VALUE (or <, >=, >)"),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Start a Dask LocalCluster of N workers"),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on an existing Dask cluster: tcp://HOST:PORT"),
+    ] = None,
+    device: Annotated[
+        Device, typer.Option("--device", help="Where the model kernels run")
+    ] = Device.cpu,
+    format: FormatOpt = OutputFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write every member's draws (.parquet or .csv)"),
+    ] = None,
+) -> None:
+    """Forecast with uncertainty: MEMBERS draws of the case's uncertain inputs and scenarios."""
+    from parley.ensemble import ensemble as run_ensemble
+    from parley.forecast import model_specs
+    from parley.io import read_case
+    from parley.report.ensemble import ensemble_csv, ensemble_table
+
+    try:
+        if scenario is not None and no_scenario_mix:
+            raise ParleyError("give --scenario NAME or --no-scenario-mix, not both")
+        spreads = _pairs(spread, "--spread", "KIND=FRACTION")
+        correlations = _pairs(correlate, "--correlate", "TAG=RHO")
+        loaded = read_case(case)
+        specs = model_specs(model, preset or (), param or (), rounds)
+        with library_warnings(), _progress_bar(members) as progress:
+            result = run_ensemble(
+                loaded,
+                members,
+                specs,
+                seed=seed,
+                scenario=scenario,
+                mix=not no_scenario_mix,
+                spread=spreads,
+                correlate=correlations,
+                thresholds=threshold or (),
+                workers=workers,
+                scheduler=scheduler,
+                device=device.value,
+                draws=_checked_output(output, case),
+                progress=progress,
+            )
+    except ParleyError as exc:
+        fail(exc, case)
+    obj = result.to_json()
+    if format is OutputFormat.json:
+        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+    elif format is OutputFormat.csv:
+        sys.stdout.write(ensemble_csv(obj))
+    else:
+        out.print(ensemble_table(loaded, obj, out.width))
+    if output is not None:
+        err.print(f"wrote {output}", highlight=False, markup=False)
+
+
+def _checked_output(output: Path | None, case: Path) -> Path | None:
+    from parley.errors import OutputError
+
+    if output is not None and output.resolve() == case.resolve():
+        raise OutputError(f"{output}: is the case file itself; the draws would replace it")
+    return output
+
+
+class _progress_bar:
+    """A progress bar on stderr while members run, only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if not err.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(
+            "members",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        self.bar.start()
+        task = self.bar.add_task("members", total=self.total)
+        return lambda done, total: self.bar.update(task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
