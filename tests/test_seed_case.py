@@ -231,3 +231,24 @@ def test_case_format_error_example_is_what_parley_prints(tmp_path, runner):
     documented = [b for b in doc_blocks("") if b.startswith("error:")][0].splitlines()
     printed = [line.replace(str(path), "case.yaml") for line in result.output.splitlines()]
     assert printed == documented
+
+
+def test_election_scenarios_carry_the_markets_probabilities(case):
+    # IEM 2006 Congressional Control, average prices of 30 October 2006, divided by their sum
+    prices = {"NH_NS06": 0.220, "NH_RS06": 0.484, "RH_NS06": 0.023, "RH_RS06": 0.250}
+    total = sum(prices.values())
+    given = {s.name: s.probability for s in case.scenarios if s.probability is not None}
+    assert given == {
+        "democratic-congress": pytest.approx(prices["NH_NS06"] / total, abs=0.001),
+        "republican-congress": pytest.approx(prices["RH_RS06"] / total, abs=0.001),
+        "split-congress": pytest.approx((prices["NH_RS06"] + prices["RH_NS06"]) / total, abs=0.001),
+    }
+    assert sum(given.values()) == pytest.approx(1.0)  # nothing left to the pre-election base
+
+
+def test_split_congress_goes_half_way_to_democratic_congress(case):
+    base = case_arrays(case)
+    dem = case_arrays(apply_scenario(case, "democratic-congress"))
+    split = case_arrays(apply_scenario(case, "split-congress"))
+    np.testing.assert_allclose(split.capability, (base.capability + dem.capability) / 2)
+    np.testing.assert_allclose(split.positions, (base.positions + dem.positions) / 2)
