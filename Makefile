@@ -33,6 +33,7 @@ install-report: $(VENV)/.installed-report
 
 demo: install-report
 	$(BIN)/parley forecast $(SEED)
+	$(BIN)/parley ensemble $(SEED) -n 1000 -m compromise -m median -m eum --threshold "withdrawal<=2"
 	$(BIN)/parley report $(SEED) -o report.html
 	@echo "report: $(CURDIR)/report.html"
 

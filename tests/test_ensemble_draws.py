@@ -74,7 +74,7 @@ def test_uniforms_do_not_depend_on_chunking():
     whole = member_uniforms(3, 0, 1000, 7)
     pieces = np.vstack([member_uniforms(3, s, min(s + 97, 1000), 7) for s in range(0, 1000, 97)])
     np.testing.assert_array_equal(whole, pieces)
-    assert 0 < whole.min() and whole.max() < 1
+    assert whole.min() > 0 and whole.max() < 1
     assert not np.array_equal(member_uniforms(4, 0, 10, 7), whole[:10])  # the seed matters
 
 
@@ -157,9 +157,7 @@ def scenario_case(*probabilities):
                 "a": {"x": {"position": 0, "salience": 1}},
                 "b": {"x": {"position": 1, "salience": 1}},
             },
-            "scenarios": [
-                {"name": f"s{k}", "probability": p} for k, p in enumerate(probabilities)
-            ]
+            "scenarios": [{"name": f"s{k}", "probability": p} for k, p in enumerate(probabilities)]
             + [{"name": "unweighted"}],
         }
     )
