@@ -152,4 +152,5 @@ def test_seed_case_with_a_wrong_scale_is_one_error_line(runner, tmp_path: Path, 
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"error: {path}: line 43: salience_scale: ")
+    where = seed.read_text().splitlines().index("salience_scale: 100") + 1  # the seed's line
+    assert line.startswith(f"error: {path}: line {where}: salience_scale: ")
