@@ -294,7 +294,10 @@ def test_xlsx_truncated(tmp_path, cut):
 
 
 def test_xlsx_not_a_workbook(tmp_path):
-    rejected(invoke("validate", write(tmp_path, "t.xlsx", TABLE)), "t.xlsx", "not a readable")
+    """A CSV named .xlsx is read as the CSV it is (issue #14); a file that is neither is refused
+    as a workbook that cannot be read."""
+    assert invoke("validate", write(tmp_path, "t.xlsx", TABLE)).exit_code == 0
+    rejected(invoke("validate", write(tmp_path, "u.xlsx", "hello\n")), "u.xlsx", "not a readable")
 
 
 def test_xlsx_date_cell_named(tmp_path):
@@ -699,7 +702,11 @@ def test_xlsx_text_starting_with_equals_stays_text(tmp_path):
     result = invoke("convert", book, back)
     assert result.exit_code == 0, result.output
     data = __import__("yaml").safe_load(back.read_text())
-    assert data["actors"][0] == {"id": "=1+1", "name": '=HYPERLINK("http://e.x")'}
+    assert data["actors"][0] == {
+        "id": "=1+1",
+        "name": '=HYPERLINK("http://e.x")',
+        "capability": 1.0,  # the workbook's Actors sheet keeps the actor's own capability
+    }
     assert data["issues"][0]["id"] == "=x"
 
 

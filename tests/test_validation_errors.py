@@ -168,11 +168,11 @@ def test_empty_file(runner, tmp_path, name, content):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (
-            "actor;issue;position;salience;capability\na;x;1;1;1\n",
-            "line 1: expected comma- or tab-separated columns actor, issue, position, salience, "
-            "capability; the header 'actor;issue;position;salience;capability' is one column "
-            "(delimiter ';'?)",
+        (  # a stakeholder table with '|' (';' and tabs are sniffed: issue #14)
+            "actor|issue|position|salience|capability\na|x|1|1|1\n",
+            "line 1: expected comma-, semicolon- or tab-separated columns actor, issue, position, "
+            "salience, capability; the header 'actor|issue|position|salience|capability' is one "
+            "column (delimiter '|'?)",
         ),
         (
             "Actor;Capability;Position;Salience\nA;1;2;50\n",

@@ -13,21 +13,24 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     FormatOpt,
+    HeaderRowOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
+    SheetOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
     warn,
 )
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ModelError, ParleyError
 from parley.forecast import check_model_params, model_specs, run_models
-from parley.io import read_case, write_case
+from parley.io import write_case
 from parley.io.losses import conversion_losses
 from parley.report.forecast import forecast_csv, forecast_json, forecast_table
 from parley.scenarios import apply_scenario
@@ -35,10 +38,10 @@ from parley.whatif import whatif_label
 
 
 @app.command()
-def validate(case: CaseArg) -> None:
+def validate(case: CaseArg, sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Check a case file; print a summary, warnings, or every problem found."""
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         try:
             check_model_params(loaded, build=True)
         except ModelError as exc:
@@ -58,6 +61,8 @@ def validate(case: CaseArg) -> None:
 @app.command()
 def forecast(
     case: CaseArg,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     model: ModelOpt = None,
     scenario: ScenariosOpt = None,
     set_: SetOpt = None,
@@ -68,7 +73,7 @@ def forecast(
 ) -> None:
     """Forecast every issue of a case with one or more models, side by side."""
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():
@@ -91,10 +96,12 @@ def convert(
     source: Annotated[Path, typer.Argument(help="Case in any format parley reads")],
     target: Annotated[Path, typer.Argument(help="Output file; format from its extension")],
     to: Annotated[str | None, typer.Option("--to", help="Output format name")] = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
 ) -> None:
     """Convert a case between formats (nothing is written if the input is invalid)."""
     try:
-        loaded = read_case(source)
+        loaded = load_case(source, sheet, header_row)
         write_case(loaded, target, to)
     except ParleyError as exc:
         fail(exc)

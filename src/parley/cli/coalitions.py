@@ -12,11 +12,14 @@ from rich.table import Table
 
 from parley.cli.common import (
     CaseArg,
+    HeaderRowOpt,
     ModelOpt,
     ScenarioOpt,
+    SheetOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
 )
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
@@ -31,7 +34,6 @@ from parley.coalitions.fronts import (
 from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
-from parley.io import read_case
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import whatif_case, whatif_label
 
@@ -47,6 +49,8 @@ FormatOpt = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output f
 @app.command()
 def coalitions(
     case: CaseArg,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     issue: Annotated[
         str | None,
         typer.Option(
@@ -84,7 +88,7 @@ def coalitions(
 ) -> None:
     """Power indices (Shapley-Shubik, Banzhaf) and minimal winning coalitions of a case."""
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         result = coalition_analysis(
             loaded,
             issue=issue,
@@ -144,6 +148,8 @@ def _print_coalitions(title: str, coalitions: list[list[str]]) -> None:
 @app.command()
 def front(
     case: CaseArg,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     members: Annotated[
         list[str] | None, typer.Option("--members", help="Members of the front: A,B,C")
     ] = None,
@@ -174,7 +180,7 @@ def front(
         position_rule=position_rule, salience_rule=salience_rule, capability_rule=capability_rule
     )
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = front_judges(model_specs(model))
         with library_warnings():

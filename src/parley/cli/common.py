@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from parley.case import Case
 from parley.errors import ParleyError, ParleyWarning, ScenarioError
+from parley.io import read_case
 
 app = typer.Typer(
     add_completion=False,
@@ -54,6 +56,13 @@ RoundsOpt = Annotated[
     int | None, typer.Option("--rounds", "-r", help="Rounds for round-based models")
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format")]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="Workbook: the sheet with the stakeholder table")
+]
+HeaderRowOpt = Annotated[
+    int | None,
+    typer.Option("--header-row", help="Table: the row (line) of the header, below any title rows"),
+]
 
 
 def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:
@@ -85,6 +94,13 @@ def library_warnings() -> Iterator[None]:
                 warn([str(w.message)])
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def load_case(path: Path, sheet: str | None = None, header_row: int | None = None) -> Case:
+    """The case in `path` (`--sheet`, `--header-row` for tables); what the reader ignored (extra
+    columns, ...) is printed as warnings. CaseError propagates to the command's `fail`."""
+    with library_warnings():
+        return read_case(path, sheet, header_row)
 
 
 def warn(lines: list[str]) -> None:

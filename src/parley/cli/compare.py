@@ -12,13 +12,16 @@ import typer
 from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
+    HeaderRowOpt,
     ModelOpt,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
+    SheetOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
     warn,
 )
@@ -26,7 +29,6 @@ from parley.cli.whatif import SetOpt, parse_sets
 from parley.compare import compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import model_specs
-from parley.io import read_case
 from parley.report.comparison import comparison_table
 
 
@@ -44,6 +46,8 @@ ScenariosOpt = Annotated[
 @app.command()
 def compare(
     case: CaseArg,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     scenario: ScenariosOpt = None,
     set_: SetOpt = None,
     model: ModelOpt = None,
@@ -56,7 +60,7 @@ def compare(
 ) -> None:
     """Forecast the base case and each scenario side by side, with each scenario's shift."""
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():

@@ -10,20 +10,22 @@ import typer
 from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
+    HeaderRowOpt,
     ModelOpt,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
+    SheetOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
     warn,
 )
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import OutputError, ParleyError
 from parley.forecast import model_specs
-from parley.io import read_case
 
 
 @app.command()
@@ -55,6 +57,8 @@ def report(
         int | None,
         typer.Option("--front-max-size", help="Largest front --front-search tries"),
     ] = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
 ) -> None:
     """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
     from parley.report.html import build_report, write_report
@@ -62,7 +66,7 @@ def report(
     try:
         if output.resolve() == case.resolve():
             raise OutputError(f"{output}: is the case file itself; the report would replace it")
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]

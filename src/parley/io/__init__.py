@@ -5,13 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.case import Case
+from parley.errors import CaseError
 from parley.io.formats import FORMATS, Format, detect_format, output_format
+from parley.io.layout import ReadOptions, reading
 
 
-def read_case(path: str | Path) -> Case:
-    """Read a case from any supported format, recognised from extension and content."""
+def read_case(path: str | Path, sheet: str | None = None, header_row: int | None = None) -> Case:
+    """Read a case from any supported format, recognised from extension and content.
+
+    `sheet` picks a workbook's stakeholder sheet, `header_row` the (1-based) row or line of a
+    table's header (`--sheet`, `--header-row`); a reader may warn (ParleyWarning) of what it
+    ignored, such as extra columns.
+    """
     path = Path(path)
-    return detect_format(path).read(path)
+    fmt = detect_format(path)
+    if sheet is not None and fmt.name != "xlsx":
+        raise CaseError(
+            f"--sheet applies to a workbook (.xlsx); read as {fmt.description}", str(path)
+        )
+    if header_row is not None and fmt.name not in ("table", "xlsx"):
+        raise CaseError(
+            f"--header-row applies to a stakeholder table (CSV or XLSX); read as {fmt.description}",
+            str(path),
+        )
+    if header_row is not None and header_row < 1:
+        raise CaseError(f"--header-row must be 1 or more, got {header_row}", str(path))
+    with reading(ReadOptions(sheet, header_row)):
+        return fmt.read(path)
 
 
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:

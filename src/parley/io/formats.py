@@ -14,7 +14,7 @@ from parley.case import Case
 from parley.errors import CaseError
 from parley.io import bdm, decide, ktab, ktab_xml, table
 from parley.io.casefile import read_casefile, write_casefile
-from parley.io.safe_read import read_text
+from parley.io.safe_read import read_bytes, read_text
 from parley.suggest import did_you_mean
 
 
@@ -85,12 +85,26 @@ def format_named(name: str) -> Format:
     raise CaseError(f"unknown format {name!r}{hint} (known: {known})")
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
 def detect_format(path: Path) -> Format:
-    """The format of an input file: unambiguous extensions first, then the content decides."""
+    """The format of an input file: a workbook by its content (an .xlsx renamed .xls, a CSV
+    named .xlsx), then unambiguous extensions, then the content decides."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES or suffix in (".csv", ".txt", ".tsv"):
+        kind = binary_kind(read_bytes(path)[:8])
+        if kind == "zip" or (kind == "" and suffix in WORKBOOK_SUFFIXES and not _text(path)):
+            return format_named("xlsx")  # its reader says why it cannot be read
+        if kind == "ole2":
+            raise CaseError(
+                "an Excel 97-2003 workbook (.xls, binary); parley reads .xlsx: save it as "
+                "'Excel Workbook (.xlsx)' or as CSV",
+                source=str(path),
+            )
     owners = [f for f in FORMATS if suffix in f.extensions]
-    if len(owners) == 1 and owners[0].sniff is None:
+    if len(owners) == 1 and owners[0].sniff is None and suffix not in WORKBOOK_SUFFIXES:
         return owners[0]
     text = read_text(path)
     # the extension's formats first, then any other: a BDM CSV saved as .txt is still recognised
@@ -103,6 +117,30 @@ def detect_format(path: Path) -> Format:
         "cannot recognise the file's format (wrong delimiter or layout?); parley reads: " + known,
         source=str(path),
     )
+
+
+def _text(path: Path) -> bool:
+    """Whether a file named as a workbook is text one of the text formats recognises."""
+    try:
+        text = read_text(path)
+    except CaseError:
+        return False
+    return any(f.sniff is not None and f.sniff(text) for f in FORMATS)
+
+
+def binary_kind(head: bytes) -> str:
+    """'zip' (an .xlsx is a zip), 'ole2' (a binary .xls) or '' from a file's first bytes.
+
+    >>> binary_kind(b"PK\\x03\\x04"), binary_kind(bytes.fromhex("d0cf11e0a1b11ae1"))
+    ('zip', 'ole2')
+    >>> binary_kind(b"actor,issue")
+    ''
+    """
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(bytes.fromhex("d0cf11e0a1b11ae1")):
+        return "ole2"
+    return ""
 
 
 def output_format(path: Path, name: str | None = None) -> Format:
