@@ -69,10 +69,13 @@ def test_unknown_actor_in_ktab_xml_adjustment(runner, data_dir, tmp_path):
 
 
 def test_duplicate_actor(runner, tmp_path):
-    src = write(
-        tmp_path, "b.csv", "Actor,Capability,Position,Salience\nA,1,2,50\nB,1,3,40\nA,2,4,60\n"
-    )
-    assert convert_fails(runner, src, tmp_path) == [f"{src}: line 4: Actor: duplicate actor 'A'"]
+    """In the BDM CSV a repeated name is a role several actors share (issue #14): see
+    test_reading_spreadsheets.py. In formats where a row is an actor-issue pair, a repeated pair
+    stays an error."""
+    src = write(tmp_path, "t.csv", f"{HEADER}\na,x,1,0.5,1\nb,x,5,0.5,1\na,x,2,0.5,1\n")
+    assert convert_fails(runner, src, tmp_path) == [
+        f"{src}: line 4: duplicate row for actor 'a' on issue 'x' (line 2)"
+    ]
 
 
 def test_duplicate_actor_in_decide(runner, tmp_path):
@@ -179,9 +182,10 @@ def test_empty_file(runner, tmp_path, name, content):
             "line 1: expected comma-separated columns Actor,Capability,Position,Salience; the header "
             "'Actor;Capability;Position;Salience' is one column (delimiter ';'?)",
         ),
-        (
-            "#A;a\n#P;x\n#D;a;x;1;1;1\n",
-            "line 1: expected tab-separated Decide rows (#A, #P, #M, #D); found no tabs (delimiter ';'?)",
+        (  # ';' and ',' are Decide delimiters too (issue #14); '|' is not
+            "#A|a\n#P|x\n#D|a|x|1|1|1\n",
+            "line 1: expected Decide rows (#A, #P, #M, #D) separated by tabs, ';' or ','; found "
+            "none of them (delimiter '|'?)",
         ),
     ],
 )

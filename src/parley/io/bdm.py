@@ -7,6 +7,9 @@ file declares no issue, bounds or salience scale, so the reader decides them:
 - salience is read on 0-100 when any value in the file exceeds 1, else on 0-1 (reference/eum/SPEC.md,
   point 8); positions keep their units (years, dollars, 0-1); capability is per actor.
 Columns may come in any order and any letter case; other columns are an error, not ignored.
+Rows may repeat an Actor name (a published litigation case has three rows named `Attorney`): each
+row is its own actor, with the ids `Attorney`, `Attorney (2)`, ... (the name kept as the actor's
+name) and one warning naming the rows.
 
 The writer refuses a case with more than one issue (the format holds one), and writes only what the
 format holds: bounds, uncertainty (low/high) and anchors are not kept.
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from pathlib import Path
 
 from parley.case import Case
-from parley.errors import CaseError
+from parley.errors import CaseError, ParleyWarning
 from parley.io.rows import (
     Collector,
     cell,
@@ -76,6 +80,8 @@ def read_bdm(path: Path) -> Case:
     saliences = []
     col.at(("actors",), head_line, "Actor")
     col.at(("issues", 0, "id"), head_line, "Position")
+    repeated: dict[str, list[int]] = {}  # role names used by several rows: their lines
+    seen_at: dict[str, int] = {}
     for line, row in rows[1:]:
         cells = [c.strip() for c in row]
         while len(cells) > len(names) and not cells[-1]:
@@ -85,9 +91,14 @@ def read_bdm(path: Path) -> Case:
                 line, f"expected {len(names)} cells ({','.join(COLUMNS)}), found {len(cells)}"
             )
             continue
-        actor = cells[index["actor"]]
+        name = cells[index["actor"]]
+        actor = _unique(name, stances)
+        if actor != name:
+            repeated.setdefault(name, [seen_at[name]]).append(line)
+        seen_at.setdefault(name, line)
         k = len(actors)
-        actors.append({"id": actor, "capability": cell(cells[index["capability"]])})
+        entry = {"id": actor, "capability": cell(cells[index["capability"]])}
+        actors.append({**entry, "name": name} if actor != name else entry)
         stance = {
             "position": cell(cells[index["position"]]),
             "salience": cell(cells[index["salience"]]),
@@ -100,6 +111,8 @@ def read_bdm(path: Path) -> Case:
         col.at(("stances", actor), line, "Salience")
         col.at(("stances", actor, ISSUE, "position"), line, "Position")
         col.at(("stances", actor, ISSUE, "salience"), line, "Salience")
+    if repeated:
+        _warn_repeated(path, repeated)
     lower, upper = _bounds(positions)
     data = {
         "title": path.stem,
@@ -110,6 +123,28 @@ def read_bdm(path: Path) -> Case:
         "stances": stances,
     }
     return col.build(data)
+
+
+def _unique(name: str, taken: dict) -> str:
+    """`name`, or `name (2)`, `name (3)`... : the first id not yet taken."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def _warn_repeated(path: Path, repeated: dict[str, list[int]]) -> None:
+    """One warning for every role name several rows share (the BDM literature lists, e.g., three
+    rows named 'Attorney': three actors, not one)."""
+    parts = [f"{name!r} (lines {', '.join(map(str, lines))})" for name, lines in repeated.items()]
+    warnings.warn(
+        f"{path}: rows repeat the Actor name {'; '.join(parts)}: each row is its own actor, "
+        "with ids 'NAME', 'NAME (2)', ... and the name kept",
+        ParleyWarning,
+        stacklevel=3,
+    )
 
 
 def _bounds(values: list) -> tuple[float, float]:

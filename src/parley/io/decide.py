@@ -1,7 +1,8 @@
-"""Decide's text format (decide-exchange-model; reference/exchange/): tab-separated rows by type.
+"""Decide's text format (decide-exchange-model; reference/exchange/): delimited rows by type.
 
-Rows, one per line, fields separated by tabs; a field may be wrapped in single quotes (Decide's
-own exports quote every text field: `'#A'<TAB>'USA'...`), which the reader removes:
+Rows, one per line, fields separated by tabs, `;` or `,` (sniffed from the first row, as Decide's
+own reader does; with `;` numbers may use a decimal comma); a field may be wrapped in single quotes
+(Decide's own exports quote every text field: `'#A'<TAB>'USA'...`), which the reader removes:
 - `#O  title`                                   the case title;
 - `#/  ...`                                     a comment;
 - `#A  id  name  [description]`                 an actor;
@@ -22,12 +23,14 @@ The writer produces Decide's quoted variant with `#O`, `#A`, `#P`, two `#M` rows
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from typing import Any
 
 from parley.case import Case
 from parley.errors import CaseError
+from parley.io.layout import decimal_comma
 from parley.io.rows import Collector, cell, fmt, guess_delimiter, number_or_none, stance_values
 from parley.io.safe_read import read_text
 from parley.io.text import write_text
@@ -45,27 +48,46 @@ def sniff(text: str) -> bool:
     return False
 
 
-def _fields(line: str) -> list[str]:
+def _fields(line: str, delimiter: str = "\t") -> list[str]:
+    """The fields of one row, quotes removed; with `;` or `,` a quoted field may hold the
+    delimiter, and with `;` a decimal comma (`0,5`) reads as a decimal point."""
+    if delimiter == "\t":
+        raw_fields = line.split("\t")
+    else:
+        raw_fields = next(csv.reader([line], delimiter=delimiter, quotechar="'"), [])
     out = []
-    for raw in line.split("\t"):
+    for raw in raw_fields:
         f = raw.strip()
         if len(f) >= 2 and f[0] == f[-1] == "'":
             f = f[1:-1]
+        value = decimal_comma(f) if delimiter == ";" else f
+        f = repr(value) if isinstance(value, float) else f
         out.append(f)
     while out and not out[-1]:
         out.pop()
     return out
 
 
+def _delimiter(lines: list[tuple[int, str]]) -> str | None:
+    """Tab, `;` or `,`: what follows the row type of the first row (as Decide's reader sniffs);
+    None when it is none of them."""
+    found = _FIRST.match(lines[0][1].strip(" "))
+    mark = found.group(1) if found else ""
+    if mark in ("\t", ";", ","):
+        return mark
+    return "\t" if any("\t" in line for _, line in lines) else None
+
+
 def read_decide(path: Path) -> Case:
     text = read_text(path)
     source = str(path)
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if not any("\t" in line for _, line in lines):
+    delimiter = _delimiter(lines)
+    if delimiter is None:
         n, first = lines[0]
         raise CaseError(
-            f"line {n}: expected tab-separated Decide rows (#A, #P, #M, #D); "
-            f"found no tabs (delimiter {guess_delimiter(first)}?)",
+            f"line {n}: expected Decide rows (#A, #P, #M, #D) separated by tabs, ';' or ','; "
+            f"found none of them (delimiter {guess_delimiter(first)}?)",
             source=source,
         )
     col = Collector(source)
@@ -75,7 +97,7 @@ def read_decide(path: Path) -> Case:
     scale: dict[str, list[tuple[int, float, str]]] = {}
     rows: list[tuple[int, list[str]]] = []
     for n, line in lines:
-        f = _fields(line)
+        f = _fields(line, delimiter)
         kind = f[0] if f else ""
         if kind not in ROW_TYPES:
             col.problem(n, f"expected a row type {', '.join(ROW_TYPES)}, found {kind!r}")
