@@ -15,7 +15,7 @@ import pytest
 import parley.io.layout
 import parley.io.workbook
 from parley.cli import app
-from parley.errors import CaseError
+from parley.errors import CaseError, ParleyWarning
 from parley.io import read_case
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
@@ -191,7 +191,8 @@ def _whole_case_book(path: Path) -> Path:
 
 
 def test_whole_case_workbook(tmp_path) -> None:
-    case = read_case(_whole_case_book(tmp_path / "iran.xlsx"))
+    with pytest.warns(ParleyWarning, match=r"ignored column\(s\) 'notes'"):
+        case = read_case(_whole_case_book(tmp_path / "iran.xlsx"))
     assert case.title == "Iran 2015" and case.sources == ["press"]
     deal = case.issue("deal")
     assert (deal.name, deal.upper, deal.unit, deal.outcome) == (
@@ -257,7 +258,8 @@ def test_bdm_repeated_role_names(runner, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.count("warning:") == 1
     assert "'Attorney' (lines 2, 4, 5); 'Section Chief' (lines 3, 6)" in result.stderr
-    case = read_case(path)
+    with pytest.warns(ParleyWarning, match="rows repeat the Actor name"):
+        case = read_case(path)
     assert [a.id for a in case.actors] == [
         "Attorney",
         "Section Chief",
