@@ -17,8 +17,10 @@ import pytest
 
 from parley.case.arrays import CaseArrays
 from parley.models import get_model
-from parley.models.eum.params import EumParams
+from parley.models.eum.offers import KIND_NAMES
+from parley.models.eum.params import SCHOLZ_CODE, EumParams
 from parley.models.eum.round import play_round
+from parley.models.eum.votes import vote_gains
 
 DATA = Path(__file__).parent / "data" / "eum"
 TOL = 1e-9
@@ -66,7 +68,11 @@ def test_round_one_internals_match_the_replication(kernel: str) -> None:
     x, s = arrays.positions[:, :, 0], arrays.salience[:, :, 0]
     w = (arrays.capability * arrays.salience)[:, :, 0]
     delta = np.array([ref["position_range"]])
-    res = play_round(x, w, s, delta, np.ones_like(x), EumParams(kernel=kernel))
+    res = play_round(x, w, s, delta, np.ones_like(x), EumParams(**SCHOLZ_CODE, kernel=kernel))
+    assert ref["q"] == SCHOLZ_CODE["q"]
+    # Den = sum of |v_k(a, b)| over voters and ordered pairs = 2 sum Num (SPEC scholz_code point 1)
+    num = vote_gains(x, w, 1.0, delta, kernel)
+    assert 2 * float(num.sum()) == pytest.approx(ref["sum_all_votes_pass1"], abs=TOL)
 
     def vec(key: str) -> np.ndarray:
         return np.array([ref[key][a] for a in names])
@@ -93,6 +99,9 @@ def test_round_one_internals_match_the_replication(kernel: str) -> None:
             assert chosen == -1, a
             continue
         assert names[chosen] == offer["with"]
+        assert KIND_NAMES[int(res.offers.kind[0, i, chosen])] == _typed(offer["type"])
+        assert res.eu[0, i, chosen] == pytest.approx(offer["eu_ij"], abs=TOL)
+        assert res.eu_other[0, i, chosen] == pytest.approx(offer["eu_ji"], abs=TOL)
         assert res.offers.new_x[0, i] == pytest.approx(offer["new_pos"], abs=TOL)
 
 
@@ -112,6 +121,7 @@ def test_ten_rounds_match_the_replication(case: str, reference: str, kernel: str
     ref = load(reference)
     out = run(case, kernel=kernel)
     names = bdm_arrays(case).actor_ids
+    assert ref["n"] == len(names)
     assert out.rounds.tolist() == [10] and out.status.tolist() == ["fixed_rounds"]
     np.testing.assert_allclose(
         out.history[0, 0, :, 0], [ref["initial"]["positions"][a] for a in names]
@@ -140,10 +150,11 @@ def test_ten_rounds_match_the_replication(case: str, reference: str, kernel: str
     assert out.forecast[0, 0] == pytest.approx(ref["rounds"][-1]["median"], abs=TOL)
 
 
+@pytest.mark.parametrize("preset", ["scholz_code", None])  # None: the defaults (robust tolerances)
 @pytest.mark.parametrize("case", CASES)
-def test_other_cases_match_the_replication_trajectories(case: str) -> None:
+def test_other_cases_match_the_replication_trajectories(case: str, preset: str | None) -> None:
     ref = load("scholz_code_trajectories.json")[case]
-    out = run(case)
+    out = run(case, preset)
     names = bdm_arrays(case).actor_ids
     np.testing.assert_allclose(
         out.summaries["median"][0, 1:, 0], ref["median_by_round"], rtol=0, atol=TOL

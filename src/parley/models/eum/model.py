@@ -37,8 +37,9 @@ class Eum(EumParams):
     it and of being challenged (votes weighted by capability x salience decide who would win; risk
     attitudes come from how exposed each actor is), accepts at most one offer (conflict,
     compromise, capitulation) and moves; all move at once. Presets: `scholz_code` (reproduces
-    Scholz et al. 2011, Table 2, and the public replication to 1e-9) and `scholz_paper` (the printed
-    equations). See docs/models/eum.md.
+    Scholz et al. 2011, Table 2, and the public replication to 1e-9, comparing exactly as the code
+    does) and `scholz_paper` (the printed equations). The defaults are `scholz_code` with two
+    robustness tolerances (`coincident`, `median_tie`). See docs/models/eum.md.
 
     Two actors, `a` at 0 with three times `b`'s capability and `b` at 100: no offer is accepted,
     so the median stays at `a`'s position through the ten fixed rounds:

@@ -2,8 +2,9 @@
 
 Every place where Bueno de Mesquita's publications, Scholz, Calbert & Smith's (2011) printed
 equations and Scholz's code (as replicated in public Python) disagree is a named parameter; the
-presets fix them all. The defaults are the `scholz_code` preset, the one that reproduces the
-published replication (Scholz et al. 2011, Table 2). See docs/models/eum.md for the full table.
+presets fix them all. The defaults are the `scholz_code` semantics with parley's robustness
+tolerances (`coincident`, `median_tie`); the presets `scholz_code` and `scholz_paper` compare
+exactly, as the sources do. See docs/models/eum.md for the full table and why the defaults differ.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 @dataclass(frozen=True)
 class EumParams:
-    """Parameters of model `eum` (defaults = preset `scholz_code`)."""
+    """Parameters of model `eum` (defaults: preset `scholz_code` with robust tolerances)."""
 
     rounds: int = 10
     #: P_ij normaliser: 'all_pairs' = |votes| over every voter and every ordered pair of actors
@@ -52,6 +53,13 @@ class EumParams:
     range: Literal["initial", "round", "bounds"] = "initial"
     #: Security sums all equal (max = min): 'neutral' = R = 0 (r = 1), 'previous' = keep last r.
     degenerate_risk: Literal["neutral", "previous"] = "neutral"
+    #: Actors closer than `coincident` x D make no offers to each other, as actors at one position
+    #: do not: they hold one position up to round-off, and the signs of their expected utilities
+    #: of each other are round-off. 0 = only equal positions (the sources' `x_i == x_j`).
+    coincident: float = 1e-9
+    #: Median scan: vote totals within `median_tie` x sum(c s) of the best are ties (the lowest
+    #: position wins). 0 = exact comparison (the sources' `votes > 0`).
+    median_tie: float = 1e-12
     #: Stopping: 'rounds' = exactly `rounds` rounds; 'median' = an issue stops once its median
     #: moved less than `tolerance` x D for `patience` rounds in a row (`rounds` is the cap).
     stop: Literal["rounds", "median"] = "rounds"
@@ -76,6 +84,10 @@ class EumParams:
             raise ValueError(f"t must lie in [0, 1] or be None, got {self.t}")
         if self.tolerance < 0:
             raise ValueError(f"tolerance must be >= 0, got {self.tolerance}")
+        if not 0.0 <= self.coincident < 1.0:
+            raise ValueError(f"coincident must lie in [0, 1), got {self.coincident}")
+        if not 0.0 <= self.median_tie < 1.0:
+            raise ValueError(f"median_tie must lie in [0, 1), got {self.median_tie}")
         if self.patience < 1:
             raise ValueError(f"patience must be >= 1, got {self.patience}")
         if self.detail_max_actors < 0:
@@ -100,6 +112,8 @@ SCHOLZ_CODE: dict[str, Any] = {
     "median": "condorcet",
     "range": "initial",
     "degenerate_risk": "neutral",
+    "coincident": 0.0,  # the code skips only x_j == x_i
+    "median_tie": 0.0,  # the code's scan replaces the incumbent when votes > 0
 }
 
 #: The equations as printed (Scholz et al. 2011; Bueno de Mesquita 1994, 1997).

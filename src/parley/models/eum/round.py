@@ -29,9 +29,6 @@ from parley.models.eum.utility import (
 )
 from parley.models.eum.votes import sorted_pairs, vote_gains, win_probability
 
-#: Positions closer than this share of the range D are one position (round-off of equal ones).
-COINCIDENT = 1e-9
-
 
 @dataclass(frozen=True)
 class RoundResult:
@@ -111,7 +108,7 @@ def play_round(
     xp = namespace(x, w, s, delta, r_previous)
     d = xp.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
     if mu is None:
-        mu = median_position(x, w, delta, params.median)
+        mu = median_position(x, w, delta, params.median, params.median_tie)
     pairs = sorted_pairs(x) if params.kernel == "fast" else None
     dist_mu = xp.abs(x - mu[:, None]) / delta[:, None]
 
@@ -129,9 +126,9 @@ def play_round(
         p_win = p_risk
     a, b = _pair_eus(xp, params, p_win, d, s, r, dist_mu)
     assert b is not None
-    # actors within COINCIDENT x D of each other hold one position up to round-off: no offer
+    # actors within `coincident` x D of each other hold one position up to round-off: no offer
     # between them (as for equal positions), so round-off cannot make offers that block real ones
-    apart = d > COINCIDENT
+    apart = d > params.coincident
     offers = make_offers(
         xp.where(apart, a, 0.0),
         xp.where(apart, b, 0.0),

@@ -117,7 +117,7 @@ def simulate(
     x = xp.astype(x0, xp.float64)
     delta0 = initial_range(x, bounds, params.range)
     safe0 = xp.where(delta0 > 0, delta0, 1.0)
-    positions, medians = [x], [median_position(x, w, safe0, params.median)]
+    positions, medians = [x], [median_position(x, w, safe0, params.median, params.median_tie)]
     rs, moves, details = [], [], []
     active = delta0 > 0  # no range: no dynamics (SPEC point 9)
     stopped_at = xp.zeros(n_batch, dtype=xp.int64, device=dev)
@@ -141,7 +141,7 @@ def simulate(
         positions.append(x)
         rs.append(xp.where(active[:, None], res.r, xp.nan))
         moves.append(xp.sum(xp.astype(moved, xp.int64), axis=1))
-        med = median_position(x, w, delta, params.median)
+        med = median_position(x, w, delta, params.median, params.median_tie)
         stopped_at = xp.where(active, t, stopped_at)
         if params.stop == "median":
             still = xp.abs(med - medians[-1]) < params.tolerance * safe0
