@@ -208,7 +208,7 @@ def test_combined_forecast_uses_stored_weights(runner, case_dir, tmp_path):
     assert out["combined"]["fitted_on"]["file"] == "deu3_dev.tsv"
     assert any("neutral default" in n for n in out["combined"]["notes"])
     # a weights file naming a model this installation lacks is a clear error
-    from parley.backtest.combined_fit import load_weights
+    from parley.models.combined.weights import load_weights
 
     _, record = load_weights()
     record["models"] = [*record["models"], "ghost"]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.backtest.combined_fit import cross_validate_stack
-from parley.backtest.folds import group_kfold
 from parley.backtest.scoring import bootstrap_ci, error_summary, paired_comparison
-from parley.backtest.stack import Inputs, fit_stack
+from parley.models.combined.crossval import cross_validate_stack
+from parley.models.combined.folds import group_kfold
+from parley.models.combined.stack import Inputs, fit_stack
 
 
 def test_three_issue_example_by_hand():
@@ -146,7 +146,7 @@ def test_cross_validation_never_sees_the_held_out_outcomes():
 
 
 def test_penalty_shrinks_towards_compromise_and_is_chosen_by_grouped_cv():
-    from parley.backtest.combined_fit import choose_penalty
+    from parley.models.combined.crossval import choose_penalty
 
     rng = np.random.default_rng(5)
     x = _inputs(rng, 150)

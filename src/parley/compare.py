@@ -18,9 +18,8 @@ import numpy as np
 
 from parley.case import Case
 from parley.errors import ScenarioError
-from parley.forecast import ModelSpec, run_models
+from parley.forecast import ModelSpec, forecast_json, run_models
 from parley.models import Outcome
-from parley.report.forecast import forecast_json
 from parley.whatif import ValueChange
 
 BASE = "base"

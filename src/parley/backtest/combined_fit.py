@@ -1,98 +1,21 @@
-"""Fitting the `combined` forecaster honestly, and the record of what it was fitted on.
-
-`cross_validate_stack` gives out-of-fold forecasts: the stack is refitted on the training folds
-(whole proposals) and forecasts only the held-out proposal's issues, so every number it is scored
-by comes from issues it never saw. `fit_record` fits the stack on all issues (the weights shipped
-with parley) and stores with them the data they came from and the cross-validated record.
+"""The record of the `combined` forecaster's fit: `fit_record` backtests the base models on a
+dataset, fits the stack on all its issues (the weights shipped with parley, see
+`parley.models.combined.weights`) and stores with them the data they came from and the
+cross-validated comparison (`parley.models.combined.crossval`) with the compromise model.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import json
-from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 import parley
 from parley.backtest.dataset import Dataset
-from parley.backtest.folds import group_kfold
-from parley.backtest.stack import Inputs, Stack, fit_stack
-from parley.errors import CaseError, ModelError
-from parley.io.safe_read import read_bytes, read_text
-
-WEIGHTS_FILE = "combined_weights.json"
-
-
-PENALTIES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0)
-
-
-def choose_penalty(
-    x: Inputs,
-    y: np.ndarray,
-    groups: Sequence[str],
-    models: tuple[str, ...],
-    folds: int = 5,
-    seed: int = 0,
-) -> float:
-    """The ridge penalty (from `PENALTIES`) with the least grouped out-of-fold MAE on these issues.
-
-    Ties go to the larger penalty (the stack nearer the compromise model). With fewer than two
-    groups there is nothing to cross-validate and the largest penalty is used.
-    """
-    if len(set(groups)) < 2:
-        return PENALTIES[-1]
-    splits = group_kfold(groups, folds, seed)
-    mae = []
-    for penalty in PENALTIES:
-        err = 0.0
-        for train, test in splits:
-            stack = fit_stack(x.take(train), y[train], models, penalty)
-            err += float(np.abs(stack.predict(x.take(test)) - y[test]).sum())
-        mae.append(err / len(y))
-    mae = np.array(mae)
-    return PENALTIES[int(np.flatnonzero(mae <= mae.min() + 1e-12)[-1])]
-
-
-def fit_stack_cv(
-    x: Inputs,
-    y: np.ndarray,
-    groups: Sequence[str],
-    models: tuple[str, ...],
-    folds: int = 5,
-    seed: int = 0,
-    penalty: float | None = None,
-) -> Stack:
-    """The stack fitted on all of `x`, its penalty chosen by grouped CV within `x` (or fixed)."""
-    if penalty is None:
-        penalty = choose_penalty(x, y, groups, models, folds, seed)
-    return fit_stack(x, y, models, penalty)
-
-
-def cross_validate_stack(
-    x: Inputs,
-    y: np.ndarray,
-    groups: Sequence[str],
-    models: tuple[str, ...],
-    folds: int = 5,
-    seed: int = 0,
-    penalty: float | None = None,
-) -> np.ndarray:
-    """Out-of-fold forecasts (0-1) of the stack, folds grouped by proposal.
-
-    Nested: within each training part the penalty is chosen by a further grouped CV over the
-    training proposals only, so neither the weights nor the penalty see the held-out proposals.
-    A fixed `penalty` skips that choice (e.g. 0 for the unpenalised stack).
-    """
-    oof = np.full(len(y), np.nan)
-    g = np.asarray(groups, dtype=str)
-    for train, test in group_kfold(groups, folds, seed):
-        stack = fit_stack_cv(x.take(train), y[train], g[train], models, folds, seed, penalty)
-        oof[test] = stack.predict(x.take(test))
-    return oof
+from parley.io.safe_read import read_bytes
+from parley.models.combined.crossval import cross_validate_stack, fit_stack_cv
 
 
 def fit_record(
@@ -153,26 +76,3 @@ def data_hash(path: Path) -> str:
     else:
         digest.update(read_bytes(path))
     return digest.hexdigest()
-
-
-def load_weights(path: str | Path | None = None) -> tuple[Stack, dict]:
-    """The stored stack and its record: `path`, or the weights shipped in the package."""
-    try:
-        if path is None:
-            text = resources.files("parley.backtest").joinpath(WEIGHTS_FILE).read_text("utf-8")
-        else:
-            text = read_text(Path(path))
-    except (OSError, CaseError) as exc:
-        where = path or f"the package (parley/backtest/{WEIGHTS_FILE})"
-        why = f" ({exc.problems[0].message})" if isinstance(exc, CaseError) else ""
-        raise ModelError(
-            f"combined: no fitted weights in {where}{why}; "
-            "fit them with `parley backtest fit-combined`"
-        ) from None
-    try:
-        record = json.loads(text)
-        return Stack.from_json(record), record
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(
-            f"combined: {path or WEIGHTS_FILE} is not a weights file ({exc})"
-        ) from None

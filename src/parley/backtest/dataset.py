@@ -13,9 +13,7 @@ from pathlib import Path
 
 from parley.case import Case
 from parley.errors import CaseError
-
-PROCEDURES = ("COD", "CNS")
-VOTING_RULES = ("QMV", "Unan")
+from parley.models.combined.rules import PROCEDURES, VOTING_RULES, parse_rule
 
 
 @dataclass(frozen=True)
@@ -58,30 +56,6 @@ def rules_from_params(case: Case) -> tuple[dict[str, str], dict[str, str]]:
         parse_rule(params.get("procedure"), ids, PROCEDURES),
         parse_rule(params.get("voting"), ids, VOTING_RULES),
     )
-
-
-def parse_rule(value: object, issue_ids: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
-    """'COD' -> every issue COD; 'i1=COD,i2=CNS' -> per issue; None -> {} (unknown)."""
-    if value is None or value == "":
-        return {}
-    text = str(value).strip()
-    canon = {a.lower(): a for a in allowed}
-    if "=" not in text:
-        rule = canon.get(text.lower())
-        if rule is None:
-            raise CaseError(f"expected one of {', '.join(allowed)}, got {text!r}")
-        return dict.fromkeys(issue_ids, rule)
-    out: dict[str, str] = {}
-    for part in text.split(","):
-        issue, sep, rule_text = part.partition("=")
-        issue, rule_text = issue.strip(), rule_text.strip()
-        rule = canon.get(rule_text.lower())
-        if not sep or issue not in issue_ids or rule is None:
-            raise CaseError(
-                f"expected ISSUE={'|'.join(allowed)} pairs for issues of this case, got {part!r}"
-            )
-        out[issue] = rule
-    return out
 
 
 def read_case_dir(folder: Path) -> Dataset:

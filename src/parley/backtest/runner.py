@@ -1,7 +1,7 @@
 """Backtest every model on cases with recorded outcomes.
 
 Each model runs on each scored issue (one-dimensional models, issue by issue) or on each proposal
-(models with the `multi_issue` trait); see `parley.backtest.apply`. A model that raises on an issue is
+(models with the `multi_issue` trait); see `parley.models.by_issue`. A model that raises on an issue is
 recorded as a failure on that issue (the run goes on) and is scored on the issues it forecast.
 Models with the `learns_from_outcomes` trait (the `combined` forecaster) are not run with their stored
 fit: they are refitted by grouped cross-validation and scored on held-out proposals only.
@@ -17,14 +17,14 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.backtest.apply import issue_slice
 from parley.backtest.dataset import BacktestCase, Dataset
 from parley.backtest.scoring import error_summary, paired_comparison
-from parley.backtest.stack import ANCHOR, Inputs, case_inputs
 from parley.case import case_arrays
 from parley.errors import ModelError, ParleyError
 from parley.forecast import ModelSpec
 from parley.models import model_class, model_names, traits
+from parley.models.by_issue import issue_slice
+from parley.models.combined.stack import ANCHOR, Inputs, case_inputs
 
 REFERENCE = ANCHOR  # the compromise model: every model is compared with it
 FOLDS = 5

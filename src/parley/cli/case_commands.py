@@ -29,10 +29,10 @@ from parley.cli.common import (
 )
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ModelError, ParleyError
-from parley.forecast import check_model_params, model_specs, run_models
+from parley.forecast import check_model_params, forecast_json, model_specs, run_models
 from parley.io import write_case
 from parley.io.losses import conversion_losses
-from parley.report.forecast import forecast_csv, forecast_json, forecast_table
+from parley.report.forecast import forecast_csv, forecast_table
 from parley.scenarios import apply_scenario
 from parley.whatif import whatif_label
 

@@ -4,47 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from typing import Any
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from parley import __version__
 from parley.case import Case
 from parley.models import Outcome
 from parley.report.numbers import fmt_value, places_for
-from parley.whatif import ValueChange
 
-__all__ = ["fmt_value", "forecast_csv", "forecast_json", "forecast_table"]
-
-
-def forecast_json(
-    case: Case,
-    scenario: str | None,
-    outcomes: dict[str, Outcome],
-    changes: Sequence[ValueChange] = (),
-) -> dict[str, Any]:
-    """`{"case", "scenario", "models": {name: Outcome.to_json()}, "run", "set"}`.
-
-    `scenario` names the scenario run ('a + b' for several, in order); the what-if `changes`
-    (`--set`) are listed under "set" as typed, when there are any.
-
-    Values are in each issue's units; `rounds` starts with round 0, the input positions. Models add
-    `events` (when they record any) and their own keys (`Outcome.extra`); `run` records what
-    produced the output (parley's version and the hash of the case; parameters and seeds are in
-    each model's `params`), so a result can be traced to its inputs.
-    """
-    obj = {
-        "case": case.title,
-        "scenario": scenario,
-        "models": {name: out.to_json() for name, out in outcomes.items()},
-        "run": {"parley_version": __version__, "case_sha256": case.fingerprint()},
-    }
-    if changes:
-        obj["set"] = [str(c) for c in changes]
-    return obj
+__all__ = ["fmt_value", "forecast_csv", "forecast_table"]
 
 
 def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome]) -> Table:

@@ -2,8 +2,9 @@
 
 The forecast is a constrained linear stack of the other registered models' forecasts plus a pull
 towards the reference point modulated by the voting rule, the procedure and the spread of positions
-(see `parley.backtest.stack` for the formula and Breiman 1996 for stacked regression). The weights
-are fitted by `parley backtest fit-combined` and shipped in `parley/backtest/combined_weights.json`
+(see `parley.models.combined.stack` for the formula and Breiman 1996 for stacked regression). The
+weights are fitted by `parley backtest fit-combined` and shipped in
+`parley/models/combined/combined_weights.json`
 together with the data they were fitted on; `parley backtest` never scores this model with those
 weights but refits it by cross-validation grouped by proposal (see `parley.backtest.runner`).
 
@@ -25,20 +26,20 @@ import numpy as np
 from parley.case.arrays import CaseArrays
 from parley.errors import CaseError, ModelError
 from parley.models.baselines import static_outcome
+from parley.models.by_issue import model_forecast
+from parley.models.combined.crossval import cross_validate_stack
+from parley.models.combined.rules import PROCEDURES, VOTING_RULES, parse_rule
+from parley.models.combined.stack import ANCHOR, case_inputs
+from parley.models.combined.weights import load_weights
 from parley.models.outcome import Detail, Outcome, check_detail
-from parley.models.registry import register
-
-
-def _cross_validate(x, y, groups, models, folds, seed) -> np.ndarray:
-    """Out-of-fold forecasts for the backtest (see `parley.backtest.combined_fit`)."""
-    from parley.backtest.combined_fit import cross_validate_stack
-
-    return cross_validate_stack(x, y, groups, models, folds, seed)
+from parley.models.registry import get_model, model_names, register, traits
 
 
 # multi_issue: it needs the whole case to run multi-issue base models;
 # learns_from_outcomes: backtests refit it by grouped cross-validation.
-@register("combined", multi_issue=True, learns_from_outcomes=True, cross_validate=_cross_validate)
+@register(
+    "combined", multi_issue=True, learns_from_outcomes=True, cross_validate=cross_validate_stack
+)
 @dataclass(frozen=True)
 class Combined:
     """Stacked forecast of the base models it was fitted with (stored weights).
@@ -53,12 +54,6 @@ class Combined:
     weights: str | None = None
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
-        from parley.backtest.apply import model_forecast
-        from parley.backtest.combined_fit import load_weights
-        from parley.backtest.dataset import PROCEDURES, VOTING_RULES, parse_rule
-        from parley.backtest.stack import ANCHOR, case_inputs
-        from parley.models.registry import get_model, model_names, traits
-
         check_detail(detail)
 
         stack, record = load_weights(self.weights)

@@ -1,5 +1,6 @@
-"""Running a model the way a backtest needs it: per issue for one-dimensional models, per proposal
-for multi-issue ones.
+"""Running a model issue by issue or on the whole proposal, as its traits say: what a backtest and
+the `combined` stack need of their base models (one-dimensional models per issue, multi-issue
+models per proposal).
 
 Two traits of a model (declared at registration, read with `parley.models.traits`) decide how it
 is run:
