@@ -47,6 +47,22 @@ def test_round1_exchanges_match_reference(run):
         ), f"exchange {k}"
         for field in ("move_i", "move_j", "gain"):
             assert m[field] == pytest.approx(r[field], abs=TOL), f"exchange {k} {field}"
+        # the same moves on the normalised 0-100 scale (decide's exchanges_round1.csv)
+        for side, issue in (("i", m["supply_i"]), ("j", m["supply_j"])):
+            lo, hi = ref["issues"][issue]["lower"], ref["issues"][issue]["upper"]
+            assert m[f"move_{side}"] * 100 / (hi - lo) == pytest.approx(
+                r[f"move_{side}_0_100"], abs=TOL
+            ), f"exchange {k} move_{side}_0_100"
+
+
+def test_issue_scales_and_rounds_match_reference(run):
+    ref, arrays, out = run
+    assert list(ref["issues"]) == list(arrays.issue_ids)
+    for k, (issue, scale) in enumerate(ref["issues"].items()):
+        assert arrays.bounds[k].tolist() == [scale["lower"], scale["upper"]], issue
+    assert out.rounds.tolist() == [ref["rounds"]] == [10]
+    assert [r["round"] for r in ref["positions_rounds"]] == list(range(11))
+    assert out.history.shape[1] == len(ref["positions_rounds"])
 
 
 def test_nbs_of_every_round_match_reference(run):
