@@ -4,7 +4,10 @@ summaries checked against closed forms, models that cannot run left out."""
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +24,7 @@ from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
 from parley.models import model_names
 
+SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
 BATCHED = ["compromise", "mean", "median", "eum", "smp", "exchange"]
 
 
@@ -96,6 +100,24 @@ def test_local_processes_equal_inline_bit_for_bit():
         np.testing.assert_array_equal(a.inputs, b.inputs)
         for m in plan.models:
             np.testing.assert_array_equal(a.forecasts[m], b.forecasts[m])
+
+
+def test_a_script_without_main_guard_can_use_the_process_pool(tmp_path):
+    # the worker processes must not run the calling script again (spawn/forkserver would)
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import parley\n"
+        "from parley.ensemble.executors import LocalExecutor\n"
+        f"r = parley.ensemble({str(SEED)!r}, 600, ['compromise'], "
+        "executor=LocalExecutor(workers=2))\n"
+        "print(r.settings['executor'], r.forecasts['compromise'].shape)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "local (2 processes) (600, 5)"
 
 
 def test_dask_local_cluster_of_two_workers_equals_local_bit_for_bit():

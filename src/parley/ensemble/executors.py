@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class LocalExecutor:
             for start, stop in ranges:
                 yield run_chunk(plan, start, stop, keep_inputs)
             return
-        context = multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context(_start_method())
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_hold, initargs=(plan,)
         ) as pool:
@@ -63,6 +64,13 @@ class LocalExecutor:
                 [pool.submit(_run_held, a, b, keep_inputs) for a, b in ranges]
             ):
                 yield future.result()
+
+
+def _start_method() -> str:
+    """'fork' on Linux: workers start at once and never re-run the caller's script (a script that
+    calls `parley.ensemble` at its top level, without `if __name__ == "__main__":`, would run
+    again in every spawned worker). Elsewhere 'spawn', which needs that guard."""
+    return "fork" if sys.platform == "linux" else "spawn"
 
 
 _HELD: list[EnsemblePlan] = []

@@ -73,7 +73,8 @@ def run_plan(
     cost = member_cost(plan)
     size = chunk_size(plan, cost, budget)
     executor = executor or LocalExecutor()
-    if isinstance(executor, LocalExecutor) and cost.seconds * plan.members < INLINE_SECONDS:
+    automatic = isinstance(executor, LocalExecutor) and executor.workers is None
+    if automatic and cost.seconds * plan.members < INLINE_SECONDS:
         executor = LocalExecutor(workers=1)  # starting processes would cost more than it saves
     n, n_i = plan.members, len(plan.issue_ids)
     draws = Draws(
