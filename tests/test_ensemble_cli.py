@@ -156,3 +156,17 @@ def test_draws_never_replace_the_case_file(runner, tmp_path):
     assert result.exit_code == 2
     assert "is the case file itself" in result.stderr
     assert case.read_bytes() == before
+
+
+def test_progress_bar_only_on_a_terminal(runner, monkeypatch):
+    from rich.console import Console
+
+    import parley.cli.ensemble as command
+
+    quiet = runner.invoke(app, ["ensemble", str(SEED), *FAST, "-n", "300", "-f", "json"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # not a terminal: no bar, nothing
+    screen = io.StringIO()
+    monkeypatch.setattr(command, "err", Console(file=screen, force_terminal=True, width=80))
+    shown = runner.invoke(app, ["ensemble", str(SEED), *FAST, "-n", "300", "-f", "json"])
+    assert shown.exit_code == 0
+    assert "members" in screen.getvalue() and "300/300" in screen.getvalue()

@@ -17,8 +17,10 @@ import numpy as np
 
 from parley.case.schema import Case
 from parley.ensemble.chunk import Chunk
+from parley.ensemble.correlation import check_correlate
 from parley.ensemble.device import check_device
 from parley.ensemble.executors import DaskExecutor, LocalExecutor, executor_for
+from parley.ensemble.inputs import check_spread
 from parley.ensemble.plan import EnsemblePlan, make_plan
 from parley.ensemble.result import EnsembleResult, scenario_names
 from parley.ensemble.run import Draws, run_plan
@@ -78,6 +80,7 @@ def ensemble(
             known = ", ".join(i.id for i in case.issues)
             raise ParleyError(f"--threshold {t.issue}{t.label}: unknown issue (issues: {known})")
     check_device(device)
+    spread, correlate = check_spread(spread), check_correlate(case, correlate)
     plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device)
     runner = executor or executor_for(workers, scheduler)
     if draws is None:
@@ -99,8 +102,8 @@ def ensemble(
         settings={
             "scenario": scenario,
             "mix": mix and scenario is None,
-            "spread": dict(plan_spread(spread)),
-            "correlate": dict(correlate or {}),
+            "spread": spread,
+            "correlate": correlate,
             "inputs": len(plan.input_keys),
             "device": device,
             "executor": ran.executor,
@@ -150,9 +153,3 @@ def _run_writing(
 
     atomic_write(path, write)
     return ran[0]
-
-
-def plan_spread(spread: Mapping[str, float] | None) -> Mapping[str, float]:
-    from parley.ensemble.inputs import check_spread
-
-    return check_spread(spread)
