@@ -3,6 +3,7 @@ summaries checked against closed forms, models that cannot run left out."""
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -222,6 +223,18 @@ def test_uniform_input_gives_its_closed_form_distribution():
     assert s["bands"]["five"] == pytest.approx(0.5, abs=4 * math.sqrt(0.25 / n))
     assert s["bands"]["five"] + s["bands"]["eight"] == pytest.approx(1.0)
     assert s["thresholds"][">7.4"] == pytest.approx(0.2, abs=4 * math.sqrt(0.16 / n))
+
+
+def test_an_ensemble_whose_results_cannot_fit_is_refused_before_any_work():
+    with pytest.raises(ParleyError, match="more than half of this machine's"):
+        parley.ensemble(ranged_case(), 10**13, ["compromise"])
+
+
+def test_one_member_gives_valid_json_without_an_error_estimate():
+    obj = parley.ensemble(ranged_case(), 1, ["compromise"]).to_json()
+    issue = obj["models"]["compromise"]["issues"]["x"]
+    assert issue["se_median"] is None and issue["median"] == issue["q05"]
+    json.dumps(obj, allow_nan=False)
 
 
 def test_se_median_matches_normal_theory():

@@ -8,6 +8,7 @@ for by name fails the run with its error.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,23 @@ class Draws:
     chunk: int
     executor: str = "local"
     left_out: dict[str, str] = field(default_factory=dict)
+
+
+def _check_results_fit(plan: EnsemblePlan) -> None:
+    """The members' results are held in memory (forecasts, status, rounds): refuse, before any
+    work, an ensemble whose results would take more than half of this machine's memory."""
+    per_member = len(plan.models) * (8 * len(plan.issue_ids) + 5) + 2
+    need = plan.members * per_member
+    try:
+        have = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return
+    if need > have / 2:
+        raise ParleyError(
+            f"{plan.members:,} members of {len(plan.models)} models need {need / 1e9:.1f} GB for "
+            f"their results, more than half of this machine's {have / 1e9:.1f} GB; run fewer "
+            "members or models"
+        )
 
 
 def checked_plan(plan: EnsemblePlan) -> tuple[EnsemblePlan, dict[str, str]]:
@@ -70,6 +88,7 @@ def run_plan(
     plan, left_out = checked_plan(plan)
     if not plan.models:
         raise ParleyError("no model can run on this case: " + "; ".join(left_out.values()))
+    _check_results_fit(plan)
     cost = member_cost(plan)
     size = chunk_size(plan, cost, budget)
     executor = executor or LocalExecutor()

@@ -30,12 +30,14 @@ QUANTILES = {"q05": 0.05, "q25": 0.25, "q75": 0.75, "q95": 0.95}
 _Z = 1.959963984540054  # Phi^-1(0.975)
 
 
-def summary(x: np.ndarray) -> dict[str, float]:
-    """median, mean, q05, q25, q75, q95 (linear interpolation) and se_median of samples `x`."""
+def summary(x: np.ndarray) -> dict[str, float | None]:
+    """median, mean, q05, q25, q75, q95 (linear interpolation) and se_median of samples `x`
+    (None for a single sample)."""
     q = np.quantile(x, [0.5, *QUANTILES.values()])
     out = {"median": float(q[0]), "mean": float(np.mean(x))}
     out.update({k: float(v) for k, v in zip(QUANTILES, q[1:], strict=True)})
-    out["se_median"] = se_median(x)
+    se = se_median(x)
+    out["se_median"] = None if math.isnan(se) else se  # one member: no error to speak of
     return out
 
 

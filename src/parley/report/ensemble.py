@@ -94,9 +94,9 @@ def _scenario_table(obj: dict[str, Any], issue_id: str) -> Table:
     return table
 
 
-def _se(v: float) -> str:
+def _se(v: float | None) -> str:
     """A standard error to one significant digit (it says how far to trust the median's digits)."""
-    return "-" if v != v else f"{v:.1g}"
+    return "-" if v is None else f"{v:.1g}"
 
 
 def _pct(p: float) -> str:
