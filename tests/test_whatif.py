@@ -116,11 +116,14 @@ def test_set_on_compare_front_and_report(runner, tmp_path):
     [
         (
             "iaj.withdrawal.position=3",
-            "unknown actor 'iaj' (did you mean 'iai'?; actors: us_admin,",
+            "unknown actor 'iaj' (did you mean 'iai'?); actors: us_admin,",
         ),
-        ("iai.withdrawl.position=3", "unknown issue 'withdrawl' (did you mean 'withdrawal'?;"),
-        ("iai.withdrawal.postion=3", "unknown field 'postion' (did you mean 'position'?; fields:"),
-        ("iai.weight=3", "unknown field 'weight' (fields: position, salience, capability)"),
+        (
+            "iai.withdrawl.position=3",
+            "unknown issue 'withdrawl' (did you mean 'withdrawal'?); issues:",
+        ),
+        ("iai.withdrawal.postion=3", "unknown field 'postion' (did you mean 'position'?); fields:"),
+        ("iai.weight=3", "unknown field 'weight'; fields: position, salience, capability"),
         ("iai.salience=3", "iai.salience=3: salience needs an issue"),
         ("iai.withdrawal.position=30", "iai.withdrawal.position=30: position: 30 is outside"),
         ("iai.withdrawal.salience=300", "salience: 300 is outside [0, 100]"),

@@ -21,7 +21,7 @@ file.
 >>> apply_changes(case, [ValueChange("bb", "x", "position", 3)])
 Traceback (most recent call last):
 ...
-parley.errors.ScenarioError: --set: unknown actor 'bb' (did you mean 'b'?; actors: a, b)
+parley.errors.ScenarioError: --set: unknown actor 'bb' (did you mean 'b'?); actors: a, b
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from parley.case import Case, build_case
 from parley.case.locations import Locations
 from parley.errors import CaseError, ScenarioError
-from parley.names import unknown_name
 from parley.scenarios import apply_scenarios
+from parley.suggest import did_you_mean
 
 FIELDS = ("position", "salience", "capability")
 """What `--set` can change: an actor's position, salience or capability on an issue, or its
@@ -124,6 +124,11 @@ def whatif_label(
     if changes:
         parts.append("set " + ", ".join(map(str, changes)))
     return "; ".join(parts) or None
+
+
+def unknown_name(kind: str, name: str, known: Sequence[str]) -> str:
+    """One line: the unknown name, the near miss if any, and every known name."""
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}; {kind}s: {', '.join(known)}"
 
 
 def _check(change: ValueChange, actors: list[str], issues: list[str]) -> None:
