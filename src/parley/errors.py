@@ -41,6 +41,10 @@ class ScenarioError(ParleyError):
     """A scenario is unknown or its patch does not apply to the case."""
 
 
+class FrontError(ParleyError):
+    """A front cannot be formed or searched as asked (unknown member, too few, too many)."""
+
+
 class OutputError(ParleyError):
     """An output file cannot be written (missing folder, no permission, disk full)."""
 

@@ -22,6 +22,7 @@ from parley.cli.common import (
     load_case,
     out,
 )
+from parley.cli.progress import progress_bar
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.coalitions.analysis import coalition_analysis
 from parley.coalitions.fronts import (
@@ -190,9 +191,18 @@ def front(
                     raise FrontError("--search needs --among TAG")
                 if members:
                     raise FrontError("give either --members or --search, not both")
-                fronts = search_fronts(
-                    base, among, specs, max_size, None, rank, all_fronts, **rules
-                )
+                with progress_bar("fronts x models solved") as progress:
+                    fronts = search_fronts(
+                        base,
+                        among,
+                        specs,
+                        max_size,
+                        None,
+                        rank,
+                        all_fronts,
+                        progress=progress,
+                        **rules,
+                    )
             else:
                 if not members:
                     raise FrontError("give --members A,B,... (or --search --among TAG)")

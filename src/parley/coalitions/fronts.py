@@ -26,6 +26,7 @@ bargaining models) or when the bloc takes a position by another rule (e.g. ``mod
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -34,20 +35,21 @@ from typing import Any
 
 import numpy as np
 
-from parley.case import Case, CaseArrays, build_case, case_arrays
-from parley.errors import CaseError, ParleyError
+from parley.case import Case, build_case, case_arrays
+from parley.coalitions.front_arrays import (
+    Progress,
+    batched_runs,
+    bloc_rows,
+    check_rules,
+    merged_arrays,
+)
+from parley.errors import CaseError, FrontError, ParleyError, ParleyWarning
 from parley.forecast import ModelSpec, run_models
-from parley.models import get_model
-from parley.models.baselines import weighted_mean
 from parley.scenarios import apply_scenario
 from parley.suggest import did_you_mean
 
 GAIN_TOLERANCE = 1e-9
 MAX_SEARCH = 512
-
-
-class FrontError(ParleyError):
-    """A front cannot be formed or searched as asked (unknown member, too few, too many)."""
 
 
 @dataclass(frozen=True)
@@ -117,19 +119,6 @@ def _check_members(case: Case, members: Sequence[str]) -> list[str]:
     return members
 
 
-def _member_arrays(arrays: CaseArrays, idx: list[int]) -> CaseArrays:
-    return CaseArrays(
-        positions=arrays.positions[:, idx],
-        salience=arrays.salience[:, idx],
-        capability=arrays.capability[:, idx],
-        mask=arrays.mask[idx],
-        bounds=arrays.bounds,
-        actor_ids=tuple(arrays.actor_ids[k] for k in idx),
-        issue_ids=arrays.issue_ids,
-        status_quo=arrays.status_quo,
-    )
-
-
 def bloc_stances(
     case: Case,
     members: Sequence[str],
@@ -149,42 +138,8 @@ def bloc_stances(
     members = _check_members(case, members)
     arrays = case_arrays(case)
     idx = [arrays.actor_ids.index(m) for m in members]
-    sub = _member_arrays(arrays, idx)
-    held = sub.mask  # (K, I)
-    cap, sal = sub.capability[0], sub.salience[0]
-    if capability_rule == "sum":
-        capability = cap.sum(axis=0)
-    elif capability_rule == "max":
-        capability = cap.max(axis=0)
-    else:
-        raise FrontError(f"unknown capability rule {capability_rule!r}: sum or max")
-    mask = held.any(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if salience_rule == "capability_weighted":
-            salience = (cap * sal * held).sum(axis=0) / (cap * held).sum(axis=0)
-        elif salience_rule == "mean":
-            salience = (sal * held).sum(axis=0) / held.sum(axis=0)
-        elif salience_rule == "max":
-            salience = np.where(held, sal, 0).max(axis=0)
-        else:
-            raise FrontError(
-                f"unknown salience rule {salience_rule!r}: capability_weighted, mean or max"
-            )
-        if position_rule == "compromise":
-            position = weighted_mean(sub)[0]
-        elif position_rule.startswith("model:"):
-            name = position_rule[6:]
-            model = get_model(name, None, case.model_params.get(name, {}))
-            position = np.asarray(model.run(sub).forecast)[0]
-        else:
-            raise FrontError(f"unknown position rule {position_rule!r}: compromise or model:NAME")
-    lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
-    return {
-        "position": np.where(mask, np.clip(position, lo, hi), np.nan),
-        "salience": np.where(mask, np.nan_to_num(salience), 0.0),
-        "capability": capability,
-        "mask": mask,
-    }
+    rules = (position_rule, salience_rule, capability_rule)
+    return bloc_rows(arrays, idx, *rules, model_params=case.model_params)
 
 
 def merge_front(
@@ -290,9 +245,24 @@ def evaluate_front(
     with_front = run_models(merged, specs)
     f0, named0 = _forecasts(without, issues)
     f1, named1 = _forecasts(with_front, issues)
-    gains = front_gains(base, members, f0, f1)
+    rules = (position_rule, salience_rule, capability_rule)
+    return _result(base, members, name, rules, list(without), (f0, named0), (f1, named1))
+
+
+def _result(
+    base: Case,
+    members: Sequence[str],
+    name: str | None,
+    rules: tuple[str, str, str],
+    models: list[str],
+    without: tuple[np.ndarray, dict],
+    with_front: tuple[np.ndarray, dict],
+) -> FrontResult:
+    """A FrontResult from the (M, I) forecasts without and with the front and their named forms."""
+    issues = tuple(i.id for i in base.issues)
+    gains = front_gains(base, members, without[0], with_front[0])
     bloc_id = name or "+".join(members)
-    bloc = bloc_stances(base, members, position_rule, salience_rule, capability_rule)
+    bloc = bloc_stances(base, members, *rules)
     held = bloc["mask"]
     return FrontResult(
         members=tuple(members),
@@ -300,10 +270,10 @@ def evaluate_front(
         gain=dict(zip(members, map(float, gains.mean(axis=0)), strict=True)),
         gain_by_model={
             m: dict(zip(members, map(float, row), strict=True))
-            for m, row in zip(without, gains, strict=True)
+            for m, row in zip(models, gains, strict=True)
         },
-        forecast_with=named1,
-        forecast_without=named0,
+        forecast_with=with_front[1],
+        forecast_without=without[1],
         bloc={
             "id": bloc_id,
             "position": {
@@ -326,10 +296,15 @@ def search_fronts(
     rank: str = "min",
     include_unstable: bool = False,
     limit: int = MAX_SEARCH,
+    progress: Progress | None = None,
     **rules: str,
 ) -> list[FrontResult]:
     """Every front of two or more actors tagged `among_tag` (up to `max_size` members) that every
     member gains from, best first.
+
+    The candidate fronts are solved as batches (`parley.coalitions.front_arrays`): one
+    forecast-only run per model and group of fronts of one shape, not one case per front;
+    `progress(done, total)` is told after each batch (fronts x models).
 
     rank 'min' (default): by the smallest member gain, then total gain -- a front holds only as
     long as its least-served member stays; 'total': by the sum of the members' gains, then the
@@ -355,12 +330,13 @@ def search_fronts(
             f"{count} possible fronts among the {len(group)} actors tagged {among_tag!r}, more "
             f"than the limit of {limit}: give a smaller --max-size or a narrower tag"
         )
-    without = run_models(base, specs)
-    results = [
-        evaluate_front(base, list(members), specs, _without=without, **rules)
-        for k in range(2, top + 1)
-        for members in combinations(group, k)
-    ]
+    results = _batched_fronts(
+        base,
+        [list(m) for k in range(2, top + 1) for m in combinations(group, k)],
+        specs,
+        progress,
+        **rules,
+    )
     if not include_unstable:
         results = [r for r in results if r.stable]
 
@@ -370,3 +346,53 @@ def search_fronts(
         return (not r.stable, -round(first, 12), -round(second, 12), len(r.members), r.members)
 
     return sorted(results, key=key)
+
+
+def _batched_fronts(
+    base: Case,
+    fronts: list[list[str]],
+    specs: Sequence[ModelSpec],
+    progress: Progress | None = None,
+    position_rule: str = "compromise",
+    salience_rule: str = "capability_weighted",
+    capability_rule: str = "sum",
+) -> list[FrontResult]:
+    """Each front of `fronts` evaluated on `base` as `evaluate_front` would, the fronts of each
+    model solved as batches. A model not asked for by name that fails is left out with a warning."""
+    rules = (position_rule, salience_rule, capability_rule)
+    check_rules(*rules)
+    if not specs:
+        raise FrontError("no model to run")
+    issues = tuple(i.id for i in base.issues)
+    without = run_models(base, specs)
+    arrays = case_arrays(base)
+    merged = [
+        merged_arrays(arrays, idx, bloc_rows(arrays, idx, *rules, model_params=base.model_params))
+        for idx in ([arrays.actor_ids.index(m) for m in front] for front in fronts)
+    ]
+    chosen = [spec for spec in specs if spec.name in without]
+    with_front: dict[str, np.ndarray] = {}
+    total = len(fronts) * len(chosen)
+    for j, spec in enumerate(chosen):
+
+        def told(done: int, _: int, before: int = j * len(fronts)) -> None:
+            if progress is not None:
+                progress(before + done, total)
+
+        try:
+            with_front[spec.name] = batched_runs(spec.build(base), merged, told)
+        except ParleyError as exc:
+            if spec.required:
+                raise
+            warnings.warn(f"model {spec.name!r} left out: {exc}", ParleyWarning, stacklevel=2)
+    models = list(with_front)
+    f0, named0 = _forecasts({m: without[m] for m in models}, issues)
+    results = []
+    for n, members in enumerate(fronts):
+        f1 = np.array([with_front[m][n] for m in models])
+        named1 = {
+            m: dict(zip(issues, map(float, row), strict=True))
+            for m, row in zip(models, f1, strict=True)
+        }
+        results.append(_result(base, members, None, rules, models, (f0, named0), (f1, named1)))
+    return results
