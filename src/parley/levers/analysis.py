@@ -1,0 +1,232 @@
+"""`find_levers`: every lever of one actor under each model, ranked by its effect on the actor.
+
+Per model: one forecast-only run of the base case, one batched run of every non-ally lever
+(`parley.levers.candidates`), and the fronts batched by `parley.coalitions.front_arrays`; a
+lever's effect is A's value (`parley.levers.value`) with the lever minus without, and its shifts
+the forecast change per issue in issue units. Models are never averaged: each keeps its own list,
+and `agree` says under which models a lever moves A's value the same way.
+
+>>> from parley.io import read_case
+>>> from parley.forecast import model_specs
+>>> result = find_levers(read_case("cases/iraq-2006/case.yaml"), "iai",
+...                      model_specs(["compromise"]), kinds=("persuade",))
+>>> best = result.ranked("compromise")[0]
+>>> best.lever.label, round(best.effect, 4)
+('persuade us_admin on withdrawal 100%', 0.0562)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from parley.case import Case, CaseArrays, case_arrays
+from parley.coalitions.front_arrays import CHUNK, Progress, batched_runs, bloc_rows, merged_arrays
+from parley.errors import ParleyError, ParleyWarning
+from parley.forecast import ModelSpec
+from parley.levers.candidates import KINDS, Lever, ally_fronts, single_levers
+from parley.levers.value import Goals, LeverError, actor_goals
+from parley.models import traits
+
+TOLERANCE = 1e-9
+"""An effect smaller than this (in value units, a share of the scale) counts as none."""
+
+
+def sign(effect: float) -> int:
+    """+1 helps, -1 hurts, 0 no effect (within TOLERANCE)."""
+    return 0 if abs(effect) <= TOLERANCE else (1 if effect > 0 else -1)
+
+
+@dataclass(frozen=True)
+class LeverEffect:
+    """One lever under one model: its effect on A's value and the forecast shifts (I,)."""
+
+    lever: Lever
+    effect: float
+    shifts: np.ndarray
+
+
+@dataclass
+class LeverAnalysis:
+    """Every lever of `actor` under each model (`effects[model][lever]`) and A's base values."""
+
+    actor: str
+    issue_ids: tuple[str, ...]
+    value: dict[str, float]
+    effects: dict[str, dict[Lever, LeverEffect]]
+    robust: dict[Lever, float] = field(default_factory=dict)
+    """With an ensemble: the share of members (all models) in which each lever helps A."""
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.effects)
+
+    def ranked(self, model: str) -> list[LeverEffect]:
+        """The model's levers, largest effect first (ties: in generation order)."""
+        return sorted(self.effects[model].values(), key=lambda e: -e.effect)
+
+    def agree(self, lever: Lever, model: str) -> list[str]:
+        """The models under which `lever` has the same sign as under `model` (itself included)."""
+        mine = sign(self.effects[model][lever].effect)
+        return [m for m, e in self.effects.items() if lever in e and sign(e[lever].effect) == mine]
+
+    def levers(self) -> list[Lever]:
+        """Every lever evaluated by any model, in generation order."""
+        seen: dict[Lever, None] = {}
+        for effects in self.effects.values():
+            seen.update(dict.fromkeys(effects))
+        return list(seen)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"actor", "value": {model: V}, "models": {model: [lever objects, best first]}}`.
+
+        Each lever object: kind, target, issue, amount, effect, shifts {issue: change in issue
+        units}, agree [models with the same sign]; with an ensemble also `helps_share` and
+        `robust`.
+        """
+        models: dict[str, list[dict[str, Any]]] = {}
+        for model in self.effects:
+            rows = []
+            for e in self.ranked(model):
+                row = {
+                    **e.lever.to_json(),
+                    "effect": e.effect,
+                    "shifts": dict(zip(self.issue_ids, map(float, e.shifts), strict=True)),
+                    "agree": self.agree(e.lever, model),
+                }
+                if e.lever in self.robust:
+                    row["helps_share"] = self.robust[e.lever]
+                    row["robust"] = self.robust[e.lever] >= ROBUST_SHARE
+                rows.append(row)
+            models[model] = rows
+        return {"actor": self.actor, "value": self.value, "models": models}
+
+
+ROBUST_SHARE = 0.8
+"""A lever is robust when it helps A in at least this share of ensemble members."""
+
+
+def check_kinds(kinds: Sequence[str] | None) -> tuple[str, ...]:
+    """The lever kinds asked for (default all); LeverError for an unknown one."""
+    if not kinds:
+        return KINDS
+    from parley.suggest import did_you_mean
+
+    for kind in kinds:
+        if kind not in KINDS:
+            raise LeverError(
+                f"unknown lever kind {kind!r}{did_you_mean(kind, KINDS)}; kinds: {', '.join(KINDS)}"
+            )
+    return tuple(dict.fromkeys(kinds))
+
+
+def find_levers(
+    case: Case,
+    actor: str,
+    specs: Sequence[ModelSpec],
+    goals: Mapping[str, float] | None = None,
+    kinds: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
+) -> LeverAnalysis:
+    """Every lever of `actor` on `case` under each model of `specs` (see the module docstring).
+
+    `goals`: {issue: value} replacing A's positions as what it wants. Fronts are judged only by
+    models in which capability counts (`traits(name).uses_capability`), as `parley front` does.
+    A model not asked for by name that fails is left out with a warning.
+    """
+    kinds = check_kinds(kinds)
+    arrays = case_arrays(case)
+    goal = actor_goals(arrays, actor, goals)
+    a = arrays.actor_ids.index(actor)
+    fronts: list[tuple[Lever, list[int]]] = []
+    merged: list[CaseArrays] = []
+    if "ally" in kinds:
+        fronts = ally_fronts(arrays, a, goal.weight, _partners(case, actor, arrays))
+        merged = [merged_arrays(arrays, idx, bloc_rows(arrays, idx)) for _, idx in fronts]
+    analysis = LeverAnalysis(actor, arrays.issue_ids, {}, {})
+    for n, spec in enumerate(specs):
+        try:
+            effects, base_value = _one_model(
+                spec, case, arrays, a, goal, kinds, fronts, merged, chunk
+            )
+        except ParleyError as exc:
+            if spec.required:
+                raise
+            warnings.warn(f"model {spec.name!r} left out: {exc}", ParleyWarning, stacklevel=2)
+            continue
+        finally:
+            if progress is not None:
+                progress(n + 1, len(specs))
+        analysis.value[spec.name] = base_value
+        analysis.effects[spec.name] = effects
+    if not analysis.effects:
+        raise LeverError("no model could run on this case")
+    return analysis
+
+
+def _one_model(
+    spec: ModelSpec,
+    case: Case,
+    arrays: CaseArrays,
+    a: int,
+    goal: Goals,
+    kinds: Sequence[str],
+    fronts: list[tuple[Lever, list[int]]],
+    merged: list[CaseArrays],
+    chunk: int,
+) -> tuple[dict[Lever, LeverEffect], float]:
+    model = spec.build(case)
+    f0 = np.asarray(model.run(arrays, detail="forecast").forecast)[0]
+    v0 = float(goal.value(f0))
+    levers, batch = single_levers(arrays, a, goal.goal, kinds, f0)
+    forecasts = [run_chunked(model, batch, chunk)] if levers else []
+    if fronts and traits(spec.name).uses_capability:
+        levers = levers + [lever for lever, _ in fronts]
+        forecasts.append(batched_runs(model, merged, chunk=chunk))
+    if not levers:
+        return {}, v0
+    f = np.concatenate(forecasts, axis=0)
+    values = goal.value(f)
+    effects = {
+        lever: LeverEffect(lever, _clean(float(v - v0)), _clean_shift(f[n] - f0))
+        for n, (lever, v) in enumerate(zip(levers, values, strict=True))
+    }
+    return effects, v0
+
+
+def run_chunked(model: Any, batch: CaseArrays, chunk: int = CHUNK) -> np.ndarray:
+    """(B, I) forecasts of a batched CaseArrays, solved `chunk` members per forecast-only run."""
+    n = batch.shape[0]
+    parts = []
+    for start in range(0, n, chunk):
+        part = batch.with_batch(
+            **{
+                k: getattr(batch, k)[start : start + chunk]
+                for k in ("positions", "salience", "capability")
+            }
+        )
+        parts.append(np.asarray(model.run(part, detail="forecast").forecast))
+    return np.concatenate(parts, axis=0)
+
+
+def _clean(value: float) -> float:
+    return 0.0 if abs(value) < 1e-12 else value
+
+
+def _clean_shift(shift: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(shift) < 1e-12, 0.0, shift)
+
+
+def _partners(case: Case, actor: str, arrays: CaseArrays) -> list[int]:
+    """Actors sharing a tag with `actor` (every actor when it has no tags): the pool of the
+    front search for fronts of three."""
+    tags = set(case.actor(actor).tags)
+    ids = arrays.actor_ids
+    if not tags:
+        return [k for k, x in enumerate(ids) if x != actor]
+    return [k for k, x in enumerate(ids) if x != actor and tags & set(case.actor(x).tags)]
