@@ -8,6 +8,7 @@ import parley.cli.case_commands  # noqa: F401  (validate, forecast, convert)
 import parley.cli.coalitions  # noqa: F401  (coalitions, front)
 import parley.cli.compare  # noqa: F401  (compare)
 import parley.cli.ensemble  # noqa: F401  (ensemble)
+import parley.cli.levers  # noqa: F401  (levers)
 import parley.cli.report  # noqa: F401  (report)
 from parley.cli.common import app
 

@@ -1,0 +1,100 @@
+"""`parley levers`: what one actor can do about the forecast, ranked under each model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from parley.case import case_warnings
+from parley.cli.coalitions import FormatOpt, TableOrJson
+from parley.cli.common import (
+    CaseArg,
+    ModelOpt,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    app,
+    fail,
+    library_warnings,
+    out,
+    warn,
+)
+from parley.cli.progress import progress_bar
+from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
+from parley.errors import ParleyError
+from parley.forecast import model_specs
+from parley.io import read_case
+from parley.levers import LeverError, find_levers
+from parley.report.levers import levers_table
+from parley.whatif import whatif_case, whatif_label
+
+
+@app.command()
+def levers(
+    case: CaseArg,
+    actor: Annotated[str, typer.Option("--actor", "-a", help="The actor whose levers to find")],
+    goal: Annotated[
+        list[str] | None,
+        typer.Option("--goal", help="ISSUE=VALUE: what the actor wants instead of its position"),
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kinds",
+            "-k",
+            help="Lever kinds: persuade, salience, concede, resources, ally (repeatable or A,B)",
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    scenario: ScenariosOpt = None,
+    set_: SetOpt = None,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    rounds: RoundsOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
+    format: FormatOpt = TableOrJson.table,
+) -> None:
+    """Rank the moves open to an actor by their effect on its value of the outcome."""
+    try:
+        loaded = read_case(case)
+        changes = parse_sets(set_)
+        specs = model_specs(model, preset or (), param or (), rounds)
+        with library_warnings():
+            base = whatif_case(loaded, scenario, changes)
+            with progress_bar("models solved") as progress:
+                result = find_levers(
+                    base,
+                    actor,
+                    specs,
+                    goals=_goals(goal),
+                    kinds=[k.strip() for item in kinds or () for k in item.split(",") if k.strip()],
+                    progress=progress,
+                )
+    except ParleyError as exc:
+        fail(exc, case)
+    warn(case_warnings(loaded))
+    if format is TableOrJson.json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+        return
+    label = whatif_label(scenario, changes)
+    if label:
+        out.print(f"{loaded.title} [{label}]", highlight=False)
+    out.print(levers_table(base, result, top or None))
+
+
+def _goals(items: list[str] | None) -> dict[str, float]:
+    goals: dict[str, float] = {}
+    for item in items or ():
+        issue, sep, raw = item.partition("=")
+        try:
+            if not sep or not issue.strip():
+                raise ValueError
+            goals[issue.strip()] = float(raw)
+        except ValueError:
+            raise LeverError(f"--goal expects ISSUE=VALUE with a number, got {item!r}") from None
+        if goals[issue.strip()] != goals[issue.strip()]:
+            raise LeverError(f"--goal {item}: expected a number, got {raw.strip()!r}")
+    return goals
