@@ -46,7 +46,9 @@ def central_interval(members: np.ndarray, level: float) -> tuple[np.ndarray, np.
     >>> central_interval(np.array([[0.0, 1.0, 2.0, 3.0, 4.0]]), 50)
     (array([1.]), array([3.]))
     """
-    q = np.quantile(np.asarray(members, dtype=float), [0.5 - level / 200, 0.5 + level / 200], axis=1)
+    q = np.quantile(
+        np.asarray(members, dtype=float), [0.5 - level / 200, 0.5 + level / 200], axis=1
+    )
     return q[0], q[1]
 
 
