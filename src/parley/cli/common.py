@@ -63,6 +63,27 @@ HeaderRowOpt = Annotated[
     int | None,
     typer.Option("--header-row", help="Table: the row (line) of the header, below any title rows"),
 ]
+SpreadOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spread",
+        help="KIND=FRACTION: a default range for values stated without one (repeatable; "
+        "position and salience: +/- FRACTION of the scale, capability: of the value)",
+    ),
+]
+
+
+def parse_spread(items: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """`--spread KIND=FRACTION` items as a mapping, checked by `parley.ensemble.check_spread`."""
+    from parley.ensemble import check_spread
+
+    raw: dict[str, str] = {}
+    for item in items:
+        kind, sep, fraction = item.partition("=")
+        if not sep or not kind.strip():
+            raise ParleyError(f"--spread expects KIND=FRACTION (e.g. position=0.05), got {item!r}")
+        raw[kind.strip()] = fraction.strip()
+    return check_spread(raw)
 
 
 def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:

@@ -38,6 +38,23 @@ METHODS = tuple(m.value for m in Method)
 DEFAULT_SAMPLES = {Method.sobol: 512, Method.morris: 64}
 
 
+def check_method(method: Method | str, n: int | None) -> tuple[Method, int | None]:
+    """The method and its sample count (default filled in), checked before anything runs:
+    Sobol base samples a power of 2 >= 2, Morris trajectories >= 2; the tornado takes none."""
+    try:
+        method = Method(method)
+    except ValueError:
+        raise ParleyError(f"unknown method {method!r} (known: {', '.join(METHODS)})") from None
+    if method is Method.tornado:
+        return method, None
+    n = DEFAULT_SAMPLES[method] if n is None else int(n)
+    if method is Method.sobol and (n < 2 or n & (n - 1)):
+        raise ParleyError(f"Sobol base samples must be a power of 2 (e.g. 512, 1024), got {n}")
+    if method is Method.morris and n < 2:
+        raise ParleyError(f"Morris needs at least 2 trajectories, got {n}")
+    return method, n
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Ranked entries per output, the outputs that never moved, and the number of evaluations."""
@@ -78,14 +95,11 @@ def analyse(
     >>> [(e["input"], round(e["mu_star"], 12)) for e in a.entries["f"]]
     [('x', 2.0), ('y', 0.0)]
     """
-    try:
-        method = Method(method)
-    except ValueError:
-        raise ParleyError(f"unknown method {method!r} (known: {', '.join(METHODS)})") from None
+    method, n = check_method(method, n)
     if method is Method.tornado:
         y, entries = tornado(problem, lambda x: evaluate_in_chunks(evaluate, x, chunk))
     else:
-        n = DEFAULT_SAMPLES[method] if n is None else n
+        assert n is not None
         if method is Method.sobol:
             unit = sobol_design(problem, n, seed)
         else:

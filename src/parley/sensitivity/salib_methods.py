@@ -42,8 +42,6 @@ def _salib():
 
 def sobol_design(problem: Problem, n: int, seed: int) -> np.ndarray:
     """(N (K + 2), K) points of the unit hypercube: SALib's Saltelli design, first and total order."""
-    if n < 2 or n & (n - 1):
-        raise ParleyError(f"Sobol base samples must be a power of 2 (e.g. 512, 1024), got {n}")
     sample_sobol = _salib()[0]
     return sample_sobol.sample(problem.salib(), n, calc_second_order=False, seed=seed)
 
@@ -67,8 +65,6 @@ def sobol_entries(problem: Problem, y: np.ndarray, seed: int) -> dict[str, list[
 
 def morris_design(problem: Problem, n: int, seed: int) -> np.ndarray:
     """(N (K + 1), K) points of the unit hypercube: N Morris trajectories on a 4-level grid."""
-    if n < 2:
-        raise ParleyError(f"Morris needs at least 2 trajectories, got {n}")
     sample_morris = _salib()[2]
     return sample_morris.sample(problem.salib(), n, num_levels=MORRIS_LEVELS, seed=seed)
 

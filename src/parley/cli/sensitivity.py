@@ -1,0 +1,88 @@
+"""`parley sensitivity`: which uncertain inputs move each model's forecast (tornado, Sobol, Morris)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from parley.case import case_warnings
+from parley.cli.common import (
+    CaseArg,
+    ModelOpt,
+    ParamOpt,
+    PresetOpt,
+    RoundsOpt,
+    ScenarioOpt,
+    SpreadOpt,
+    app,
+    fail,
+    library_warnings,
+    out,
+    parse_spread,
+    warn,
+)
+from parley.errors import ParleyError
+from parley.forecast import model_specs
+from parley.io import read_case
+from parley.sensitivity.methods import Method
+
+
+class SensitivityFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def sensitivity(
+    case: CaseArg,
+    model: ModelOpt = None,
+    method: Annotated[
+        Method, typer.Option("--method", help="tornado (exact, cheap), sobol or morris")
+    ] = Method.tornado,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            "--samples",
+            help="Sobol base samples (a power of 2, default 512) or Morris trajectories (64)",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the Sobol / Morris design")] = 0,
+    spread: SpreadOpt = None,
+    scenario: ScenarioOpt = None,
+    preset: PresetOpt = None,
+    param: ParamOpt = None,
+    rounds: RoundsOpt = None,
+    top: Annotated[int, typer.Option(help="Inputs shown per issue in the table")] = 10,
+    format: Annotated[
+        SensitivityFormat, typer.Option("--format", "-f", help="Output format")
+    ] = SensitivityFormat.table,
+) -> None:
+    """Rank the case's uncertain inputs by how much they move each model's forecast, per issue."""
+    from parley.report.sensitivity import sensitivity_tables
+    from parley.sensitivity.case import sensitivity as run_sensitivity
+
+    try:
+        if samples is not None and samples < 1:
+            raise ParleyError(f"-n: expected a positive number of samples, got {samples}")
+        if top < 1:
+            raise ParleyError(f"--top: expected a positive number, got {top}")
+        spreads = parse_spread(spread or ())
+        loaded = read_case(case)
+        specs = model_specs(model, preset or (), param or (), rounds)
+        with library_warnings():
+            result = run_sensitivity(loaded, specs, method, samples, seed, spreads, scenario)
+    except ParleyError as exc:
+        fail(exc, case)
+    warn(case_warnings(loaded))
+    if format is SensitivityFormat.json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+    else:
+        for table in sensitivity_tables(result, top):
+            out.print(table)
+    sys.stdout.flush()
+    warn(result.warnings())

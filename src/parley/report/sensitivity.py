@@ -1,0 +1,56 @@
+"""Sensitivity results as terminal tables: per model and issue, the most important inputs first."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+
+from parley.sensitivity import SensitivityResult
+
+COLUMNS = {
+    "tornado": ("low", "high", "swing"),
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+    "morris": ("mu_star", "sigma"),
+}
+HEADERS = {"S1_conf": "S1 +/-", "ST_conf": "ST +/-", "mu_star": "mu*"}
+TOP = 10
+
+
+DIGITS = {"tornado": 2, "sobol": 3, "morris": 2}
+IMPORTANCE = {"tornado": "swing", "sobol": "ST", "morris": "mu_star"}
+
+
+def sensitivity_tables(result: SensitivityResult, top: int = TOP) -> list[Table]:
+    """One table per model and issue: the `top` inputs by importance, leaving out those of no
+    importance at all (inputs of other issues, for most models); the JSON has them all.
+
+    >>> r = SensitivityResult("tornado", {"m": {"i": [{"input": "a.i.position", "low": 1.0,
+    ...     "high": 3.0, "swing": 2.0}]}})
+    >>> [t.title for t in sensitivity_tables(r)]
+    ['m, issue i: tornado (forecast with each input at its low / high)']
+    """
+    columns = COLUMNS[result.method]
+    what = {
+        "tornado": "tornado (forecast with each input at its low / high)",
+        "sobol": f"Sobol indices, {result.n} base samples, seed {result.seed} (+/-: 95% CI)",
+        "morris": f"Morris screening, {result.n} trajectories, seed {result.seed}",
+    }[result.method]
+    tables = []
+    for model, issues in result.models.items():
+        for issue, entries in issues.items():
+            table = Table(
+                title=f"{model}, issue {issue}: {what}",
+                box=box.SIMPLE,
+                title_justify="left",
+            )
+            table.add_column("input")
+            for col in columns:
+                table.add_column(HEADERS.get(col, col), justify="right")
+            digits, key = DIGITS[result.method], IMPORTANCE[result.method]
+            shown = [e for e in entries if abs(e[key]) > 0][:top]
+            for entry in shown:
+                table.add_row(entry["input"], *(f"{entry[c]:.{digits}f}" for c in columns))
+            if len(entries) > len(shown):
+                table.caption = f"{len(entries) - len(shown)} more input(s) in --format json"
+            tables.append(table)
+    return tables
