@@ -115,6 +115,7 @@ def test_compromise_tornado_equals_its_closed_form():
     # a's position 1..5 gives (980 - 100) / 200 = 4.4 and (980 + 300) / 200 = 6.4: swing 2
     top = issues["x"][0]
     assert (top["input"], top["low"], top["high"]) == ("a.x.position", 4.4, 6.4)
+    assert result.points["compromise"]["x"] == pytest.approx(980 / 200)  # every input at its value
     assert not result.warnings()
 
 

@@ -77,7 +77,7 @@ def sensitivity(
     problem, inputs = case_problem(patched, spread)
     arrays = case_arrays(patched)
     specs = list(specs) if specs is not None else model_specs(None)
-    models, frozen, evaluations = {}, {}, {}
+    models, frozen, evaluations, points = {}, {}, {}, {}
     for spec in specs:
         model = spec.build(patched)
 
@@ -94,4 +94,6 @@ def sensitivity(
         models[spec.name] = analysis.entries
         frozen[spec.name] = analysis.frozen
         evaluations[spec.name] = analysis.evaluations
-    return SensitivityResult(method.value, models, frozen, evaluations, n, seed)
+        if analysis.points is not None:
+            points[spec.name] = analysis.points
+    return SensitivityResult(method.value, models, frozen, evaluations, n, seed, points)

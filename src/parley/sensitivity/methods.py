@@ -57,11 +57,13 @@ def check_method(method: Method | str, n: int | None) -> tuple[Method, int | Non
 
 @dataclass(frozen=True)
 class Analysis:
-    """Ranked entries per output, the outputs that never moved, and the number of evaluations."""
+    """Ranked entries per output, the outputs that never moved, the number of evaluations and,
+    for the tornado, the outputs at the inputs' point values."""
 
     entries: dict[str, list[dict]]
     frozen: tuple[str, ...]
     evaluations: int
+    points: dict[str, float] | None = None
 
 
 def evaluate_in_chunks(evaluate: Evaluate, x: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
@@ -110,4 +112,7 @@ def analyse(
         else:
             entries = morris_entries(problem, unit, y, seed)
     frozen = tuple(o for j, o in enumerate(problem.outputs) if _constant(y[:, j]))
-    return Analysis(entries, frozen, len(y))
+    points = None
+    if method is Method.tornado:  # row 0 of the design: every input at its value
+        points = {o: float(y[0, j]) for j, o in enumerate(problem.outputs)}
+    return Analysis(entries, frozen, len(y), points)

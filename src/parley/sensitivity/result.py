@@ -27,6 +27,8 @@ class SensitivityResult:
     evaluations: dict[str, int] = field(default_factory=dict)
     n: int | None = None  # Sobol base samples or Morris trajectories
     seed: int = 0
+    points: dict[str, dict[str, float]] = field(default_factory=dict)  # tornado: model -> issue ->
+    # the forecast with every input at its value (the centre of the tornado)
 
     def to_json(self) -> dict:
         """`{"method", "models": {M: {"issues": {I: [entry, ...]}}}}`, values in issue units."""
