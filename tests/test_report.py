@@ -63,6 +63,8 @@ CASE = {
 }
 MODELS = ["compromise", "median"]
 SECTIONS = ["case", "forecasts", "positions", "rounds", "scenarios", "power", "fronts"]
+# a case that states ranges (CASE does: c's position on x) gets the uncertainty section too
+SECTIONS_UNCERTAIN = [*SECTIONS[:5], "uncertainty", *SECTIONS[5:]]
 
 
 class Page(HTMLParser):
@@ -310,7 +312,7 @@ def test_cli_writes_the_report(runner, case_file, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"wrote {target}" in result.stdout
     page = parse(target.read_text(encoding="utf-8"))
-    assert [s for t, _, s in page.elements if t == "section"] == SECTIONS
+    assert [s for t, _, s in page.elements if t == "section"] == SECTIONS_UNCERTAIN
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary file's 0600

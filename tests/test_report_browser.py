@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
-from test_report import CASE, SECTIONS, parse  # noqa: E402
+from test_report import CASE, SECTIONS_UNCERTAIN, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
 from parley.forecast import model_specs  # noqa: E402
@@ -57,8 +57,10 @@ def test_chromium_renders_every_section_and_figure(report_file, tmp_path):
     result = chromium(tmp_path, "--dump-dom", report_file.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     dom = parse(result.stdout)  # the document as the browser built it
-    assert [s for t, _, s in dom.elements if t == "section"] == SECTIONS
+    assert [s for t, _, s in dom.elements if t == "section"] == SECTIONS_UNCERTAIN
     assert dom.count("svg", "positions") == 2
+    # per issue: the ensemble's distribution, the tornado and the Sobol bars of the first model
+    assert dom.count("svg", "uncertainty") == 2 * 3
     assert dom.count("script") == 0  # the <script> in the case title stayed text
     assert dom.h1 == CASE["title"]
     assert len(dom.tables["case-table"]) == 2 + 3

@@ -215,3 +215,46 @@ def test_cli_errors_are_one_line(runner, tmp_path, args, message):
     assert message in res.stderr
     assert "Traceback" not in res.output
     assert np.all([line.startswith("error:") for line in res.stderr.strip().splitlines()])
+
+
+LINEAR = {
+    "actors": [{"id": "a", "capability": 1}, {"id": "b", "capability": 2},
+               {"id": "c", "capability": 1}],
+    "issues": [{"id": "x", "lower": 0, "upper": 10}],
+    "stances": {
+        "a": {"x": {"position": {"value": 2, "low": 0, "high": 4, "distribution": "uniform"},
+                    "salience": 1}},
+        "b": {"x": {"position": {"value": 6, "low": 4, "high": 10}, "salience": 1}},
+        "c": {"x": {"position": 5, "salience": 1}},
+    },
+}  # fmt: skip
+
+
+def test_sobol_of_the_compromise_model_on_a_case():
+    # F = (1 x_a + 2 x_b + 1 * 5) / 4 is additive in the positions, so S1 = ST = each term's
+    # variance over the total: Var x_a = 4^2 / 12 (uniform on 0..4) and, for b's triangular
+    # (low 4, mode 6, high 10), Var x_b = (4^2 + 10^2 + 6^2 - 4*10 - 4*6 - 10*6) / 18 = 28 / 18.
+    # Terms: (1/4)^2 * 16/12 = 1/12 and (2/4)^2 * 28/18 = 7/18; shares 0.176 and 0.824.
+    va, vb = 1 / 12, 7 / 18
+    result = sensitivity(build_case(LINEAR), model_specs(["compromise"]), "sobol", 1024, seed=2)
+    got = {e["input"]: e for e in result.models["compromise"]["x"]}
+    assert [e["input"] for e in result.models["compromise"]["x"]] == [
+        "b.x.position",
+        "a.x.position",
+    ]
+    for key, share in (("a.x.position", va / (va + vb)), ("b.x.position", vb / (va + vb))):
+        assert got[key]["S1"] == pytest.approx(share, abs=0.03)
+        assert got[key]["ST"] == pytest.approx(share, abs=0.03)
+    assert result.evaluations == {"compromise": 1024 * (2 + 2)}
+
+
+def test_morris_on_a_case():
+    # a's position is uniform on 0..4 and enters F with weight 1/4: every elementary effect, per
+    # full range of its quantile scale, is (4 - 0) / 4 = 1, so mu_star = 1 and sigma = 0. b's is
+    # triangular: its quantile function is not linear, so its effects vary (sigma > 0).
+    result = sensitivity(build_case(LINEAR), model_specs(["compromise"]), "morris", 8, seed=1)
+    got = {e["input"]: e for e in result.models["compromise"]["x"]}
+    assert set(got["a.x.position"]) == {"input", "mu_star", "sigma"}
+    assert got["a.x.position"]["mu_star"] == pytest.approx(1.0)
+    assert got["a.x.position"]["sigma"] == pytest.approx(0.0, abs=1e-12)
+    assert got["b.x.position"]["sigma"] > 0

@@ -65,6 +65,34 @@ def backtest_table(result: BacktestResult) -> Table:
     return table
 
 
+def ensemble_table(result: BacktestResult) -> Table:
+    """One row per model: coverage of the ensemble's central 50/80/90% intervals (the share of
+    outcomes inside; calibrated = the nominal share) and its CRPS on 0-100."""
+    summary = result.summary()["models"]
+    members = next(iter(result.ensembles.values())).shape[1]
+    table = Table(
+        title=f"ensembles: {members} members per proposal (coverage: share of outcomes inside)",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    for col in ("model", "n", "50% interval", "80% interval", "90% interval", "CRPS", "MAE"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for name, row in summary.items():
+        cov = row["coverage"]
+        table.add_row(
+            name,
+            str(row["n"]),
+            *(_num(cov[level]) for level in ("50", "80", "90")),
+            _num(row["crps"]),
+            _num(row["mae"]),
+        )
+    table.caption = (
+        "CRPS: the mean absolute error generalised to a distribution (lower is better; equals the "
+        "MAE for a point forecast)"
+    )
+    return table
+
+
 def failure_lines(failures: list[Failure]) -> list[str]:
     """Each model's failures, the first few in full and a count of the rest."""
     by_model: dict[str, list[Failure]] = defaultdict(list)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from parley.cli.common import ModelOpt, app, err, fail, out, warn
+from parley.cli.common import ModelOpt, SpreadOpt, app, err, fail, out, parse_spread, warn
 from parley.errors import ParleyError
 
 backtest_app = typer.Typer(
@@ -35,15 +35,37 @@ CapabilityOpt = Annotated[
 ]
 FormatOpt = Annotated[BacktestFormat, typer.Option("--format", "-f", help="Output format")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")]
+EnsembleOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--ensemble",
+        "-n",
+        help="Members per proposal: also score each model's ensemble (interval coverage, CRPS)",
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the ensembles' draws")]
+
+
+def _ensemble_options(ensemble: int | None, spread: list[str] | None) -> dict:
+    """run_backtest's ensemble arguments, checked before anything runs."""
+    if ensemble is None:
+        if spread:
+            raise ParleyError("--spread needs --ensemble N")
+        return {}
+    if ensemble < 2:
+        raise ParleyError(f"--ensemble: expected at least 2 members, got {ensemble}")
+    return {"ensemble": ensemble, "spread": parse_spread(spread) if spread else None}
 
 
 def _report(result, format: BacktestFormat) -> None:
-    from parley.backtest.report import backtest_table, failure_lines
+    from parley.backtest.report import backtest_table, ensemble_table, failure_lines
 
     if format is BacktestFormat.json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
     else:
         out.print(backtest_table(result))
+        if result.ensembles:
+            out.print(ensemble_table(result))
     sys.stdout.flush()
     warn(failure_lines(result.failures))
     for note in result.notes:
@@ -57,14 +79,20 @@ def deu3(
     model: ModelOpt = None,
     format: FormatOpt = BacktestFormat.table,
     quiet: QuietOpt = False,
+    ensemble: EnsembleOpt = None,
+    spread: SpreadOpt = None,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Backtest models on the proposals of a DEU III file."""
+    """Backtest models on the proposals of a DEU III file (with --ensemble, their intervals too)."""
     from parley.backtest.deu3 import read_deu3
     from parley.backtest.runner import run_backtest
 
     try:
+        options = _ensemble_options(ensemble, spread)
         dataset = read_deu3(file, capability)
-        result = run_backtest(dataset, model, progress=not quiet, console=err)
+        result = run_backtest(
+            dataset, model, progress=not quiet, console=err, ensemble_seed=seed, **options
+        )
     except ParleyError as exc:
         fail(exc)
     _report(result, format)
@@ -76,14 +104,23 @@ def cases(
     model: ModelOpt = None,
     format: FormatOpt = BacktestFormat.table,
     quiet: QuietOpt = False,
+    ensemble: EnsembleOpt = None,
+    spread: SpreadOpt = None,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Backtest models on a folder of parley cases (each issue with an `outcome` is scored)."""
+    """Backtest models on a folder of parley cases (each issue with an `outcome` is scored; with
+    --ensemble, the cases' stated ranges give each model's intervals)."""
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.runner import run_backtest
 
     try:
+        options = _ensemble_options(ensemble, spread)
+        if options and options["spread"] is None:
+            options["spread"] = {}  # a case folder: its stated ranges only, unless --spread
         dataset = read_case_dir(folder)
-        result = run_backtest(dataset, model, progress=not quiet, console=err)
+        result = run_backtest(
+            dataset, model, progress=not quiet, console=err, ensemble_seed=seed, **options
+        )
     except ParleyError as exc:
         fail(exc)
     _report(result, format)

@@ -59,6 +59,13 @@ def report(
     ] = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
+    members: Annotated[
+        int | None,
+        typer.Option(
+            "--members",
+            help="Ensemble members of the uncertainty section (default 500; 0: no section)",
+        ),
+    ] = None,
 ) -> None:
     """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
     from parley.report.html import build_report, write_report
@@ -66,6 +73,10 @@ def report(
     try:
         if output.resolve() == case.resolve():
             raise OutputError(f"{output}: is the case file itself; the report would replace it")
+        if members is not None and members < 0:
+            raise ParleyError(
+                f"--members: expected 0 (no uncertainty section) or more, got {members}"
+            )
         loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
@@ -79,6 +90,7 @@ def report(
                 front_search or (),
                 source=str(case),
                 front_max_size=front_max_size,
+                members=members,
                 changes=changes,
             )
         write_report(output, html)

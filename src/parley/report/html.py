@@ -64,6 +64,7 @@ class ReportInputs:
     front_missing: str = "No united front was asked for (use --front A,B,C or --front-search TAG)."
     source: str = ""
     scenarios_asked: bool = False
+    uncertainty: Any = None  # parley.uncertainty.UncertaintyAnalysis, when the case has ranges
 
 
 def build_report(
@@ -75,11 +76,14 @@ def build_report(
     source: str = "",
     front_max_size: int | None = None,
     changes: Sequence[ValueChange] = (),
+    members: int | None = None,
 ) -> str:
     """The report's HTML: models on the base case and each scenario (default all), power indices
     of the capability-weighted majority game, and the united fronts asked for (member lists, and
     the stable fronts found among each tag of `front_search`). What-if `changes` (`--set`) apply
-    to the base case and after each scenario; the case table shows the changed values."""
+    to the base case and after each scenario; the case table shows the changed values. When the
+    case states ranges or scenario probabilities, an uncertainty section (`members` ensemble
+    members, default `parley.uncertainty.MEMBERS`; 0: none)."""
     require_report_extra()
     from parley.report.sections import front_results, power_summary
 
@@ -101,7 +105,20 @@ def build_report(
     )
     if (fronts or front_search) and not found:
         inputs.front_missing = note or "No united front was found."
+    inputs.uncertainty = _uncertainty(case, specs, comparison, members)
     return render_report(case, inputs)
+
+
+def _uncertainty(
+    case: Case, specs: Sequence[ModelSpec], comparison: Comparison, members: int | None
+):
+    """The uncertainty analysis of the models that ran, when the case has ranges or probabilities."""
+    from parley.uncertainty import MEMBERS, has_uncertainty, uncertainty_analysis
+
+    if members == 0 or not has_uncertainty(case):
+        return None
+    specs = [s for s in specs if s.name in comparison.models]
+    return uncertainty_analysis(case, specs, MEMBERS if members is None else members)
 
 
 def write_report(path: Path | str, html: str) -> None:
@@ -153,6 +170,16 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         ("power", "Voting power"),
         ("fronts", "United fronts"),
     ]
+    uncertainty = ""
+    if inputs.uncertainty is not None:
+        from parley.report.uncertainty import uncertainty_section
+
+        toc.insert(5, ("uncertainty", "Uncertainty"))
+        points = {
+            name: {i.id: float(out.forecast[0, k]) for k, i in enumerate(case.issues)}
+            for name, out in base.items()
+        }
+        uncertainty = uncertainty_section(case, inputs.uncertainty, points)
     return page.render(
         version=__version__,
         css=jinja2.utils.markupsafe.Markup(CSS),
@@ -181,6 +208,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         front_note=inputs.front_note,
         front_missing=inputs.front_missing,
         source=inputs.source,
+        uncertainty=jinja2.utils.markupsafe.Markup(uncertainty),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
+from parley.report.numbers import fmt_value
 from parley.sensitivity import SensitivityResult
 
 COLUMNS = {
@@ -16,8 +17,12 @@ HEADERS = {"S1_conf": "S1 +/-", "ST_conf": "ST +/-", "mu_star": "mu*"}
 TOP = 10
 
 
-DIGITS = {"tornado": 2, "sobol": 3, "morris": 2}
 IMPORTANCE = {"tornado": "swing", "sobol": "ST", "morris": "mu_star"}
+
+
+def _fmt(method: str, value: float) -> str:
+    """Indices with three decimals; forecasts and effects in issue units as the report shows them."""
+    return f"{value:.3f}" if method == "sobol" else fmt_value(value)
 
 
 def sensitivity_tables(result: SensitivityResult, top: int = TOP) -> list[Table]:
@@ -46,10 +51,10 @@ def sensitivity_tables(result: SensitivityResult, top: int = TOP) -> list[Table]
             table.add_column("input")
             for col in columns:
                 table.add_column(HEADERS.get(col, col), justify="right")
-            digits, key = DIGITS[result.method], IMPORTANCE[result.method]
+            key = IMPORTANCE[result.method]
             shown = [e for e in entries if abs(e[key]) > 0][:top]
             for entry in shown:
-                table.add_row(entry["input"], *(f"{entry[c]:.{digits}f}" for c in columns))
+                table.add_row(entry["input"], *(_fmt(result.method, entry[c]) for c in columns))
             if len(entries) > len(shown):
                 table.caption = f"{len(entries) - len(shown)} more input(s) in --format json"
             tables.append(table)

@@ -147,6 +147,7 @@ forecast and, beneath, the shift from the base case in the issue's units.</p>
 {% endfor %}</tbody></table></div>
 {% else %}<p class="note">This case has no scenarios{% if scenarios_asked %} among those asked for{% endif %}.</p>{% endif %}
 </section>
+{{ uncertainty }}
 
 <section id="power">
 <h2>Voting power</h2>

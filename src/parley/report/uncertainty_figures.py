@@ -18,6 +18,20 @@ TOP = 8
 AXES_IN = 6.0  # about the axes' width in inches, for spacing the anchors' labels
 
 
+def _density(x: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """A Gaussian kernel density estimate of `x` (Scott's bandwidth) on the range of `x`, the
+    violin's outline; a sample without spread in the estimate's sense (e.g. two distinct values
+    many times over) falls back to a histogram."""
+    from scipy.stats import gaussian_kde
+
+    grid = np.linspace(x.min(), x.max(), points)
+    try:
+        return grid, gaussian_kde(x)(grid)
+    except np.linalg.LinAlgError:
+        counts, edges = np.histogram(x, bins=min(50, points))
+        return (edges[:-1] + edges[1:]) / 2, counts.astype(float)
+
+
 def distribution_plot(
     issue: Issue,
     members: Mapping[str, np.ndarray],
@@ -36,13 +50,9 @@ def distribution_plot(
         y = len(names) - 1 - row
         colour = MODEL_STYLES[row % len(MODEL_STYLES)][0]
         if np.ptp(x) > 1e-12 * max(1.0, abs(hi - lo)):
-            parts = ax.violinplot(
-                x, positions=[y], vert=False, widths=0.8, showextrema=False, points=200
-            )
-            for body in parts["bodies"]:
-                body.set_facecolor(colour)
-                body.set_edgecolor(colour)
-                body.set_alpha(0.35)
+            grid, density = _density(x)
+            half = 0.4 * density / density.max()
+            ax.fill_between(grid, y - half, y + half, color=colour, alpha=0.35, lw=0.6)
         else:  # every member forecast the same value: a bar of the row's height
             ax.plot([x[0]], [y], marker="|", color=colour, markersize=14, mew=2)
         q05, q25, q50, q75, q95 = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95])

@@ -1,0 +1,164 @@
+"""The report's uncertainty section, rendered from an `UncertaintyAnalysis` (it runs nothing).
+
+Per issue: the distribution of each model's ensemble forecasts (violins with 50% and 90% bars, the
+forecast of the case as stated, the issue's anchors), the tornado chart and the Sobol bars of the
+featured model; then the split of the members by scenario. The section is its own small template,
+so that the page's template only includes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from parley.case import Case
+from parley.report.numbers import fmt_value, places_for
+from parley.uncertainty import UncertaintyAnalysis
+
+SECTION = """
+<section id="uncertainty">
+<h2>Uncertainty</h2>
+<p class="note">{{ intro }}</p>
+{% for issue in issues %}<h3>{{ issue.label }}</h3>
+<figure class="uncertainty" id="distribution-{{ loop.index }}">{{ issue.distribution }}
+<figcaption>{{ issue.distribution_caption }}</figcaption></figure>
+<div class="scroll"><table class="uncertainty-table"><thead><tr><th>model</th><th class="num">as stated</th><th class="num">median</th><th class="num">50% interval</th><th class="num">90% interval</th></tr></thead>
+<tbody>{% for row in issue.rows %}<tr><th>{{ row.model }}</th><td class="num">{{ row.point }}</td><td class="num">{{ row.median }}</td><td class="num">{{ row.q50 }}</td><td class="num">{{ row.q90 }}</td></tr>
+{% endfor %}</tbody></table></div>
+{% if issue.tornado %}<figure class="uncertainty" id="tornado-{{ loop.index }}">{{ issue.tornado }}
+<figcaption>{{ issue.tornado_caption }}</figcaption></figure>{% endif %}
+{% if issue.sobol %}<figure class="uncertainty" id="sobol-{{ loop.index }}">{{ issue.sobol }}
+<figcaption>{{ issue.sobol_caption }}</figcaption></figure>{% endif %}
+{% if issue.frozen %}<p class="note">{{ issue.frozen }}</p>{% endif %}
+{% endfor %}
+<h3>By scenario</h3>
+{% if scenario_rows %}<p class="note">{{ scenario_note }}</p>
+<div class="scroll"><table class="scenario-split"><thead><tr><th>scenario</th><th class="num">probability</th><th class="num">members</th><th>model</th>{% for issue in issue_names %}<th class="num">{{ issue }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in scenario_rows %}<tr>{% if row.first %}<th rowspan="{{ row.span }}">{{ row.name }}</th><td class="num" rowspan="{{ row.span }}">{{ row.probability }}</td><td class="num" rowspan="{{ row.span }}">{{ row.members }}</td>{% endif %}<td>{{ row.model }}</td>{% for v in row.medians %}<td class="num">{{ v }}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table></div>
+{% else %}<p class="note">No scenario of this case carries a probability: every member is the base case.</p>{% endif %}
+</section>
+"""
+
+
+def _interval(values: np.ndarray, level: float, places: int) -> str:
+    lo, hi = np.quantile(values, [0.5 - level / 2, 0.5 + level / 2])
+    return f"{fmt_value(float(lo), places)}\u2013{fmt_value(float(hi), places)}"
+
+
+def uncertainty_section(
+    case: Case, analysis: UncertaintyAnalysis, points: Mapping[str, Mapping[str, float]]
+) -> str:
+    """The section's HTML (autoescaped text, inline SVG figures); `points`: model -> issue ->
+    the forecast of the case as stated (the report's base forecasts)."""
+    import jinja2
+
+    from parley.report.uncertainty_figures import distribution_plot, sobol_bars, tornado_chart
+
+    ens = analysis.ensemble
+    models = list(ens.forecasts)
+    markup = jinja2.utils.markupsafe.Markup
+    issues = []
+    for k, issue in enumerate(case.issues):
+        members = {m: ens.forecasts[m][:, k] for m in models}
+        stated = {m: float(points[m][issue.id]) for m in models if m in points}
+        places = places_for(issue.lower, issue.upper)
+        rows = [
+            {
+                "model": m,
+                "point": fmt_value(stated[m], places) if m in stated else "",
+                "median": fmt_value(float(np.median(v)), places),
+                "q50": _interval(v, 0.5, places),
+                "q90": _interval(v, 0.9, places),
+            }
+            for m, v in members.items()
+        ]
+        view: dict[str, Any] = {
+            "label": issue.label,
+            "rows": rows,
+            "distribution": markup(distribution_plot(issue, members, stated, salt=f"dist{k}")),
+            "distribution_caption": (
+                f"{issue.label}: each model's forecast over {ens.members} members (bars: central "
+                "50% and 90% intervals; white tick: median; diamond: the forecast of the case as "
+                "stated)."
+            ),
+            "tornado": None,
+            "sobol": None,
+            "frozen": "",
+        }
+        if analysis.tornado and analysis.model in analysis.tornado.models:
+            centre = analysis.tornado.points[analysis.model]
+            entries = analysis.tornado.models[analysis.model][issue.id]
+            view["tornado"] = markup(
+                tornado_chart(issue, entries, centre[issue.id], salt=f"tornado{k}")
+            )
+            view["tornado_caption"] = (
+                f"{analysis.model}, {issue.label}: the forecast with each input at its low and at "
+                "its high, every other input at its value (the inputs that move it most)."
+            )
+        if analysis.sobol and analysis.model in analysis.sobol.models:
+            entries = analysis.sobol.models[analysis.model][issue.id]
+            view["sobol"] = markup(sobol_bars(issue, entries, salt=f"sobol{k}"))
+            view["sobol_caption"] = (
+                f"{analysis.model}, {issue.label}: Sobol indices from {analysis.sobol.n} base "
+                f"samples (seed {analysis.sobol.seed}); first order: the share of the forecast's "
+                "variance the input explains alone; total: alone and with the others."
+            )
+        frozen = analysis.tornado.frozen.get(analysis.model, ()) if analysis.tornado else ()
+        if issue.id in frozen:
+            view["frozen"] = (
+                f"{analysis.model}'s forecast of {issue.label} does not move over the inputs' "
+                "ranges (e.g. a weighted median locked on one actor whose own inputs are fixed)."
+            )
+        issues.append(view)
+    split = ens.scenario_split()
+    with_probability = len(split) > 1 or next(iter(split)) != "base"
+    scenario_rows = []
+    if with_probability:
+        for name, row in split.items():
+            for n, m in enumerate(models):
+                medians = [
+                    "-"
+                    if row["median"][m][i.id] is None
+                    else fmt_value(row["median"][m][i.id], places_for(i.lower, i.upper))
+                    for i in case.issues
+                ]
+                scenario_rows.append(
+                    {
+                        "first": n == 0,
+                        "span": len(models),
+                        "name": name,
+                        "probability": f"{row['probability']:.2f}",
+                        "members": row["members"],
+                        "model": m,
+                        "medians": medians,
+                    }
+                )
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(SECTION).render(
+        intro=_intro(analysis),
+        issues=issues,
+        issue_names=[i.label for i in case.issues],
+        scenario_rows=scenario_rows,
+        scenario_note=(
+            "Each member draws its scenario by the scenarios' probabilities (the base case has "
+            "the rest), then its inputs; the medians of the members in each scenario."
+        ),
+    )
+
+
+def _intro(analysis: UncertaintyAnalysis) -> str:
+    ens = analysis.ensemble
+    text = (
+        f"An ensemble of {ens.members} members (seed {ens.seed}): each draws its scenario by the "
+        "scenarios' probabilities and every input stated with a range from its distribution, and "
+        "every model forecasts it."
+    )
+    if analysis.tornado:
+        text += (
+            f" Which inputs matter is shown for {analysis.model} (on the base case); "
+            "'parley sensitivity CASE -m MODEL' gives it for any model."
+        )
+    return text

@@ -1,0 +1,77 @@
+"""The report's uncertainty section: present exactly when the case has ranges or probabilities,
+rendered from computed results (distributions, tornado, Sobol bars, the scenario split)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib", reason="the report extra is not installed")
+pytest.importorskip("jinja2", reason="the report extra is not installed")
+
+from test_report import CASE, SECTIONS, SECTIONS_UNCERTAIN, parse  # noqa: E402
+
+from parley.case import build_case  # noqa: E402
+from parley.forecast import model_specs  # noqa: E402
+from parley.report.html import build_report  # noqa: E402
+from parley.uncertainty import has_uncertainty, uncertainty_analysis  # noqa: E402
+
+WITH_ODDS = {
+    **CASE,
+    "scenarios": [
+        {"name": "strong-c", "probability": 0.25, "set": [{"actor": "c", "capability": 4}]},
+    ],
+}
+
+
+def _sections(page) -> list[str]:
+    return [s for t, _, s in page.elements if t == "section"]
+
+
+def test_section_with_ranges_and_probabilities():
+    case = build_case(WITH_ODDS, "odds")
+    page = parse(build_report(case, model_specs(["compromise", "median"]), members=200))
+    assert _sections(page) == SECTIONS_UNCERTAIN
+    assert any(t == "a" and a.get("href") == "#uncertainty" for t, a, _ in page.elements)
+    figures = [a.get("id") for t, a, s in page.elements if t == "figure" and s == "uncertainty"]
+    assert figures == [
+        "distribution-1", "tornado-1", "sobol-1", "distribution-2", "tornado-2", "sobol-2",
+    ]  # fmt: skip
+    text = page.sections["uncertainty"]
+    assert "200 members" in text and "strong-c" in text
+    split = page.tables["scenario-split"]
+    # header, then one row per scenario and model: base and strong-c, compromise and median
+    assert len(split) == 1 + 2 * 2
+    assert split[1][:3] == ["base", "0.75", split[1][2]]
+    members = int(split[1][2]) + int(split[3][2])
+    assert members == 200
+    rows = page.tables["uncertainty-table"]  # per issue: header, then compromise and median
+    assert [r[0] for r in rows] == ["model", "compromise", "median"] * 2
+
+
+def test_no_section_without_ranges_or_probabilities():
+    plain = {**CASE, "stances": {**CASE["stances"], "c": {
+        "x": {"position": 5, "salience": 1}, "y": {"position": None, "salience": 0}}}}  # fmt: skip
+    case = build_case(plain, "plain")
+    assert not has_uncertainty(case)
+    page = parse(build_report(case, model_specs(["compromise"])))
+    assert _sections(page) == SECTIONS
+    ranged = build_case(CASE, "ranged")
+    page = parse(build_report(ranged, model_specs(["compromise"]), members=0))
+    assert _sections(page) == SECTIONS
+
+
+def test_the_analysis_the_section_renders():
+    # c's position on x is triangular on 4..6 (mode 5); compromise weights on x: a 5, b 1.5, c 2
+    # (capability x salience), so F = (5*2 + 1.5*8 + 2 x_c) / 8.5: the ensemble spans
+    # (22 + 8) / 8.5 = 3.53 .. (22 + 12) / 8.5 = 4.0, and the tornado's swing is 4 / 8.5.
+    case = build_case(CASE, "analysis")
+    u = uncertainty_analysis(case, model_specs(["compromise"]), members=500, sobol_samples=64)
+    x = u.ensemble.forecasts["compromise"][:, 0]
+    assert x.min() >= 30 / 8.5 - 1e-9 and x.max() <= 34 / 8.5 + 1e-9
+    assert np.median(x) == pytest.approx(32 / 8.5, abs=0.02)
+    (entry,) = [e for e in u.tornado.models["compromise"]["x"] if e["swing"] > 0]
+    assert entry["input"] == "c.x.position"
+    assert entry["swing"] == pytest.approx(4 / 8.5)
+    (top, *_) = u.sobol.models["compromise"]["x"]
+    assert top["input"] == "c.x.position" and top["ST"] == pytest.approx(1.0, abs=0.05)
