@@ -82,7 +82,8 @@ def sensitivity(
         model = spec.build(patched)
 
         def evaluate(x: np.ndarray, model=model) -> np.ndarray:
-            return np.asarray(model.run(apply_inputs(arrays, inputs, x)).forecast, dtype=float)
+            out = model.run(apply_inputs(arrays, inputs, x), detail="forecast")
+            return np.asarray(out.forecast, dtype=float)
 
         try:
             analysis = analyse(problem, evaluate, method, n, seed)
