@@ -73,17 +73,22 @@ SpreadOpt = Annotated[
 ]
 
 
-def parse_spread(items: list[str] | tuple[str, ...]) -> dict[str, float]:
+def key_values(items: list[str] | tuple[str, ...] | None, option: str, what: str) -> dict[str, str]:
+    """`KEY=VALUE` items as a mapping (values checked by the library)."""
+    found = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ParleyError(f"{option} expects {what}, got {item!r}")
+        found[key.strip()] = value.strip()
+    return found
+
+
+def parse_spread(items: list[str] | tuple[str, ...] | None) -> dict[str, float]:
     """`--spread KIND=FRACTION` items as a mapping, checked by `parley.ensemble.check_spread`."""
     from parley.ensemble import check_spread
 
-    raw: dict[str, str] = {}
-    for item in items:
-        kind, sep, fraction = item.partition("=")
-        if not sep or not kind.strip():
-            raise ParleyError(f"--spread expects KIND=FRACTION (e.g. position=0.05), got {item!r}")
-        raw[kind.strip()] = fraction.strip()
-    return check_spread(raw)
+    return check_spread(key_values(items, "--spread", "KIND=FRACTION (e.g. position=0.05)"))
 
 
 def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:

@@ -23,6 +23,7 @@ from parley.cli.common import (
     app,
     err,
     fail,
+    key_values,
     library_warnings,
     out,
 )
@@ -32,17 +33,6 @@ from parley.errors import ParleyError
 class Device(StrEnum):
     cpu = "cpu"
     cuda = "cuda"
-
-
-def _pairs(items: list[str] | None, option: str, what: str) -> dict[str, str]:
-    """`KEY=VALUE` items as a mapping (values checked by the library)."""
-    found = {}
-    for item in items or ():
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise ParleyError(f"{option} expects {what}, got {item!r}")
-        found[key.strip()] = value.strip()
-    return found
 
 
 @app.command()
@@ -103,8 +93,8 @@ def ensemble(
     try:
         if scenario is not None and no_scenario_mix:
             raise ParleyError("give --scenario NAME or --no-scenario-mix, not both")
-        spreads = _pairs(spread, "--spread", "KIND=FRACTION")
-        correlations = _pairs(correlate, "--correlate", "TAG=RHO")
+        spreads = key_values(spread, "--spread", "KIND=FRACTION")
+        correlations = key_values(correlate, "--correlate", "TAG=RHO")
         loaded = read_case(case)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings(), _progress_bar(members) as progress:
