@@ -7,7 +7,7 @@ DEU III states no ranges, so an ensemble backtest needs a default spread (`--spr
 are one fraction f for every kind: position and salience +/- f of their scale, capability +/- f of
 its value (at most 0.9, so that it stays > 0). Every candidate's ensembles are drawn once (the
 draws do not depend on the folds); then, in each of the grouped folds (whole proposals,
-`parley.backtest.folds.group_kfold`), the candidate with the lowest mean CRPS of `--model` on the
+`parley.models.combined.folds.group_kfold`), the candidate with the lowest mean CRPS of `--model` on the
 training proposals is chosen and scored on the held-out proposals. The pooled held-out coverage and
 CRPS are what to expect on data the choice has not seen. The value chosen on all proposals is the
 default (`parley.backtest.ensemble.DEFAULT_SPREAD`).
@@ -35,9 +35,9 @@ import numpy as np
 from parley.backtest.dataset import Dataset
 from parley.backtest.deu3 import read_deu3
 from parley.backtest.ensemble import ensemble_forecasts
-from parley.backtest.folds import group_kfold
 from parley.backtest.probabilistic import LEVELS, coverage, crps_ensemble
 from parley.backtest.runner import run_backtest
+from parley.models.combined.folds import group_kfold
 
 GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
 

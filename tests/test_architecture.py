@@ -20,7 +20,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("case", {"case"}),
     ("models", {"models"}),
     ("inputs", {"io", "scenarios", "whatif"}),
-    ("analysis", {"forecast", "compare", "coalitions", "ensemble", "levers"}),
+    (
+        "analysis",
+        {"forecast", "compare", "coalitions", "ensemble", "levers", "sensitivity", "uncertainty"},
+    ),
     ("backtest", {"backtest"}),
     ("presentation and storage", {"report", "store"}),
     ("edges", {"cli", "web"}),

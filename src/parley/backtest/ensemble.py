@@ -4,7 +4,7 @@ Each proposal's uncertain inputs (its stated ranges, or `spread` defaults for va
 one: DEU III states none) are drawn for N members through the ensemble machinery of
 `parley.ensemble` (`make_plan`: distributions, copula, seeded counter-based draws), and every model
 forecasts every member the way the backtest runs it (issue by issue, or per proposal for
-multi-issue models: `parley.backtest.apply.model_forecast`). Proposal k draws from its own seed
+multi-issue models: `parley.models.by_issue.model_forecast`). Proposal k draws from its own seed
 (spawned from the backtest's seed and k), so proposals do not share random numbers and a proposal's
 members do not depend on which other proposals are in the dataset.
 
@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from parley.backtest.apply import model_forecast
 from parley.backtest.dataset import Dataset
 from parley.errors import ParleyError
+from parley.models.by_issue import model_forecast
 
 DEFAULT_SPREAD: dict[str, float] = {"position": 0.5, "salience": 0.5, "capability": 0.5}
 
