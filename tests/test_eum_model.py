@@ -117,7 +117,11 @@ def test_zero_weight_issue_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     "params, message",
-    [({"q": "1.5"}, "q must lie"), ({"range": "huge"}, "expected one of"), ({"x": "1"}, "no par")],
+    [
+        ({"q": "1.5"}, r"eum.q: expected a number in \[0, 1\]"),
+        ({"range": "huge"}, "expected one of"),
+        ({"x": "1"}, "no par"),
+    ],
 )
 def test_bad_parameters_are_model_errors(params: dict, message: str) -> None:
     with pytest.raises(ModelError, match=message):

@@ -48,7 +48,7 @@ def test_defaults_preset_and_params_in_order():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"rounds": "ten"}, "_probe.rounds: expected int, got 'ten'"),
+        ({"rounds": "ten"}, "_probe.rounds: expected an integer, got 'ten'"),
         ({"rule": "c"}, "_probe.rule: expected one of a, b, got 'c'"),
         ({"verbose": "maybe"}, "expected true or false"),
         ({"nope": "1"}, "has no parameter 'nope'"),

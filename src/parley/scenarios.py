@@ -20,6 +20,8 @@ apply one after the other (`apply_scenarios`); command-line what-ifs (`parley.wh
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -124,6 +126,7 @@ def _apply_patch(patch, actors, stances, name: str) -> None:
         if patch.capability_factor is not None:
             for holder in (actor, *stances.get(patch.actor, {}).values()):
                 holder["capability"] = _scaled(holder.get("capability"), patch.capability_factor)
+                _check_finite(holder["capability"], patch, name)
         return
     stance = stances.setdefault(patch.actor, {}).setdefault(patch.issue, {"salience": {"value": 0}})
     for key in ("position", "salience", "capability"):
@@ -133,6 +136,7 @@ def _apply_patch(patch, actors, stances, name: str) -> None:
     if patch.capability_factor is not None:
         effective = stance.get("capability") or actor.get("capability")
         stance["capability"] = _scaled(effective, patch.capability_factor)
+        _check_finite(stance["capability"], patch, name)
 
 
 def _scaled(estimate: dict[str, Any] | None, factor: float) -> dict[str, Any] | None:
@@ -144,3 +148,15 @@ def _scaled(estimate: dict[str, Any] | None, factor: float) -> dict[str, Any] | 
         k: (v * factor if k in ("value", "low", "high") and v is not None else v)
         for k, v in estimate.items()
     }
+
+
+def _check_finite(estimate: dict[str, Any] | None, patch, name: str) -> None:
+    """A capability_factor whose product overflows (1e300 x 1e10) is refused, not run as infinity."""
+    values = [
+        v for k, v in (estimate or {}).items() if k in ("value", "low", "high") and v is not None
+    ]
+    if any(not math.isfinite(v) for v in values):
+        raise ScenarioError(
+            f"scenario {name!r}: actor {patch.actor!r}: capability x capability_factor "
+            f"{patch.capability_factor:g} overflows (larger than {sys.float_info.max:.3g})"
+        )

@@ -28,8 +28,8 @@ from parley.cli.common import (
     warn,
 )
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
-from parley.errors import ModelError, ParleyError
-from parley.forecast import check_model_params, forecast_json, model_specs, run_models
+from parley.errors import ParleyError
+from parley.forecast import forecast_json, model_specs, run_models
 from parley.io import write_case
 from parley.io.losses import conversion_losses
 from parley.report.forecast import forecast_csv, forecast_table
@@ -41,11 +41,7 @@ from parley.whatif import whatif_label
 def validate(case: CaseArg, sheet: SheetOpt = None, header_row: HeaderRowOpt = None) -> None:
     """Check a case file; print a summary, warnings, or every problem found."""
     try:
-        loaded = load_case(case, sheet, header_row)
-        try:
-            check_model_params(loaded, build=True)
-        except ModelError as exc:
-            raise ModelError(f"{case}: {exc}") from None
+        loaded = load_case(case, sheet, header_row)  # checks the case's model parameters, too
         for scenario in loaded.scenarios:
             apply_scenario(loaded, scenario.name)
     except ParleyError as exc:

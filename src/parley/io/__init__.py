@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.case import Case
-from parley.errors import CaseError
+from parley.errors import CaseError, ModelError
 from parley.io.formats import FORMATS, Format, detect_format, output_format
 from parley.io.layout import ReadOptions, reading
 
@@ -15,8 +15,12 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
 
     `sheet` picks a workbook's stakeholder sheet, `header_row` the (1-based) row or line of a
     table's header (`--sheet`, `--header-row`); a reader may warn (ParleyWarning) of what it
-    ignored, such as extra columns.
+    ignored, such as extra columns. The model parameters the case carries (`model_params`) are
+    checked here, by each model's declared types and ranges, so that a bad one names the file
+    whatever command reads it.
     """
+    from parley.forecast import check_model_params  # the models layer, above io
+
     path = Path(path)
     fmt = detect_format(path)
     if sheet is not None and fmt.name != "xlsx":
@@ -31,7 +35,12 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
     if header_row is not None and header_row < 1:
         raise CaseError(f"--header-row must be 1 or more, got {header_row}", str(path))
     with reading(ReadOptions(sheet, header_row)):
-        return fmt.read(path)
+        case = fmt.read(path)
+    try:
+        check_model_params(case, build=True)
+    except ModelError as exc:
+        raise CaseError(str(exc), source=str(path)) from None
+    return case
 
 
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:

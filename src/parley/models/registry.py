@@ -1,19 +1,20 @@
 """The model registry: models are frozen dataclasses of parameters, registered under short names.
 
 Adding a model means writing its module and registering it; the CLI, reports and backtests find it
-here. Parameters arrive from the command line as strings and are coerced by the dataclass's types.
+here. Parameters (command-line strings, presets, a case's values) are read and checked by the
+dataclass's types and declared ranges in `parley.models.constraints`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
+from parley.models.constraints import check_params
 from parley.models.outcome import Detail, Outcome
 from parley.models.traits import Traits
 from parley.suggest import did_you_mean
@@ -114,54 +115,16 @@ def get_model(
             known = ", ".join(cls.presets) or "none"
             raise ModelError(f"model {name!r} has no preset {preset!r}{hint} (presets: {known})")
         values.update(cls.presets[preset])
-    hints = typing.get_type_hints(cls)
     fields = {f.name for f in dataclasses.fields(cls)}
-    for key, raw in (params or {}).items():
+    for key in params or {}:
         if key not in fields:
             raise ModelError(
                 f"model {name!r} has no parameter {key!r}{did_you_mean(key, fields)} "
                 f"(parameters: {', '.join(sorted(fields))})"
             )
-        values[key] = coerce(raw, hints[key], f"{name}.{key}")
+    # one check for every source: the preset's values, the case file's and the command line's
+    values = check_params(name, cls, {**values, **(params or {})})
     try:
         return typing.cast(Model, cls(**values))
     except (TypeError, ValueError) as exc:
         raise ModelError(f"model {name!r}: {exc}") from None
-
-
-def coerce(raw: Any, hint: Any, label: str) -> Any:
-    """Turn a command-line string into a value of type `hint` (bool, int, float, str, Literal, None)."""
-    if not isinstance(raw, str):
-        return raw
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if type(None) in options and raw.lower() in {"none", "null", ""}:
-            return None
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return coerce(raw, option, label)
-            except ModelError:
-                continue
-        raise ModelError(f"{label}: cannot read {raw!r} as {hint}")
-    if origin is Literal:
-        allowed = typing.get_args(hint)
-        for value in allowed:
-            if str(value) == raw:
-                return value
-        raise ModelError(f"{label}: expected one of {', '.join(map(str, allowed))}, got {raw!r}")
-    if hint is bool:
-        lowered = raw.lower()
-        if lowered in {"true", "1", "yes", "on"}:
-            return True
-        if lowered in {"false", "0", "no", "off"}:
-            return False
-        raise ModelError(f"{label}: expected true or false, got {raw!r}")
-    if hint in (int, float):
-        try:
-            return hint(raw)
-        except ValueError:
-            raise ModelError(f"{label}: expected {hint.__name__}, got {raw!r}") from None
-    return raw

@@ -10,7 +10,9 @@ exactly, as the sources do. See docs/models/eum.md for the full table and why th
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from parley.models.constraints import MAX_ROUNDS, Interval
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,16 @@ class EumParams:
     #: Offers made and quadrant data are O(n^2) per round: only kept for issues with at most this
     #: many actors (accepted offers are always kept unless events = 'none').
     detail_max_actors: int = 50
+
+    #: Declared ranges, checked once at the edge (parley.models.constraints).
+    param_ranges: ClassVar[dict[str, Interval]] = {
+        "rounds": Interval(0, MAX_ROUNDS),
+        "q": Interval(0, 1),
+        "t": Interval(0, 1),
+        "tolerance": Interval(0, 1),
+        "patience": Interval(1, MAX_ROUNDS),
+        "detail_max_actors": Interval(0, 1_000_000),
+    }
 
     def __post_init__(self) -> None:
         if self.rounds < 0:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.models import status
 from parley.models.baselines import weighted_mean
+from parley.models.constraints import MAX_ROUNDS, Interval
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.outcome import Detail, Outcome, check_detail, labels
@@ -55,6 +56,15 @@ class Exchange:
     p: float = 0.0
     seed: int = 0
     incremental: bool = True
+
+    #: Declared ranges, checked once at the edge (parley.models.constraints).
+    param_ranges: ClassVar[dict[str, Interval]] = {
+        "rounds": Interval(0, MAX_ROUNDS),
+        "fixed_weight": Interval(0, 1),
+        "salience_weight": Interval(0, 1),
+        "p": Interval(0, 1),
+        "seed": Interval(0, None),
+    }
 
     def __post_init__(self) -> None:
         if self.rounds < 0:

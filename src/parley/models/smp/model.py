@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import typing
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
+from parley.models.constraints import MAX_ROUNDS, Interval
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
@@ -73,6 +74,17 @@ class SMP:
     position_tolerance: float = 1e-3
     seed: int = 0
     threads: int = 0
+
+    #: Declared ranges, checked once at the edge (parley.models.constraints).
+    param_ranges: ClassVar[dict[str, Interval]] = {
+        "max_turns": Interval(0, MAX_ROUNDS),
+        "min_turns": Interval(1, MAX_ROUNDS),
+        "min_delta_ratio": Interval(0, None),
+        "min_sig_delta": Interval(0, None),
+        "position_tolerance": Interval(0, None, "neither"),
+        "seed": Interval(0, None),
+        "threads": Interval(0, 1024),
+    }
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
