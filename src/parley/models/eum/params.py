@@ -83,6 +83,8 @@ class EumParams:
         "q": Interval(0, 1),
         "t": Interval(0, 1),
         "tolerance": Interval(0, 1),
+        "coincident": Interval(0, 1, "left"),
+        "median_tie": Interval(0, 1, "left"),
         "patience": Interval(1, MAX_ROUNDS),
         "detail_max_actors": Interval(0, 1_000_000),
     }
