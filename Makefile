@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SEED := cases/iraq-2006/case.yaml
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install install-test install-report chromium clean
+.PHONY: demo test lint install install-test install-report chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,24 @@ chromium:
 	  echo "note: $(CHROMIUM) is missing and cannot be installed here (needs root and apt-get); the report's browser test will be skipped"; \
 	fi
 
+# The run store's tests start a throwaway PostgreSQL server (initdb in a temporary folder): install
+# Debian's server when missing and we can; otherwise those tests are skipped with the reason.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing postgresql (apt-get) for the run store's tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	    >/tmp/parley-postgresql-install.log 2>&1 \
+	  || echo "warning: apt-get install postgresql failed (see /tmp/parley-postgresql-install.log); the PostgreSQL store tests will be skipped"; \
+	else \
+	  echo "note: PostgreSQL's server is missing and cannot be installed here (needs root and apt-get); the PostgreSQL store tests will be skipped"; \
+	fi
+
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: lint chromium
+test: lint chromium postgresql
 	$(BIN)/python -m pytest
 
 clean:

@@ -11,6 +11,7 @@ import parley.cli.ensemble  # noqa: F401  (ensemble)
 import parley.cli.levers  # noqa: F401  (levers)
 import parley.cli.report  # noqa: F401  (report)
 import parley.cli.sensitivity  # noqa: F401  (sensitivity)
+import parley.cli.runs  # noqa: F401  (runs ..., diff)
 from parley.cli.common import app
 
 __all__ = ["app"]

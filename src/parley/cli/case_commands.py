@@ -27,6 +27,7 @@ from parley.cli.common import (
     out,
     warn,
 )
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import forecast_json, model_specs, run_models
@@ -66,6 +67,9 @@ def forecast(
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
     format: FormatOpt = OutputFormat.table,
+    save: SaveOpt = False,
+    save_label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Forecast every issue of a case with one or more models, side by side."""
     try:
@@ -78,13 +82,25 @@ def forecast(
         fail(exc, case)
     warn(case_warnings(loaded))
     label = whatif_label(scenario, changes)
+    obj = forecast_json(loaded, " + ".join(scenario) if scenario else None, outcomes, changes)
     if format is OutputFormat.json:
-        obj = forecast_json(loaded, " + ".join(scenario) if scenario else None, outcomes, changes)
         sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     elif format is OutputFormat.csv:
         sys.stdout.write(forecast_csv(outcomes, loaded))
     else:
         out.print(forecast_table(loaded, label, outcomes))
+    kept = [s for s in specs if s.name in outcomes]
+    options = SaveOptions(save, save_label, store)
+    save_run(
+        options,
+        "forecast",
+        loaded,
+        obj,
+        kept,
+        scenario=scenario or [],
+        changes=set_ or [],
+        source=case,
+    )
 
 
 @app.command()

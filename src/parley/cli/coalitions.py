@@ -23,6 +23,7 @@ from parley.cli.common import (
     out,
 )
 from parley.cli.progress import progress_bar
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.coalitions.analysis import coalition_analysis
 from parley.coalitions.fronts import (
@@ -175,6 +176,9 @@ def front(
     ] = "capability_weighted",
     capability_rule: Annotated[str, typer.Option(help="Bloc capability: sum or max")] = "sum",
     format: FormatOpt = TableOrJson.table,
+    save: SaveOpt = False,
+    save_label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Does a united front pay? Forecast with and without the bloc; gains per member."""
     rules = dict(
@@ -210,13 +214,25 @@ def front(
     except ParleyError as exc:
         fail(exc, case)
     label = whatif_label(scenario, changes)
+    result = fronts_json(fronts)
     if format is TableOrJson.json:
-        sys.stdout.write(json.dumps(fronts_json(fronts), indent=2) + "\n")
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
     elif search:
         _print_search(fronts, among or "", label)
     else:
         places = {i.id: places_for(i.lower, i.upper) for i in loaded.issues}
         _print_front(fronts[0], label, places)
+    options = SaveOptions(save, save_label, store)
+    save_run(
+        options,
+        "front",
+        loaded,
+        result,
+        specs,
+        scenario=scenario or [],
+        changes=set_ or [],
+        source=case,
+    )
 
 
 def _print_front(result: FrontResult, scenario: str | None, places: dict[str, int]) -> None:

@@ -25,6 +25,7 @@ from parley.cli.common import (
     out,
     warn,
 )
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.compare import compare_scenarios
 from parley.errors import ParleyError
@@ -57,6 +58,9 @@ def compare(
     format: Annotated[
         CompareFormat, typer.Option("--format", "-f", help="Output format")
     ] = CompareFormat.table,
+    save: SaveOpt = False,
+    label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Forecast the base case and each scenario side by side, with each scenario's shift."""
     try:
@@ -68,9 +72,22 @@ def compare(
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))
+    result = cmp.to_json()
     if format is CompareFormat.json:
-        sys.stdout.write(json.dumps(cmp.to_json(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
         if not cmp.scenarios:
             warn([f"{case}: the case has no scenarios; showing the base case only"])
         out.print(comparison_table(cmp))
+    kept = [s for s in specs if s.name in cmp.models]
+    options = SaveOptions(save, label, store)
+    save_run(
+        options,
+        "compare",
+        loaded,
+        result,
+        kept,
+        scenario=cmp.scenarios,
+        changes=set_ or [],
+        source=case,
+    )

@@ -1,0 +1,40 @@
+"""Bring a store's schema to the newest revision with the Alembic migrations shipped in the
+package (`parley/store/migrations/`); a store already at the newest revision costs one query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration pointing at the shipped migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine) -> None:
+    """Migrate `engine`'s database to head, in one transaction (two processes opening a new
+    SQLite store at once: the second waits, then finds it migrated)."""
+    head = head_revision()
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+    with engine.begin() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
