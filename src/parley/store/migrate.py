@@ -3,6 +3,7 @@ package (`parley/store/migrations/`); a store already at the newest revision cos
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,16 +27,27 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def upgrade(engine: Engine) -> None:
-    """Migrate `engine`'s database to head, in one transaction (two processes opening a new
-    SQLite store at once: the second waits, then finds it migrated)."""
+def upgrade(engine: Engine, attempts: int = 3) -> None:
+    """Migrate `engine`'s database to head, in one transaction.
+
+    Two processes opening a new store at once: on SQLite the second waits for the first's
+    transaction and then finds the store migrated; on PostgreSQL the second's CREATE fails once
+    the first commits, its transaction rolls back, and the retry finds the store migrated.
+    """
     head = head_revision()
-    with engine.connect() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
+    for attempt in range(attempts):
+        with engine.connect() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+        try:
+            with engine.begin() as conn:
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
+                config = alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
             return
-    with engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
