@@ -45,6 +45,9 @@ def test_forecast_compare_front_save(runner, store: str) -> None:
     run = open_store(store).get(a)
     assert run.command == "forecast" and run.scenario == ["democratic-congress"]
     assert [m["name"] for m in run.models] == ["compromise", "median"]
+    sets = ["--set", "us_admin.withdrawal.position=4"]
+    w = saved_equals_printed(runner, ["forecast", SEED, *FAST, *sets], store)
+    assert open_store(store).get(w).changes == ["us_admin.withdrawal.position=4"]
     b = saved_equals_printed(runner, ["compare", SEED, *FAST], store)
     assert open_store(store).get(b).scenario == [s.name for s in read_case(SEED).scenarios]
     c = saved_equals_printed(
