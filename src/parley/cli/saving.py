@@ -8,7 +8,6 @@ Any command that prints a JSON result can save it with `save_run(...)`, one call
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,16 +41,6 @@ class SaveOptions:
     store: str | None = None
 
 
-def model_records(specs: Sequence[ModelSpec], case: Case) -> list[dict[str, Any]]:
-    """Each model's name, preset and full parameters (defaults included) as run on `case`."""
-    records = []
-    for spec in specs:
-        model = spec.build(case)
-        params = dataclasses.asdict(model) if dataclasses.is_dataclass(model) else {}
-        records.append({"name": spec.name, "preset": spec.preset, "params": params})
-    return records
-
-
 def save_run(
     options: SaveOptions,
     command: str,
@@ -76,7 +65,7 @@ def save_run(
     from parley.cli.common import err, fail
 
     try:
-        from parley.store import RunRecord, open_store
+        from parley.store import RunRecord, model_records, open_store
     except ModuleNotFoundError:
         fail(ParleyError("--save needs the store extra: pip install 'parley[store]'"))
     try:

@@ -8,8 +8,16 @@ diffed and exported later (SQLite by default, PostgreSQL for a team).
 """
 
 from parley.store.errors import StoreError
-from parley.store.record import RunRecord, StoredRun
+from parley.store.record import RunRecord, StoredRun, model_records
 from parley.store.runs import Store, open_store
 from parley.store.url import resolve_url
 
-__all__ = ["RunRecord", "Store", "StoreError", "StoredRun", "open_store", "resolve_url"]
+__all__ = [
+    "RunRecord",
+    "Store",
+    "StoreError",
+    "StoredRun",
+    "model_records",
+    "open_store",
+    "resolve_url",
+]

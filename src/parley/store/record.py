@@ -7,6 +7,8 @@ back (with its id, time and the case's hash).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,3 +72,14 @@ class StoredRun(RunRecord):
             "case": self.case,
             "result": self.result,
         }
+
+
+def model_records(specs: Sequence[Any], case: Any) -> list[dict[str, Any]]:
+    """Each model's name, preset and full parameters (defaults included) as run on `case`
+    (`specs`: `parley.forecast.ModelSpec`s)."""
+    records = []
+    for spec in specs:
+        model = spec.build(case)
+        params = dataclasses.asdict(model) if dataclasses.is_dataclass(model) else {}
+        records.append({"name": spec.name, "preset": spec.preset, "params": params})
+    return records

@@ -39,21 +39,16 @@ class Store:
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
 
+    def put_case(self, case: dict[str, Any]) -> str:
+        """Keep a case (an upload, an edited case) without a run; its SHA-256."""
+        with self._session() as session, session.begin():
+            return _put_case(session, case, datetime.now(UTC))
+
     def save(self, record: RunRecord) -> int:
         """Write `record` (and its case, if new) in one transaction; the new run's id."""
-        sha = case_sha256(record.case)
         now = datetime.now(UTC)
         with self._session() as session, session.begin():
-            if not session.scalar(select(exists().where(CaseRow.sha256 == sha))):
-                session.add(
-                    CaseRow(
-                        sha256=sha,
-                        title=str(record.case.get("title", "")),
-                        content=record.case,
-                        created_at=now,
-                    )
-                )
-                session.flush()
+            sha = _put_case(session, record.case, now)
             row = RunRow(
                 created_at=now,
                 command=record.command,
@@ -106,7 +101,8 @@ class Store:
                 session.execute(delete(CaseRow).where(CaseRow.sha256 == run.case_sha256))
 
     def cases(self) -> list[tuple[str, str]]:
-        """(sha256, title) of every stored case, oldest first."""
+        """(sha256, title) of every stored case, oldest first (cases kept by `put_case` stay
+        until removed with the store; `remove` drops a run's case only if it was its last)."""
         with self._session() as session, session.begin():
             rows = session.execute(
                 select(CaseRow.sha256, CaseRow.title).order_by(CaseRow.created_at)
@@ -123,6 +119,15 @@ class Store:
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+
+def _put_case(session: Session, case: dict[str, Any], now: datetime) -> str:
+    sha = case_sha256(case)
+    if not session.scalar(select(exists().where(CaseRow.sha256 == sha))):
+        title = str(case.get("title", ""))
+        session.add(CaseRow(sha256=sha, title=title, content=case, created_at=now))
+        session.flush()
+    return sha
 
 
 def _stored(run: RunRow, case: CaseRow) -> StoredRun:
