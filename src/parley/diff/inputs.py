@@ -62,7 +62,7 @@ class InputChange:
 
 
 def _show(value: Any) -> str:
-    from parley.report.forecast import fmt_value
+    from parley.report.numbers import fmt_value
 
     if value is None:
         return "none"

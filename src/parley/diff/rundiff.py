@@ -22,6 +22,8 @@ class RunDiff:
     forecasts: list[ForecastChange]
     units: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Each issue's (lower, upper): how many decimals its values and shifts deserve."""
 
     @property
     def changed_forecasts(self) -> list[ForecastChange]:
@@ -38,23 +40,23 @@ class RunDiff:
         }
 
 
-def _issue_info(*cases: Case) -> tuple[dict[str, str], dict[str, str]]:
-    units = {i.id: i.unit for c in cases for i in c.issues}
-    labels = {i.id: i.label for c in cases for i in c.issues}
-    return units, labels
+def _issue_info(*cases: Case) -> dict[str, dict[str, Any]]:
+    return {
+        "units": {i.id: i.unit for c in cases for i in c.issues},
+        "labels": {i.id: i.label for c in cases for i in c.issues},
+        "scales": {i.id: (i.lower, i.upper) for c in cases for i in c.issues},
+    }
 
 
 def diff_runs(old: Any, new: Any) -> RunDiff:
     """Diff two `StoredRun`s: their cases, settings and results."""
     old_case, new_case = Case.model_validate(old.case), Case.model_validate(new.case)
-    units, labels = _issue_info(old_case, new_case)
     return RunDiff(
         old=f"run {old.id}" + (f" ({old.label})" if old.label else ""),
         new=f"run {new.id}" + (f" ({new.label})" if new.label else ""),
         inputs=diff_settings(old.to_json(), new.to_json()) + diff_cases(old_case, new_case),
         forecasts=diff_results(old.result, new.result),
-        units=units,
-        labels=labels,
+        **_issue_info(old_case, new_case),
     )
 
 
@@ -68,12 +70,10 @@ def diff_case_forecasts(
     settings: Sequence[InputChange] = (),
 ) -> RunDiff:
     """Diff two cases and the forecasts the same models made of them."""
-    units, labels = _issue_info(old_case, new_case)
     return RunDiff(
         old=old_name,
         new=new_name,
         inputs=list(settings) + diff_cases(old_case, new_case),
         forecasts=diff_results(old_result, new_result),
-        units=units,
-        labels=labels,
+        **_issue_info(old_case, new_case),
     )

@@ -10,21 +10,25 @@ from rich.table import Table
 from rich.text import Text
 
 from parley.diff import RunDiff
-from parley.report.forecast import fmt_value
+from parley.report.numbers import fmt_shift, fmt_value, places_for
 
 
-def _value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    return f"{fmt_value(value)} {unit}".strip()
+def diff_cells(diff: RunDiff, f) -> dict[str, str]:
+    """One forecast change as text: old, new and shift in the issue's units, rounded like the
+    issue's scale (`=` where nothing moved, `n/a` where one side has no forecast)."""
+    unit = diff.units.get(f.issue, "")
+    places = places_for(*diff.scales[f.issue]) if f.issue in diff.scales else None
 
+    def value(x: float | None) -> str:
+        return "-" if x is None else f"{fmt_value(x, places)} {unit}".strip()
 
-def _shift(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "="
-    return f"{'+' if value > 0 else ''}{fmt_value(value)} {unit}".strip()
+    if f.shift is None:
+        shift = "n/a"
+    elif f.shift == 0:
+        shift = "="
+    else:
+        shift = f"{fmt_shift(f.shift, places)} {unit}".strip()
+    return {"old": value(f.old), "new": value(f.new), "shift": shift}
 
 
 def diff_view(diff: RunDiff) -> Group:
@@ -49,13 +53,13 @@ def diff_view(diff: RunDiff) -> Group:
         for col in ("old", "new", "shift"):
             table.add_column(col, justify="right", no_wrap=True)
         for f in diff.forecasts:
-            unit = diff.units.get(f.issue, "")
+            cells = diff_cells(diff, f)
             row = [
                 diff.labels.get(f.issue, f.issue),
                 f.model,
-                _value(f.old, unit),
-                _value(f.new, unit),
-                _shift(f.shift, unit),
+                cells["old"],
+                cells["new"],
+                cells["shift"],
             ]
             table.add_row(*([f.scenario or "base"] if with_scenario else []), *row)
         parts.append(table)
