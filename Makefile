@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SEED := cases/iraq-2006/case.yaml
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install install-test install-report chromium postgresql clean
+.PHONY: demo test lint install install-test install-report install-web serve chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $@ $(VENV)/.installed $(VENV)/.installed-report
+	touch $@ $(VENV)/.installed $(VENV)/.installed-report $(VENV)/.installed-web
 
 # The HTML report's extra (matplotlib, Jinja2); the test extra includes it.
 $(VENV)/.installed-report: pyproject.toml | $(BIN)/python
@@ -30,6 +30,16 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 install-report: $(VENV)/.installed-report
+
+# The workbench's extra (FastAPI, uvicorn, the run store); the test extra includes it.
+$(VENV)/.installed-web: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[web]"
+	touch $@ $(VENV)/.installed $(VENV)/.installed-report
+
+install-web: $(VENV)/.installed-web
+
+serve: install-web
+	$(BIN)/parley serve
 
 demo: install-report
 	$(BIN)/parley forecast $(SEED)

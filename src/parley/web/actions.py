@@ -1,0 +1,97 @@
+"""What the web app computes, as plain library calls shared by the JSON API and the pages: each
+returns exactly the JSON object the matching CLI command prints with `--format json`.
+
+>>> from parley.case import build_case
+>>> case = build_case({"actors": [{"id": "a", "capability": 2}, {"id": "b", "capability": 1}],
+...     "issues": [{"id": "x", "lower": 0, "upper": 30}],
+...     "stances": {"a": {"x": {"position": 0, "salience": 1}},
+...                 "b": {"x": {"position": 30, "salience": 1}}}})
+>>> forecast(case, ["compromise"]).result["models"]["compromise"]["forecast"]
+{'x': 10.0}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parley.case import Case, case_warnings
+from parley.cli.whatif import parse_sets
+from parley.coalitions.fronts import FrontError, evaluate_front, fronts_json, search_fronts
+from parley.coalitions.voting import split_ids
+from parley.compare import compare_scenarios
+from parley.forecast import check_model_params, front_judges, model_specs, run_models
+from parley.models import Outcome
+from parley.report.forecast import forecast_json
+from parley.scenarios import apply_scenario
+from parley.whatif import whatif_case
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast's JSON and the Outcomes it came from (the pages draw charts from them)."""
+
+    result: dict[str, Any]
+    outcomes: dict[str, Outcome]
+    specs: list
+
+
+def forecast(
+    case: Case, models: Sequence[str], scenarios: Sequence[str] = (), sets: Sequence[str] = ()
+) -> Forecast:
+    """`parley forecast CASE [-m M]... [-s S]... [--set X=V]... --format json`."""
+    changes = parse_sets(sets)
+    specs = model_specs(list(models) or None)
+    outcomes = run_models(case, specs, list(scenarios), changes)
+    kept = [s for s in specs if s.name in outcomes]
+    name = " + ".join(scenarios) if scenarios else None
+    return Forecast(forecast_json(case, name, outcomes, changes), outcomes, kept)
+
+
+def compare(
+    case: Case, models: Sequence[str], scenarios: Sequence[str] = (), sets: Sequence[str] = ()
+):
+    """`parley compare CASE [-s S]... [-m M]... [--set X=V]... --format json` (and the
+    Comparison)."""
+    changes = parse_sets(sets)
+    specs = model_specs(list(models) or None)
+    cmp = compare_scenarios(case, specs, list(scenarios) or None, changes)
+    return cmp.to_json(), cmp, [s for s in specs if s.name in cmp.models]
+
+
+def front(
+    case: Case,
+    models: Sequence[str],
+    scenarios: Sequence[str] = (),
+    sets: Sequence[str] = (),
+    members: str | None = None,
+    among: str | None = None,
+    max_size: int | None = None,
+):
+    """`parley front CASE --members A,B | --search --among TAG --format json`."""
+    specs = front_judges(model_specs(list(models) or None))
+    base = whatif_case(case, list(scenarios), parse_sets(sets))
+    if among:
+        if members:
+            raise FrontError("give either members or among (a search), not both")
+        fronts = search_fronts(base, among, specs, max_size, None)
+    elif members:
+        fronts = [evaluate_front(base, split_ids([members]), specs, None)]
+    else:
+        raise FrontError("give members A,B,... or among TAG (a search)")
+    return fronts_json(fronts), fronts, specs
+
+
+def validate(case: Case) -> dict[str, Any]:
+    """`parley validate`'s checks beyond reading: model parameters and every scenario apply."""
+    check_model_params(case, build=True)
+    for scenario in case.scenarios:
+        apply_scenario(case, scenario.name)
+    return {
+        "ok": True,
+        "actors": len(case.actors),
+        "issues": len(case.issues),
+        "scenarios": [s.name for s in case.scenarios],
+        "warnings": case_warnings(case),
+    }

@@ -1,0 +1,147 @@
+"""The JSON API under /api/, mirroring the CLI: each answer is exactly what the matching command
+prints with `--format json`; bad input is HTTP 422 with `{"problems": [one line each]}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from parley.store import StoreError
+from parley.web import actions
+from parley.web.requests import read_request
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+_BODY = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "case": {"type": "string", "format": "binary"},
+                        "model": {"type": "array", "items": {"type": "string"}},
+                        "scenario": {"type": "array", "items": {"type": "string"}},
+                        "set": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            },
+            "application/json": {"schema": {"type": "object", "description": "a case"}},
+        }
+    }
+}
+ModelQ = Query(default=[], description="model to run (repeatable; default: all)")
+ScenarioQ = Query(default=[], description="scenario (repeatable, applied in order)")
+SetQ = Query(default=[], alias="set", description="ACTOR.ISSUE.FIELD=VALUE (repeatable)")
+
+
+def _web(request: Request):
+    return request.app.state.web
+
+
+@router.post("/forecast", openapi_extra=_BODY)
+async def api_forecast(
+    request: Request,
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    set_: list[str] = SetQ,
+) -> Any:
+    """What `parley forecast CASE --format json` prints."""
+    web = _web(request)
+    case, fields = await read_request(request, web.settings.upload_limit)
+    return await web.jobs.run(
+        request,
+        lambda: (
+            actions.forecast(
+                case, fields.all("model"), fields.all("scenario"), fields.all("set")
+            ).result
+        ),
+    )
+
+
+@router.post("/compare", openapi_extra=_BODY)
+async def api_compare(
+    request: Request,
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    set_: list[str] = SetQ,
+) -> Any:
+    """What `parley compare CASE --format json` prints."""
+    web = _web(request)
+    case, fields = await read_request(request, web.settings.upload_limit)
+    return await web.jobs.run(
+        request,
+        lambda: actions.compare(
+            case, fields.all("model"), fields.all("scenario"), fields.all("set")
+        )[0],
+    )
+
+
+@router.post("/front", openapi_extra=_BODY)
+async def api_front(
+    request: Request,
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    set_: list[str] = SetQ,
+    members: str | None = Query(default=None, description="A,B,C: evaluate this front"),
+    among: str | None = Query(default=None, description="TAG: search fronts among its actors"),
+    max_size: int | None = Query(default=None, description="largest front to try (search)"),
+) -> Any:
+    """What `parley front CASE --members A,B | --search --among TAG --format json` prints."""
+    web = _web(request)
+    case, fields = await read_request(request, web.settings.upload_limit)
+    size = fields.one("max_size")
+    return await web.jobs.run(
+        request,
+        lambda: actions.front(
+            case,
+            fields.all("model"),
+            fields.all("scenario"),
+            fields.all("set"),
+            members=fields.one("members"),
+            among=fields.one("among"),
+            max_size=int(size) if size and size.isdigit() else None,
+        )[0],
+    )
+
+
+@router.post("/validate", openapi_extra=_BODY)
+async def api_validate(request: Request) -> Any:
+    """`parley validate`: 200 with a summary and warnings, or 422 with every problem."""
+    web = _web(request)
+    case, _ = await read_request(request, web.settings.upload_limit)
+    return actions.validate(case)
+
+
+@router.get("/runs")
+async def api_runs(request: Request, limit: int = 100, case: str | None = None) -> Any:
+    """Saved runs, newest first (`parley runs list --format json`)."""
+    store = _web(request).store()
+    return [r.summary() for r in store.list_runs(case_sha256=case, limit=limit)]
+
+
+@router.get("/runs/{run_id}")
+async def api_run(request: Request, run_id: int) -> Any:
+    """Everything recorded of one run (`parley runs export ID`)."""
+    return _web(request).store().get(run_id).to_json()
+
+
+@router.get("/runs/{old}/diff/{new}")
+async def api_diff(request: Request, old: int, new: int) -> Any:
+    """`parley runs diff OLD NEW --format json`."""
+    from parley.diff import diff_runs
+
+    store = _web(request).store()
+    return diff_runs(store.get(old), store.get(new)).to_json()
+
+
+@router.delete("/runs/{run_id}")
+async def api_remove(request: Request, run_id: int) -> Any:
+    """`parley runs rm ID` (needs the CSRF header, or a bearer token)."""
+    _web(request).store().remove(run_id)
+    return JSONResponse({"removed": run_id})
+
+
+__all__ = ["StoreError", "router"]
