@@ -14,25 +14,15 @@ import pytest
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
+from test_report_browser import CHROMIUM, FLAGS  # noqa: E402
 from webserver import serving  # noqa: E402
 
 from parley.web import WebSettings  # noqa: E402
 from parley.web.settings import bundled_cases_dir  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)"
 )
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture

@@ -93,10 +93,9 @@ def _fields(
     return changes
 
 
-def _items(
-    kind: str, old: Mapping[str, Any], new: Mapping[str, Any], units=None
-) -> list[InputChange]:
-    """Added, removed and changed items of one kind (actors, issues, scenarios) keyed by id."""
+def _items(kind: str, old: Mapping[str, Any], new: Mapping[str, Any], compare) -> list[InputChange]:
+    """Added, removed and changed items of one kind (actors, issues, scenarios, models) keyed by
+    id; `compare(where, key, a, b)` lists the changes of an item in both."""
     changes = []
     for key in list(old) + [k for k in new if k not in old]:
         where = f"{kind} {key}"
@@ -105,10 +104,18 @@ def _items(
         elif key not in old:
             changes.append(InputChange(where, "", None, key))
         else:
-            a = old[key].model_dump(mode="json")
-            b = new[key].model_dump(mode="json")
-            changes += _fields(where, a, b, units(key) if units else None)
+            changes += compare(where, key, old[key], new[key])
     return changes
+
+
+def _dumped(units=None):
+    """Compare two pydantic items field by field (with each field's unit from `units(key)`)."""
+
+    def compare(where: str, key: str, a: Any, b: Any) -> list[InputChange]:
+        unit = units(key) if units else None
+        return _fields(where, a.model_dump(mode="json"), b.model_dump(mode="json"), unit)
+
+    return compare
 
 
 def diff_cases(old: Case, new: Case) -> list[InputChange]:
@@ -124,9 +131,11 @@ def diff_cases(old: Case, new: Case) -> list[InputChange]:
         "issue",
         {i.id: i for i in old.issues},
         {i.id: i for i in new.issues},
-        lambda key: {b: issue_unit.get(key, "") for b in bounds},
+        _dumped(lambda key: {b: issue_unit.get(key, "") for b in bounds}),
     )
-    changes += _items("actor", {a.id: a for a in old.actors}, {a.id: a for a in new.actors})
+    changes += _items(
+        "actor", {a.id: a for a in old.actors}, {a.id: a for a in new.actors}, _dumped()
+    )
     pairs = [
         (a, i) for stances in (old.stances, new.stances) for a, row in stances.items() for i in row
     ]
@@ -149,7 +158,10 @@ def diff_cases(old: Case, new: Case) -> list[InputChange]:
             continue
         changes += _fields(where, dict(before), dict(after), unit)
     changes += _items(
-        "scenario", {s.name: s for s in old.scenarios}, {s.name: s for s in new.scenarios}
+        "scenario",
+        {s.name: s for s in old.scenarios},
+        {s.name: s for s in new.scenarios},
+        _dumped(),
     )
     return changes
 
@@ -165,17 +177,13 @@ def diff_settings(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[InputC
     for key in ("command", "scenario", "changes", "seed", "members", "parley_version"):
         if old.get(key) != new.get(key):
             changes.append(InputChange("run", key, old.get(key), new.get(key)))
+
+    def compare(where: str, _name: str, a: Any, b: Any) -> list[InputChange]:
+        found = []
+        if a.get("preset") != b.get("preset"):
+            found.append(InputChange(where, "preset", a.get("preset"), b.get("preset")))
+        return found + _fields(where, a.get("params") or {}, b.get("params") or {})
+
     old_models = {m["name"]: m for m in old.get("models", [])}
     new_models = {m["name"]: m for m in new.get("models", [])}
-    for name in list(old_models) + [n for n in new_models if n not in old_models]:
-        where = f"model {name}"
-        if name not in new_models:
-            changes.append(InputChange(where, "", name, None))
-        elif name not in old_models:
-            changes.append(InputChange(where, "", None, name))
-        else:
-            a, b = old_models[name], new_models[name]
-            if a.get("preset") != b.get("preset"):
-                changes.append(InputChange(where, "preset", a.get("preset"), b.get("preset")))
-            changes += _fields(where, a.get("params") or {}, b.get("params") or {})
-    return changes
+    return changes + _items("model", old_models, new_models, compare)

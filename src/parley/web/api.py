@@ -41,6 +41,14 @@ def _web(request: Request):
     return request.app.state.web
 
 
+async def _compute(request: Request, compute) -> Any:
+    """Read the case and fields, then `compute(case, models, scenarios, sets)` as a bounded job."""
+    web = _web(request)
+    case, fields = await read_request(request, web.settings.upload_limit)
+    args = (case, fields.all("model"), fields.all("scenario"), fields.all("set"))
+    return await web.jobs.run(request, lambda: compute(*args, fields))
+
+
 @router.post("/forecast", openapi_extra=_BODY)
 async def api_forecast(
     request: Request,
@@ -49,16 +57,7 @@ async def api_forecast(
     set_: list[str] = SetQ,
 ) -> Any:
     """What `parley forecast CASE --format json` prints."""
-    web = _web(request)
-    case, fields = await read_request(request, web.settings.upload_limit)
-    return await web.jobs.run(
-        request,
-        lambda: (
-            actions.forecast(
-                case, fields.all("model"), fields.all("scenario"), fields.all("set")
-            ).result
-        ),
-    )
+    return await _compute(request, lambda *a: actions.forecast(*a[:4]).result)
 
 
 @router.post("/compare", openapi_extra=_BODY)
@@ -69,14 +68,7 @@ async def api_compare(
     set_: list[str] = SetQ,
 ) -> Any:
     """What `parley compare CASE --format json` prints."""
-    web = _web(request)
-    case, fields = await read_request(request, web.settings.upload_limit)
-    return await web.jobs.run(
-        request,
-        lambda: actions.compare(
-            case, fields.all("model"), fields.all("scenario"), fields.all("set")
-        )[0],
-    )
+    return await _compute(request, lambda *a: actions.compare(*a[:4])[0])
 
 
 @router.post("/front", openapi_extra=_BODY)
@@ -90,21 +82,20 @@ async def api_front(
     max_size: int | None = Query(default=None, description="largest front to try (search)"),
 ) -> Any:
     """What `parley front CASE --members A,B | --search --among TAG --format json` prints."""
-    web = _web(request)
-    case, fields = await read_request(request, web.settings.upload_limit)
-    size = fields.one("max_size")
-    return await web.jobs.run(
-        request,
-        lambda: actions.front(
+
+    def compute(case, models, scenarios, sets, fields) -> Any:
+        size = fields.one("max_size")
+        return actions.front(
             case,
-            fields.all("model"),
-            fields.all("scenario"),
-            fields.all("set"),
+            models,
+            scenarios,
+            sets,
             members=fields.one("members"),
             among=fields.one("among"),
             max_size=int(size) if size and size.isdigit() else None,
-        )[0],
-    )
+        )[0]
+
+    return await _compute(request, compute)
 
 
 @router.post("/validate", openapi_extra=_BODY)
