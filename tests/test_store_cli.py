@@ -104,3 +104,10 @@ def test_store_errors_are_one_line(runner, store: str) -> None:
     label = runner.invoke(app, ["forecast", SEED, "-m", "compromise", "--label", "x"])
     assert label.exit_code == 0 and "--label has no effect without --save" in label.stderr
     assert open_store(store).list_runs() == []
+
+
+def test_ensemble_save_records_seed_and_members(runner, store: str) -> None:
+    args = ["ensemble", SEED, "-m", "compromise", "-n", "40", "--seed", "7"]
+    run_id = saved_equals_printed(runner, args, store)
+    run = open_store(store).get(run_id)
+    assert (run.command, run.seed, run.members) == ("ensemble", 7, 40)

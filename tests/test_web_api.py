@@ -289,3 +289,27 @@ def test_editor_checks_cells_and_downloads(client, tmp_path: Path) -> None:
             assert back.fingerprint() == read_case(SEED).fingerprint()
     used = client.post("/editor/use", data=form, headers=headers)
     assert used.headers["HX-Redirect"] == f"/run?case=store:{read_case(SEED).fingerprint()}"
+
+
+def test_ensemble_equals_cli_json(client, runner) -> None:
+    got = client.post(
+        "/api/ensemble", files=upload(), data={"model": "compromise", "members": "40", "seed": "7"}
+    )
+    assert got.status_code == 200, got.text
+    expected = cli_json(
+        runner, "ensemble", str(SEED), "-m", "compromise", "-n", "40", "--seed", "7"
+    )
+    assert got.json() == expected
+    too_many = client.post("/api/ensemble", files=upload(), data={"members": "1000000"})
+    assert too_many.status_code == 422
+    assert too_many.json()["problems"] == ["members: expected 1 to 20000, got 1000000"]
+
+
+def test_run_page_ensemble_fragment(client) -> None:
+    client.get("/")
+    form = {"case": "bundled:iraq-2006", "model": "compromise", "members": "40", "seed": "7"}
+    got = client.post(
+        "/run/ensemble", data=form, headers={"X-CSRF-Token": client.cookies["parley_csrf"]}
+    )
+    assert got.status_code == 200 and "40 members, seed 7" in got.text
+    assert "Timetable of US withdrawal" in got.text

@@ -27,6 +27,7 @@ from parley.cli.common import (
     library_warnings,
     out,
 )
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.errors import ParleyError
 
 
@@ -83,6 +84,9 @@ def ensemble(
         Path | None,
         typer.Option("--output", "-o", help="Write every member's draws (.parquet or .csv)"),
     ] = None,
+    save: SaveOpt = False,
+    label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Forecast with uncertainty: MEMBERS draws of the case's uncertain inputs and scenarios."""
     from parley.ensemble import ensemble as run_ensemble
@@ -125,6 +129,17 @@ def ensemble(
         out.print(ensemble_table(loaded, obj, out.width))
     if output is not None:
         err.print(f"wrote {output}", highlight=False, markup=False)
+    save_run(
+        SaveOptions(save, label, store),
+        "ensemble",
+        loaded,
+        obj,
+        specs,
+        scenario=[scenario] if scenario else [],
+        seed=seed,
+        members=members,
+        source=case,
+    )
 
 
 def _checked_output(output: Path | None, case: Path) -> Path | None:

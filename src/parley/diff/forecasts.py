@@ -2,7 +2,8 @@
 with the shift in the issue's units.
 
 A result is the JSON a command prints: `forecast` gives `{"models": {m: {"forecast": {...}}}}`,
-`compare` gives `{"scenarios": {"base": <forecast JSON>, name: ...}}`; both are read here.
+`compare` gives `{"scenarios": {"base": <forecast JSON>, name: ...}}`, `ensemble` gives each
+model's per-issue summaries (its median is compared); all are read here.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def forecasts_in(result: Mapping[str, Any]) -> Forecasts:
     for model, obj in (result.get("models") or {}).items():
         if isinstance(obj, Mapping) and isinstance(obj.get("forecast"), Mapping):
             found[(result.get("scenario"), model)] = dict(obj["forecast"])
+        elif isinstance(obj, Mapping) and isinstance(obj.get("issues"), Mapping):  # ensemble
+            medians = {
+                i: s.get("median") for i, s in obj["issues"].items() if isinstance(s, Mapping)
+            }
+            found[(result.get("scenario"), model)] = medians
     return found
 
 

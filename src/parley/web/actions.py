@@ -95,3 +95,22 @@ def validate(case: Case) -> dict[str, Any]:
         "scenarios": [s.name for s in case.scenarios],
         "warnings": case_warnings(case),
     }
+
+
+MAX_MEMBERS = 20_000
+"""Most ensemble members one web request may ask for (the CLI has no such cap)."""
+
+
+def ensemble(
+    case: Case, models: Sequence[str], scenario: str | None, members: int, seed: int
+) -> dict[str, Any]:
+    """`parley ensemble CASE -n MEMBERS --seed SEED [-m M]... [-s S] --format json`."""
+    from parley.ensemble import ensemble as run_ensemble
+    from parley.errors import ParleyError
+
+    if not 1 <= members <= MAX_MEMBERS:
+        raise ParleyError(f"members: expected 1 to {MAX_MEMBERS}, got {members}")
+    if seed < 0:
+        raise ParleyError(f"seed: expected a whole number >= 0, got {seed}")
+    specs = model_specs(list(models) or None)
+    return run_ensemble(case, members, specs, seed=seed, scenario=scenario).to_json()

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from parley.errors import ParleyError
 from parley.store import StoreError
 from parley.web import actions
 from parley.web.requests import read_request
@@ -96,6 +97,39 @@ async def api_front(
         )[0]
 
     return await _compute(request, compute)
+
+
+@router.post("/ensemble", openapi_extra=_BODY)
+async def api_ensemble(
+    request: Request,
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    members: int = Query(default=2000, description="ensemble members (at most 20,000)"),
+    seed: int = Query(default=0, description="seed of the draws"),
+) -> Any:
+    """What `parley ensemble CASE -n MEMBERS --seed SEED --format json` prints."""
+
+    def compute(case, models, scenarios, sets, fields) -> Any:
+        if sets:
+            raise ParleyError("set: not available for ensembles (parley ensemble has no --set)")
+        return actions.ensemble(
+            case,
+            models,
+            scenarios[-1] if scenarios else None,
+            _whole(fields.one("members"), 2000, "members"),
+            _whole(fields.one("seed"), 0, "seed"),
+        )
+
+    return await _compute(request, compute)
+
+
+def _whole(text: str | None, default: int, name: str) -> int:
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ParleyError(f"{name}: expected a whole number, got {text!r}") from None
 
 
 @router.post("/validate", openapi_extra=_BODY)

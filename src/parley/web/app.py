@@ -82,8 +82,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         lines = str(exc).splitlines() or [type(exc).__name__]
         if request.url.path.startswith("/api/"):
             return JSONResponse({"problems": lines}, status_code=_status(exc))
+        page = "_problems.html" if request.headers.get("hx-request") else "error.html"
         return templates.TemplateResponse(
-            request, "_problems.html", {"problems": lines}, status_code=_status(exc)
+            request, page, {"problems": lines}, status_code=_status(exc)
         )
 
     @app.exception_handler(RequestValidationError)

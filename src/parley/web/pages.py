@@ -328,6 +328,31 @@ async def run_front(request: Request) -> HTMLResponse:
     return _page(request, "_front.html", fronts=result["fronts"], searched=bool(among))
 
 
+@router.post("/run/ensemble")
+async def run_ensemble(request: Request) -> HTMLResponse:
+    web = _web(request)
+    case, f = await _run_inputs(request)
+    models = f.get("model", [])
+    scenario = (f.get("scenario") or [""])[-1] or None
+    members = int((f.get("members") or ["500"])[-1] or 500)
+    seed = int((f.get("seed") or ["0"])[-1] or 0)
+    result = await web.jobs.run(
+        request, lambda: actions.ensemble(case, models, scenario, members, seed)
+    )
+    rows = []
+    for issue in case.issues:
+        places = places_for(issue.lower, issue.upper)
+        cells = []
+        for obj in result["models"].values():
+            s = obj["issues"][issue.id]
+            cells.append(
+                f"{fmt_value(s['median'], places)} ({fmt_value(s['q05'], places)} to "
+                f"{fmt_value(s['q95'], places)})"
+            )
+        rows.append({"issue": issue.label, "unit": issue.unit, "cells": cells})
+    return _page(request, "_ensemble.html", rows=rows, models=list(result["models"]), result=result)
+
+
 # --- History --------------------------------------------------------------------------------------
 
 

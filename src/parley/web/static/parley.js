@@ -15,4 +15,11 @@
     });
   }
   document.addEventListener("htmx:afterSwap", markCells);
+  // Cancel: abort the request of every element of the form (the server drops the run's answer)
+  window.parleyCancel = function (formId) {
+    var form = document.getElementById(formId);
+    if (!form) return;
+    htmx.trigger(form, "htmx:abort");
+    form.querySelectorAll("[hx-post]").forEach(function (el) { htmx.trigger(el, "htmx:abort"); });
+  };
 })();
