@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {"forecast", "compare", "coalitions", "ensemble", "levers", "sensitivity", "uncertainty"},
     ),
     ("backtest", {"backtest"}),
-    ("presentation and storage", {"report", "store"}),
+    ("presentation and storage", {"report", "store", "diff"}),
     ("edges", {"cli", "web"}),
 ]
 LAYER = {part: k for k, (_, parts) in enumerate(LAYERS) for part in parts}

@@ -13,9 +13,12 @@ import pytest
 
 pytest.importorskip("sqlalchemy", reason="the store extra is not installed")
 
-from parley.forecast import model_specs, run_models  # noqa: E402
+from parley.forecast import (  # noqa: E402
+    forecast_json,  # noqa: E402
+    model_specs,
+    run_models,
+)
 from parley.io import read_case  # noqa: E402
-from parley.report.forecast import forecast_json  # noqa: E402
 from parley.store import RunRecord, StoreError, open_store, resolve_url  # noqa: E402
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"

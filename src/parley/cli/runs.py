@@ -209,9 +209,8 @@ def diff_command(
     for arg, is_file in zip((old, new), kinds, strict=True):
         if not is_file:
             fail(ParleyError(f"{arg}: no such case file (give two case files or two run ids)"))
-    from parley.forecast import model_specs, run_models
+    from parley.forecast import forecast_json, model_specs, run_models
     from parley.io import read_case
-    from parley.report.forecast import forecast_json
 
     results = []
     for arg in (old, new):

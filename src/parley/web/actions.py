@@ -21,9 +21,8 @@ from parley.cli.whatif import parse_sets
 from parley.coalitions.fronts import FrontError, evaluate_front, fronts_json, search_fronts
 from parley.coalitions.voting import split_ids
 from parley.compare import compare_scenarios
-from parley.forecast import check_model_params, front_judges, model_specs, run_models
+from parley.forecast import check_model_params, forecast_json, front_judges, model_specs, run_models
 from parley.models import Outcome
-from parley.report.forecast import forecast_json
 from parley.scenarios import apply_scenario
 from parley.whatif import whatif_case
 
