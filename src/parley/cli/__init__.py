@@ -10,8 +10,8 @@ import parley.cli.compare  # noqa: F401  (compare)
 import parley.cli.ensemble  # noqa: F401  (ensemble)
 import parley.cli.levers  # noqa: F401  (levers)
 import parley.cli.report  # noqa: F401  (report)
-import parley.cli.sensitivity  # noqa: F401  (sensitivity)
 import parley.cli.runs  # noqa: F401  (runs ..., diff)
+import parley.cli.sensitivity  # noqa: F401  (sensitivity)
 import parley.cli.serve  # noqa: F401  (serve)
 from parley.cli.common import app
 
