@@ -109,6 +109,32 @@ def _typed(kind: str) -> str:
     return {"confrontation": "conflict"}.get(kind, kind)
 
 
+def assert_round_matches(
+    out, names: tuple[str, ...], t: int, rd: dict, offers: bool = True
+) -> None:
+    """Round t of an eum Outcome against one round of the replication's output: every actor's
+    position and r, the median and the mean, and (offers) the accepted offers with their EUs."""
+    risk = out.extra["risk_exponents"]["issue"]
+    np.testing.assert_allclose(
+        out.history[0, t, :, 0], [rd["positions"][a] for a in names], rtol=0, atol=TOL
+    )
+    np.testing.assert_allclose(
+        [risk[t - 1][a] for a in names], [rd["r"][a] for a in names], rtol=0, atol=TOL
+    )
+    assert out.summaries["median"][0, t, 0] == pytest.approx(rd["median"], abs=TOL)
+    assert out.summaries["weighted_mean"][0, t, 0] == pytest.approx(rd["mean"], abs=TOL)
+    if not offers:
+        return
+    accepted = [e for e in out.events if e["round"] == t and e["accepted"]]
+    assert len(accepted) == len(rd["events"])
+    for mine, theirs in zip(accepted, rd["events"], strict=True):
+        assert (mine["actor"], mine["counterpart"]) == (theirs["actor"], theirs["with"])
+        assert mine["type"] == _typed(theirs["type"])
+        assert mine["eu_ij"] == pytest.approx(theirs["eu_ij"], abs=TOL)
+        assert mine["eu_ji"] == pytest.approx(theirs["eu_ji"], abs=TOL)
+        assert mine["new_position"] == pytest.approx(theirs["new_pos"], abs=TOL)
+
+
 @pytest.mark.parametrize("kernel", ["fast", "plain"])
 @pytest.mark.parametrize(
     "case, reference",
@@ -128,25 +154,8 @@ def test_ten_rounds_match_the_replication(case: str, reference: str, kernel: str
     )
     assert out.summaries["median"][0, 0, 0] == pytest.approx(ref["initial"]["median"], abs=TOL)
     assert out.summaries["weighted_mean"][0, 0, 0] == pytest.approx(ref["initial"]["mean"], abs=TOL)
-    risk = out.extra["risk_exponents"]["issue"]
     for t, rd in enumerate(ref["rounds"], start=1):
-        np.testing.assert_allclose(
-            out.history[0, t, :, 0], [rd["positions"][a] for a in names], rtol=0, atol=TOL
-        )
-        np.testing.assert_allclose(
-            [risk[t - 1][a] for a in names], [rd["r"][a] for a in names], rtol=0, atol=TOL
-        )
-        assert out.summaries["median"][0, t, 0] == pytest.approx(rd["median"], abs=TOL)
-        assert out.summaries["weighted_mean"][0, t, 0] == pytest.approx(rd["mean"], abs=TOL)
-        accepted = [e for e in out.events if e["round"] == t and e["accepted"]]
-        assert len(accepted) == len(rd["events"])
-        for mine, theirs in zip(accepted, rd["events"], strict=True):
-            assert mine["actor"] == theirs["actor"]
-            assert mine["counterpart"] == theirs["with"]
-            assert mine["type"] == _typed(theirs["type"])
-            assert mine["eu_ij"] == pytest.approx(theirs["eu_ij"], abs=TOL)
-            assert mine["eu_ji"] == pytest.approx(theirs["eu_ji"], abs=TOL)
-            assert mine["new_position"] == pytest.approx(theirs["new_pos"], abs=TOL)
+        assert_round_matches(out, names, t, rd)
     assert out.forecast[0, 0] == pytest.approx(ref["rounds"][-1]["median"], abs=TOL)
 
 
