@@ -21,6 +21,7 @@ from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
+from parley.models.exchange.stream import SharedStream
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.status import statuses
@@ -87,12 +88,13 @@ class Exchange:
         (['fixed_rounds'], [2], (1, 3, 3, 2))
         """
         check_detail(detail)
-        out = run_exchange(arrays, self)
-        return out if detail == "full" else out.lean()
+        return run_exchange(arrays, self, detail)
 
 
-def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
-    """Play `model.rounds` rounds on every batch member; outputs in the issues' units."""
+def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -> Outcome:
+    """Play `model.rounds` rounds on every batch member at once (each step executes the best
+    exchange of every member, see rounds.py); outputs in the issues' units. With
+    `detail="forecast"` no events, history or per-round summaries are kept."""
     lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
     span = hi - lo
     mask = arrays.mask[None]
@@ -101,21 +103,35 @@ def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
     cs = c * s
     tradable = mask & (s > 0) & (c > 0)
     x = np.where(mask, (arrays.positions - lo) / span * 100.0, 0.0)
-    rng = np.random.default_rng(np.random.SeedSequence(model.seed)) if model.p > 0 else None
+    stream = SharedStream(model.seed, arrays.shape[0]) if model.p > 0 else None
+    full = detail == "full"
+    n_b = arrays.shape[0]
+
+    def units(v: np.ndarray) -> np.ndarray:
+        return np.where(mask, lo + v / 100.0 * span, arrays.positions)
 
     starts, votes, events = [x], [], []
     counts, executed = [], []
     for r in range(1, model.rounds + 1):
-        res = play_round(x, s, cs, tradable, model.p, rng, model.incremental)
-        votes.append(res.voting)
+        res = play_round(x, s, cs, tradable, model.p, stream, model.incremental)
         x = next_start(x, res.voting, s, model.fixed_weight, model.salience_weight)
+        if not full:
+            continue
+        votes.append(res.voting)
         starts.append(x)
         counts.append(int(res.counts[0]))
         executed.append(int(res.executed[0]))
         events.extend(_events(r, res, arrays, span, model.p > 0))
-
-    def units(v: np.ndarray) -> np.ndarray:
-        return np.where(mask, lo + v / 100.0 * span, arrays.positions)
+    verdict: dict[str, Any] = {
+        "status": statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
+        "rounds": np.full(n_b, model.rounds, dtype=int),
+        "message": "fixed rounds" if model.rounds else "no rounds",
+        **labels(arrays),
+        "params": dataclasses.asdict(model),
+    }
+    if not full:
+        forecast = weighted_mean(arrays.with_batch(positions=units(x)))
+        return Outcome(forecast=forecast, detail="forecast", **verdict)
 
     history = np.stack([units(v) for v in starts], axis=1)  # (B, R+1, A, I)
     preference = np.stack(
@@ -125,13 +141,9 @@ def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
     voting = np.full_like(preference, np.nan)
     for k, v in enumerate(votes, start=1):
         voting[:, k] = weighted_mean(arrays.with_batch(positions=units(v)))
-    n_b = arrays.shape[0]
     return Outcome(
         forecast=preference[:, -1],
-        status=statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
-        rounds=np.full(n_b, model.rounds, dtype=int),
-        message="fixed rounds" if model.rounds else "no rounds",
-        **labels(arrays),
+        **verdict,
         history=history,
         summaries={"preference_nbs": preference, "voting_nbs": voting},
         events=events,
@@ -140,7 +152,6 @@ def run_exchange(arrays: CaseArrays, model: Exchange) -> Outcome:
             "candidates_per_round": counts,
             "executed_per_round": executed,
         },
-        params=dataclasses.asdict(model),
     )
 
 

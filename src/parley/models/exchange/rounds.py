@@ -32,6 +32,7 @@ from parley.models.exchange.candidates import (
     enumerate_candidates,
 )
 from parley.models.exchange.rate import evaluate, random_ratio
+from parley.models.exchange.stream import SharedStream
 
 TIE = 1e-12  # gains within TIE * max(1, g) of the best are ties: earliest in enumeration wins
 
@@ -87,13 +88,13 @@ def play_round(
     cs: np.ndarray,
     tradable: np.ndarray,
     p: float = 0.0,
-    rng: np.random.Generator | None = None,
+    stream: SharedStream | None = None,
     incremental: bool = True,
 ) -> RoundResult:
     """Play one round from round-start positions x0 (B, A, I) on 0-100; positions are not changed.
 
-    p > 0 executes each exchange at a randomised rate (see `rate.random_ratio`) drawn from `rng`;
-    exchanges are still ranked by their equal-gain value.
+    p > 0 executes each exchange at a randomised rate (see `rate.random_ratio`) drawn from
+    `stream`; exchanges are still ranked by their equal-gain value.
     """
     n_b, n_a, n_i = x0.shape
     cands = enumerate_candidates(x0, s, cs, tradable)
@@ -122,9 +123,9 @@ def play_round(
         ev = evaluate(c_ints, c_const, c_const[:, RATIO], *state)
         valid = ev.valid
         if p > 0:
-            assert rng is not None
-            draws = rng.random((2, len(rows)))
-            rv = evaluate(c_ints, c_const, random_ratio(c_const, p, draws[0], draws[1]), *state)
+            assert stream is not None
+            side, z = stream.draw(c_ints[:, MEM])
+            rv = evaluate(c_ints, c_const, random_ratio(c_const, p, side, z), *state)
             valid = valid & rv.valid
             move[rows], gains[rows] = rv.move, rv.gain
         else:

@@ -24,7 +24,8 @@ from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
 from parley.models.smp.challenge import ThirdPartyCommitName
-from parley.models.smp.record import Recorder, _params, host_arrays
+from parley.models.smp.lean import LeanRecorder
+from parley.models.smp.record import Recorder, host_arrays, params_of
 from parley.models.smp.turn import Setup, assess, step
 from parley.models.smp.utility import BigRAdjustName, BigRRangeName
 from parley.models.smp.voting import PCEModelName, VotingRuleName, VPModelName
@@ -50,8 +51,9 @@ class SMP:
     Parameters keep KTAB's names and option names (the XML `ModelParameters` element).
     `accommodation` lists [adjusting actor, reference actor, adjust] triples that overwrite
     entries of the identity matrix (KTAB's `IdealAdjustment`). `seed` drives Stochastic
-    transitions: one NumPy generator from `SeedSequence(seed)`, one uniform draw per batch member
-    and actor per turn in a fixed order, so a run is reproducible whatever the thread count (unlike
+    transitions: one NumPy generator from `SeedSequence(seed)`, one uniform draw per actor and
+    turn, shared by a batch's members (each reads what it would alone: a batch equals its members
+    run one by one), so a run is reproducible whatever the thread count (unlike
     KTAB, 0 is a seed like any other, not 'random'). `threads` (0: one per core, up to 8) only
     splits the challenge tensor between threads; results never depend on it.
     """
@@ -123,13 +125,9 @@ class SMP:
         (['converged'], [7])
         """
         check_detail(detail)
-        out = self._run_held(arrays)
-        return out if detail == "full" else out.lean()
-
-    def _run_held(self, arrays: CaseArrays) -> Outcome:
         held = to_numpy(arrays.mask).any(axis=1)
         if held.all() or not held.any():
-            return self._run(arrays)
+            return self._run(arrays, detail)
         _accommodation(self, arrays)  # unknown names and bad values are still errors
         keep = np.flatnonzero(held)
         ids = {arrays.actor_ids[k] for k in keep}
@@ -145,12 +143,16 @@ class SMP:
             mask=to_numpy(arrays.mask)[keep],
             actor_ids=tuple(arrays.actor_ids[k] for k in keep),
         )
-        out = model._run(sub)
+        out = model._run(sub, detail)
+        if out.history is None:
+            return replace(out, params=params_of(self), **labels(arrays))
         history = np.repeat(to_numpy(arrays.positions)[:, None], out.history.shape[1], axis=1)
         history[:, :, keep] = out.history
-        return replace(out, history=history, params=_params(self), **labels(arrays))
+        return replace(out, history=history, params=params_of(self), **labels(arrays))
 
-    def _run(self, arrays: CaseArrays) -> Outcome:
+    def _run(self, arrays: CaseArrays, detail: Detail) -> Outcome:
+        """The run loop: members stop independently and leave the running set; `detail` picks
+        the recorder (every state and turn, or only each member's last state)."""
         xp = namespace(arrays.positions)
         dev = device(arrays.positions)
         b_n, a_n, _ = arrays.shape
@@ -167,19 +169,26 @@ class SMP:
         stochastic = self.StateTransitions == "Stochastic"
         x = _start(replace(arrays, mask=mask, bounds=bounds))
         y = x
-        rec = Recorder(host_arrays(arrays), self)
+        host = host_arrays(arrays)
+        rec = Recorder(host, self) if detail == "full" else LeanRecorder(host, self)
         idx = np.arange(b_n)  # the members still running
         sub = setup
         cur = assess(x, y, sub)
         rec.state(idx, x, cur, sub)
         turn = 0
+        first_move = np.zeros(b_n)
         if self.max_turns == 0:  # no bargaining: the forecast is the input state's distribution
-            for b in idx:
-                rec.stop(int(b), 0, 0.0)
+            rec.stop(idx, idx, 0, np.zeros(b_n))
             idx = idx[:0]
         while idx.size:
-            draws = rng.random((b_n, a_n)) if stochastic else None
-            uniforms = None if draws is None else xp.asarray(draws[idx], device=dev)
+            # one draw per actor and turn, shared by the running members: each reads what it
+            # would read alone, so a batch equals its members run one by one
+            draws = rng.random((1, a_n)) if stochastic else None
+            uniforms = (
+                None
+                if draws is None
+                else xp.asarray(np.repeat(draws, idx.size, axis=0), device=dev)
+            )
             xn, yn, record = step(x, y, cur, sub, uniforms)
             turn += 1
             # sum_i ||x_i(t) - x_i(t-1)|| (KTAB stateDist)
@@ -188,13 +197,15 @@ class SMP:
             cur = assess(x, y, sub)
             rec.turn(turn, idx, record)
             rec.state(idx, x, cur, sub)
-            first = rec.first_move(idx) + self.min_sig_delta
+            if turn == 1:  # every member is still running after the first turn
+                first_move = moved.copy()
+            first = first_move[idx] + self.min_sig_delta
             ratio = np.divide(moved, first, out=np.zeros_like(moved), where=first > 0)
             done = (turn >= self.max_turns) | (
                 (turn >= self.min_turns) & (ratio < self.min_delta_ratio)
             )
-            for b, r in zip(idx[done], ratio[done], strict=True):
-                rec.stop(int(b), turn, float(r))
+            if done.any():
+                rec.stop(idx[done], np.flatnonzero(done), turn, ratio[done])
             if done.any() and not done.all():
                 kept = xp.asarray(np.nonzero(~done)[0], device=dev)
                 x, y = xp.take(x, kept, axis=0), xp.take(y, kept, axis=0)

@@ -7,7 +7,7 @@ forecast is their probability-weighted position, the most probable outcome their
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from parley.models.outcome import Outcome, labels
 from parley.models.smp.backend import to_numpy
 from parley.models.smp.classes import class_probabilities, position_classes
 from parley.models.smp.turn import Assessment, Setup, Turn
+from parley.models.smp.verdict import verdicts
 from parley.models.status import statuses
 
 
@@ -70,21 +71,20 @@ class Recorder:
             self.positions[b].append(x[k])
             self.classes[b].append((is_rep[k], cls[k], prob[k]))
 
-    def first_move(self, idx: np.ndarray) -> np.ndarray:
-        """sum_i ||x_i(1) - x_i(0)|| per member (KTAB stateDist of the first step)."""
-        return np.array(
-            [
-                np.linalg.norm(self.positions[b][1] - self.positions[b][0], axis=-1).sum()
-                for b in idx
-            ]
-        )
-
     def turn(self, turn: int, idx: np.ndarray, record: Turn) -> None:
         self.turns.append((turn, idx.copy(), _host(record)))
 
-    def stop(self, b: int, turn: int, ratio: float) -> None:
-        self.reasons[b], self.statuses[b] = stop_verdict(self.model, turn, ratio)
-        self.ratios[b] = ratio
+    def stop(self, members: np.ndarray, local: np.ndarray, turn: int, ratios: np.ndarray) -> None:
+        """Members `members` (rows `local` of the running set) stopped after `turn` turns."""
+        codes = verdicts(self.model, turn, ratios)
+        for b, code, ratio in zip(members.tolist(), codes, ratios.tolist(), strict=True):
+            self.statuses[b] = code
+            self.reasons[b] = (
+                f"converged after {turn} turns"
+                if code == status.CONVERGED
+                else f"max turns ({self.model.max_turns})"
+            )
+            self.ratios[b] = ratio
 
     # ------------------------------------------------------------------ assembling the Outcome
 
@@ -121,7 +121,7 @@ class Recorder:
             },
             events=self._events(),
             extra=extra,
-            params=_params(self.model),
+            params=params_of(self.model),
         )
 
     def _point(self, x01: np.ndarray) -> dict[str, float]:
@@ -238,19 +238,8 @@ class Recorder:
         return events
 
 
-def stop_verdict(model: Any, turn: int, ratio: float) -> tuple[str, str]:
-    """Message and status of a member that stopped after `turn` turns with step ratio `ratio`
-    (KTAB's smpStopFn: converged once the ratio falls below min_delta_ratio from min_turns on)."""
-    if model.max_turns == 0:
-        return f"max turns ({model.max_turns})", status.NO_ROUNDS
-    if turn >= model.max_turns and not (turn >= model.min_turns and ratio < model.min_delta_ratio):
-        return f"max turns ({model.max_turns})", status.ROUND_LIMIT
-    return f"converged after {turn} turns", status.CONVERGED
-
-
-def _params(model: Any) -> dict[str, Any]:
-    from dataclasses import asdict
-
+def params_of(model: Any) -> dict[str, Any]:
+    """The parameters a run records (accommodation triples as JSON lists)."""
     out = asdict(model)
     out["accommodation"] = [list(t) for t in model.accommodation]
     return out
