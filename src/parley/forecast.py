@@ -11,6 +11,7 @@ from parley import __version__
 from parley.case import Case, case_arrays
 from parley.errors import ModelError, ParleyError, ParleyWarning
 from parley.models import Outcome, get_model, model_class, model_names, param_names, traits
+from parley.models.registry import check_declared_params
 from parley.whatif import ValueChange, whatif_case
 
 
@@ -92,13 +93,7 @@ def model_specs(
 def check_model_params(case: Case, build: bool = False) -> None:
     """A model the case's `model_params` names must exist: a misspelt name is an error, never
     silently ignored. With `build`, each such model is built so its parameters are checked too."""
-    for name in case.model_params:
-        try:
-            model_class(name)
-            if build:
-                ModelSpec(name).build(case)
-        except ModelError as exc:
-            raise ModelError(f"model_params: {exc}") from None
+    check_declared_params(case.model_params, build)
 
 
 def run_models(

@@ -8,6 +8,7 @@ from parley.case import Case
 from parley.errors import CaseError, ModelError
 from parley.io.formats import FORMATS, Format, detect_format, output_format
 from parley.io.layout import ReadOptions, reading
+from parley.models.registry import check_declared_params
 
 
 def read_case(path: str | Path, sheet: str | None = None, header_row: int | None = None) -> Case:
@@ -19,8 +20,6 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
     checked here, by each model's declared types and ranges, so that a bad one names the file
     whatever command reads it.
     """
-    from parley.forecast import check_model_params  # the models layer, above io
-
     path = Path(path)
     fmt = detect_format(path)
     if sheet is not None and fmt.name != "xlsx":
@@ -37,7 +36,7 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
     with reading(ReadOptions(sheet, header_row)):
         case = fmt.read(path)
     try:
-        check_model_params(case, build=True)
+        check_declared_params(case.model_params, build=True)
     except ModelError as exc:
         raise CaseError(str(exc), source=str(path)) from None
     return case

@@ -128,3 +128,25 @@ def get_model(
         return typing.cast(Model, cls(**values))
     except (TypeError, ValueError) as exc:
         raise ModelError(f"model {name!r}: {exc}") from None
+
+
+def check_declared_params(
+    params_by_model: Mapping[str, Mapping[str, Any]], build: bool = False
+) -> None:
+    """Model parameters a case carries (`model_params`): every model named must exist, a misspelt
+    name is an error, never silently ignored; with `build`, each model is built from them so that
+    their types and ranges are checked too.
+
+    >>> check_declared_params({"eum": {"rounds": 5}}, build=True)
+    >>> check_declared_params({"eum": {"rounds": -1}}, build=True)
+    Traceback (most recent call last):
+    ...
+    parley.errors.ModelError: model_params: eum.rounds: expected an integer in [0, 10000], got -1
+    """
+    for name, params in params_by_model.items():
+        try:
+            model_class(name)
+            if build:
+                get_model(name, None, params)
+        except ModelError as exc:
+            raise ModelError(f"model_params: {exc}") from None
