@@ -111,3 +111,11 @@ def test_ensemble_save_records_seed_and_members(runner, store: str) -> None:
     run_id = saved_equals_printed(runner, args, store)
     run = open_store(store).get(run_id)
     assert (run.command, run.seed, run.members) == ("ensemble", 7, 40)
+
+
+def test_sensitivity_and_levers_save(runner, store: str) -> None:
+    s = saved_equals_printed(runner, ["sensitivity", SEED, "-m", "compromise"], store)
+    assert open_store(store).get(s).command == "sensitivity"
+    args = ["levers", SEED, "--actor", "iai", "-m", "compromise", "-k", "salience"]
+    lv = saved_equals_printed(runner, args, store)
+    assert open_store(store).get(lv).command == "levers"

@@ -23,6 +23,7 @@ from parley.cli.common import (
     warn,
 )
 from parley.cli.progress import progress_bar
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import model_specs
@@ -56,6 +57,9 @@ def levers(
     rounds: RoundsOpt = None,
     top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
     format: FormatOpt = TableOrJson.table,
+    save: SaveOpt = False,
+    save_label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Rank the moves open to an actor by their effect on its value of the outcome."""
     try:
@@ -76,13 +80,24 @@ def levers(
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))
+    obj = result.to_json()
     if format is TableOrJson.json:
-        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
-        return
-    label = whatif_label(scenario, changes)
-    if label:
-        out.print(f"{loaded.title} [{label}]", highlight=False)
-    out.print(levers_table(base, result, top or None))
+        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+    else:
+        label = whatif_label(scenario, changes)
+        if label:
+            out.print(f"{loaded.title} [{label}]", highlight=False)
+        out.print(levers_table(base, result, top or None))
+    save_run(
+        SaveOptions(save, save_label, store),
+        "levers",
+        loaded,
+        obj,
+        specs,
+        scenario=scenario or [],
+        changes=set_ or [],
+        source=case,
+    )
 
 
 def _goals(items: list[str] | None) -> dict[str, float]:

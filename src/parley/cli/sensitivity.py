@@ -25,6 +25,7 @@ from parley.cli.common import (
     parse_spread,
     warn,
 )
+from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.io import read_case
@@ -61,6 +62,9 @@ def sensitivity(
     format: Annotated[
         SensitivityFormat, typer.Option("--format", "-f", help="Output format")
     ] = SensitivityFormat.table,
+    save: SaveOpt = False,
+    label: LabelOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Rank the case's uncertain inputs by how much they move each model's forecast, per issue."""
     from parley.report.sensitivity import sensitivity_tables
@@ -79,10 +83,22 @@ def sensitivity(
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))
+    obj = result.to_json()
     if format is SensitivityFormat.json:
-        sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     else:
         for table in sensitivity_tables(result, top):
             out.print(table)
     sys.stdout.flush()
     warn(result.warnings())
+    save_run(
+        SaveOptions(save, label, store),
+        "sensitivity",
+        loaded,
+        obj,
+        specs,
+        scenario=[scenario] if scenario else [],
+        seed=seed,
+        members=samples,
+        source=case,
+    )
