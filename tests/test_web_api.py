@@ -313,3 +313,25 @@ def test_run_page_ensemble_fragment(client) -> None:
     )
     assert got.status_code == 200 and "40 members, seed 7" in got.text
     assert "Timetable of US withdrawal" in got.text
+
+
+def test_levers_equals_cli_json(client, runner) -> None:
+    fields = {"actor": "iai", "model": "compromise", "kinds": "salience", "goal": "withdrawal=1"}
+    got = client.post("/api/levers", files=upload(), data=fields)
+    assert got.status_code == 200, got.text
+    expected = cli_json(
+        runner,
+        "levers",
+        str(SEED),
+        "--actor",
+        "iai",
+        "-m",
+        "compromise",
+        "-k",
+        "salience",
+        "--goal",
+        "withdrawal=1",
+    )
+    assert got.json() == expected
+    nobody = client.post("/api/levers", files=upload(), data={"actor": "nobody"})
+    assert nobody.status_code == 422 and len(nobody.json()["problems"]) == 1

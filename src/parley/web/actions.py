@@ -113,3 +113,24 @@ def ensemble(
         raise ParleyError(f"seed: expected a whole number >= 0, got {seed}")
     specs = model_specs(list(models) or None)
     return run_ensemble(case, members, specs, seed=seed, scenario=scenario).to_json()
+
+
+def levers(
+    case: Case,
+    models: Sequence[str],
+    scenarios: Sequence[str],
+    sets: Sequence[str],
+    actor: str | None,
+    goals: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+) -> dict[str, Any]:
+    """`parley levers CASE --actor A [--goal I=V]... [-k KIND]... --format json`."""
+    from parley.cli.levers import _goals
+    from parley.levers import LeverError, find_levers
+
+    if not actor:
+        raise LeverError("actor: give the actor whose levers to find")
+    specs = model_specs(list(models) or None)
+    base = whatif_case(case, list(scenarios), parse_sets(sets))
+    chosen = [k.strip() for item in kinds for k in item.split(",") if k.strip()]
+    return find_levers(base, actor, specs, goals=_goals(list(goals)), kinds=chosen).to_json()

@@ -132,6 +132,32 @@ def _whole(text: str | None, default: int, name: str) -> int:
         raise ParleyError(f"{name}: expected a whole number, got {text!r}") from None
 
 
+@router.post("/levers", openapi_extra=_BODY)
+async def api_levers(
+    request: Request,
+    actor: str | None = Query(default=None, description="the actor whose levers to find"),
+    goal: list[str] = Query(default=[], description="ISSUE=VALUE (repeatable)"),
+    kinds: list[str] = Query(default=[], description="persuade, salience, concede, ..."),
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    set_: list[str] = SetQ,
+) -> Any:
+    """What `parley levers CASE --actor A --format json` prints."""
+
+    def compute(case, models, scenarios, sets, fields) -> Any:
+        return actions.levers(
+            case,
+            models,
+            scenarios,
+            sets,
+            fields.one("actor"),
+            fields.all("goal"),
+            fields.all("kinds"),
+        )
+
+    return await _compute(request, compute)
+
+
 @router.post("/validate", openapi_extra=_BODY)
 async def api_validate(request: Request) -> Any:
     """`parley validate`: 200 with a summary and warnings, or 422 with every problem."""

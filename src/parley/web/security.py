@@ -24,7 +24,14 @@ from parley.web.settings import WebSettings
 TOKEN_COOKIE = "parley_token"
 CSRF_COOKIE = "parley_csrf"
 CSRF_HEADER = "x-csrf-token"
-COMPUTE_ONLY = {"/api/forecast", "/api/compare", "/api/front", "/api/ensemble", "/api/validate"}
+COMPUTE_ONLY = {
+    "/api/forecast",
+    "/api/compare",
+    "/api/front",
+    "/api/ensemble",
+    "/api/levers",
+    "/api/validate",
+}
 NO_CSRF = COMPUTE_ONLY | {"/login"}  # signing in needs the token itself
 OPEN_PATHS = ("/login", "/static/")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
