@@ -2,8 +2,10 @@
 case (default 200, every default model), each answer checked against `parley forecast --format
 json`; prints the error count and the latency median (p50), p95 and max, and the throughput.
 
-Bounded: one round of N requests, each with a time limit, on 127.0.0.1 only; the server is a
-`parley serve` subprocess on a free port with a throwaway store, stopped at the end.
+Bounded: one round of N requests, each with a time limit (`--limit`, also the server's
+`--run-timeout`: queued requests wait their turn, so the limit must cover the queue), on 127.0.0.1
+only; the server is a `parley serve` subprocess on a free port with a throwaway store, stopped at
+the end.
 
 Run: .venv/bin/python benchmarks/bench_serve.py [--requests 200] [--model compromise ...]
 """
@@ -60,7 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--model", action="append", default=[])
-    parser.add_argument("--limit", type=float, default=600.0, help="seconds per request at most")
+    parser.add_argument("--limit", type=float, default=900.0, help="seconds per request at most")
     args = parser.parse_args()
     expected = json.loads(
         subprocess.run(
@@ -80,7 +82,16 @@ def main() -> None:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         server = subprocess.Popen(
-            [*PARLEY, "serve", "--port", str(port), "--store", f"{folder}/bench.sqlite"],
+            [
+                *PARLEY,
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                f"{folder}/bench.sqlite",
+                "--run-timeout",
+                str(args.limit),
+            ],
             stderr=subprocess.PIPE,
             text=True,
         )

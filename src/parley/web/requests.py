@@ -1,11 +1,15 @@
 """What a request carries: a case (multipart `case` file, or a JSON case as the body) and the
-CLI's fields (`model`, `scenario`, `set`, ...), from the query string or the form."""
+CLI's fields (`model`, `scenario`, `set`, ...), from the query string or the form.
+
+Reading a case (parsing YAML, a workbook...) happens in a worker thread, so that the server keeps
+accepting requests while it reads."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
@@ -47,12 +51,12 @@ async def read_request(request: Request, limit: int, need_case: bool = True):
                     data = await value.read(limit + 1)
                     if len(data) > limit:
                         raise TooLarge(f"{value.filename}: over the upload limit of {limit} bytes")
-                    case = read_upload(data, value.filename, limit)
+                    case = await run_in_threadpool(read_upload, data, value.filename, limit)
             else:
                 multi.setdefault(key, []).append(value)
         if case is None and "case" in multi:  # a case pasted as text (JSON or YAML)
             text = multi.pop("case")[-1]
-            case = read_upload(text.encode("utf-8"), "case.yaml", limit)
+            case = await run_in_threadpool(read_upload, text.encode("utf-8"), "case.yaml", limit)
     elif kind.startswith("application/json"):
         body = await request.body()
         if len(body) > limit:
@@ -61,7 +65,7 @@ async def read_request(request: Request, limit: int, need_case: bool = True):
             obj = json.loads(body or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BadRequest(f"request body: not valid JSON ({exc})") from None
-        case = read_json_case(obj, limit)
+        case = await run_in_threadpool(read_json_case, obj, limit)
     if need_case and case is None:
         raise BadRequest("no case: send a file in the multipart field 'case' or a JSON case body")
     return case, Fields(multi)
