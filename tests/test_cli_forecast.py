@@ -60,7 +60,9 @@ def test_forecast_scenario(runner, case_file):
 
 
 def test_forecast_table_shows_values_and_anchors(runner, case_file):
-    result = runner.invoke(app, ["forecast", str(case_file)])
+    """`--long`: the stacked layout, each model's value with its unit and anchor (the default
+    80-column layout is tested in test_forecast_summary.py)."""
+    result = runner.invoke(app, ["forecast", str(case_file), "--long"])
     assert result.exit_code == 0, result.output
     for text in ("Withdrawal", "compromise", "median", "mean", "2 years", "now"):
         assert text in result.output

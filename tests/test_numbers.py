@@ -52,8 +52,9 @@ def test_forecast_and_compare_read_in_issue_units(runner, tmp_path: Path) -> Non
     result = runner.invoke(app, ["forecast", str(path), "-m", "compromise"])
     assert result.exit_code == 0, result.output
     assert "0-20,000 centrifuges" in result.stdout
-    assert "7,979 centrifuges" in result.stdout
-    assert "e+" not in result.stdout
+    assert " 7,979 " in result.stdout and "e+" not in result.stdout
+    result = runner.invoke(app, ["forecast", str(path), "-m", "compromise", "--long"])
+    assert "7,979 centrifuges" in result.stdout and "e+" not in result.stdout
     result = runner.invoke(app, ["compare", str(path), "-m", "compromise"])
     assert result.exit_code == 0, result.output
     assert "8,311 (+332)" in result.stdout

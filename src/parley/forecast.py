@@ -10,7 +10,14 @@ from typing import Any
 from parley import __version__
 from parley.case import Case, case_arrays
 from parley.errors import ModelError, ParleyError, ParleyWarning
-from parley.models import Outcome, get_model, model_class, model_names, param_names, traits
+from parley.models import (
+    Outcome,
+    default_model_names,
+    get_model,
+    model_class,
+    param_names,
+    traits,
+)
 from parley.models.registry import check_declared_params
 from parley.whatif import ValueChange, whatif_case
 
@@ -51,11 +58,12 @@ def model_specs(
     `params` items are `NAME=VALUE` (for every chosen model with that parameter) or
     `MODEL.NAME=VALUE`. `rounds` sets each model's rounds parameter (`rounds`, or the name the
     model declares as its `rounds_param` trait, e.g. smp's `max_turns`). Models not named (`names` None:
-    every registered model) are not `required`: one that cannot handle a case is skipped with a
+    the default set: every registered model but those kept out of it, as `combined`) are not
+    `required`: one that cannot handle a case is skipped with a
     warning instead of failing the others.
     """
     required = bool(names)
-    names = list(names or model_names())
+    names = list(names or default_model_names())
     for name in names:
         model_class(name)
     chosen_preset: dict[str, str] = {}

@@ -34,6 +34,7 @@ from parley.forecast import forecast_json, model_specs, run_models
 from parley.io import write_case
 from parley.io.losses import conversion_losses
 from parley.report.forecast import forecast_csv, forecast_table
+from parley.report.forecast_summary import forecast_summary
 from parley.scenarios import apply_scenario
 from parley.whatif import whatif_label
 
@@ -70,6 +71,9 @@ def forecast(
     save: SaveOpt = False,
     save_label: LabelOpt = None,
     store: StoreOpt = None,
+    long: Annotated[
+        bool, typer.Option("--long", help="Stacked table: one line per model, each its anchor")
+    ] = False,
 ) -> None:
     """Forecast every issue of a case with one or more models, side by side."""
     try:
@@ -87,8 +91,10 @@ def forecast(
         sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     elif format is OutputFormat.csv:
         sys.stdout.write(forecast_csv(outcomes, loaded))
-    else:
+    elif long:
         out.print(forecast_table(loaded, label, outcomes))
+    else:
+        out.print(forecast_summary(loaded, label, outcomes), highlight=False)
     kept = [s for s in specs if s.name in outcomes]
     options = SaveOptions(save, save_label, store)
     save_run(

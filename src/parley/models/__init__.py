@@ -20,6 +20,7 @@ from parley.models import registry, status
 from parley.models.outcome import Detail, Outcome
 from parley.models.registry import (
     Model,
+    default_model_names,
     get_model,
     model_class,
     model_names,
@@ -36,6 +37,7 @@ __all__ = [
     "Model",
     "Outcome",
     "Traits",
+    "default_model_names",
     "get_model",
     "model_class",
     "model_names",

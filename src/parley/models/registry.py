@@ -87,6 +87,16 @@ def traits(name: str) -> Traits:
     return _TRAITS[name]
 
 
+def default_model_names() -> list[str]:
+    """The models run when none is named: every registered model whose traits keep it in the
+    default set (`combined` is run by name only).
+
+    >>> "combined" in default_model_names(), "compromise" in default_model_names()
+    (False, True)
+    """
+    return [n for n in _REGISTRY if _TRAITS[n].in_default_set]
+
+
 def model_names() -> list[str]:
     return list(_REGISTRY)
 

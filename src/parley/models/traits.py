@@ -32,6 +32,9 @@ class Traits:
                           when the model has no rounds. Default: `rounds` if the model has it.
     cross_validate:       for a model that learns from outcomes, the function giving out-of-fold
                           forecasts `(x, y, groups, models, folds, seed) -> (n,)` for backtests.
+    in_default_set:       run when no model is named (False for `combined`: on EU decisions it
+                          scores no better than the compromise model, docs/backtest.md; it stays
+                          available by name, and backtests still score it).
     """
 
     multi_issue: bool = False
@@ -39,3 +42,4 @@ class Traits:
     uses_capability: bool = True
     rounds_param: str | None = None
     cross_validate: Callable[..., Any] | None = None
+    in_default_set: bool = True

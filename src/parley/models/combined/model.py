@@ -38,7 +38,11 @@ from parley.models.registry import get_model, model_names, register, traits
 # multi_issue: it needs the whole case to run multi-issue base models;
 # learns_from_outcomes: backtests refit it by grouped cross-validation.
 @register(
-    "combined", multi_issue=True, learns_from_outcomes=True, cross_validate=cross_validate_stack
+    "combined",
+    multi_issue=True,
+    learns_from_outcomes=True,
+    cross_validate=cross_validate_stack,
+    in_default_set=False,  # no better than compromise on EU decisions: available by name only
 )
 @dataclass(frozen=True)
 class Combined:
