@@ -22,7 +22,16 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("inputs", {"io", "scenarios", "whatif"}),
     (
         "analysis",
-        {"forecast", "compare", "coalitions", "ensemble", "levers", "sensitivity", "uncertainty"},
+        {
+            "forecast",
+            "compare",
+            "recommend",
+            "coalitions",
+            "ensemble",
+            "levers",
+            "sensitivity",
+            "uncertainty",
+        },
     ),
     ("backtest", {"backtest"}),
     ("presentation and storage", {"report", "store", "diff"}),
