@@ -44,7 +44,7 @@ serve: install-web
 demo: install-report
 	$(BIN)/parley forecast $(SEED)
 	$(BIN)/parley ensemble $(SEED) -n 1000 -m compromise -m median -m eum --threshold "withdrawal<=2"
-	$(BIN)/parley report $(SEED) -o report.html
+	$(BIN)/parley report $(SEED) -o report.html --front iai,rev_1920,baathists,mujahideen_army
 	@echo "report: $(CURDIR)/report.html"
 
 # The report's browser test needs Debian's Chromium: install it when missing and we can (root with

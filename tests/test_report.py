@@ -62,9 +62,19 @@ CASE = {
     ],
 }
 MODELS = ["compromise", "median"]
-SECTIONS = ["case", "forecasts", "positions", "rounds", "scenarios", "power", "fronts"]
+# the bottom line comes first (issue #14)
+SECTIONS = [
+    "bottom-line",
+    "case",
+    "forecasts",
+    "positions",
+    "rounds",
+    "scenarios",
+    "power",
+    "fronts",
+]
 # a case that states ranges (CASE does: c's position on x) gets the uncertainty section too
-SECTIONS_UNCERTAIN = [*SECTIONS[:5], "uncertainty", *SECTIONS[5:]]
+SECTIONS_UNCERTAIN = [*SECTIONS[:6], "uncertainty", *SECTIONS[6:]]
 
 
 class Page(HTMLParser):

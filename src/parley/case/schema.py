@@ -159,6 +159,9 @@ class Case(_Strict):
     stances: dict[str, dict[str, Stance]] = {}
     scenarios: list[Scenario] = []
     uncertainty: Uncertainty = Uncertainty()
+    colour_by: str | None = None
+    """The tag family that colours actors in the report: each actor's first tag starting with
+    this prefix (`sect:` colours by `sect:sunni`, `sect:shia`, ...); `--colour-by` overrides it."""
     model_params: dict[str, dict[str, Any]] = {}
     """Per-model parameters the case carries (e.g. KTAB XML's ModelParameters for `smp`);
     command-line parameters override them."""

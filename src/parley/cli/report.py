@@ -32,8 +32,13 @@ from parley.forecast import model_specs
 def report(
     case: CaseArg,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="HTML file to write (written atomically)")
-    ],
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="HTML file to write (written atomically; default: the case's name with .html)",
+        ),
+    ] = None,
     scenario: Annotated[
         list[str] | None,
         typer.Option("--scenario", "-s", help="Scenario to compare (repeatable; default: all)"),
@@ -57,6 +62,13 @@ def report(
         int | None,
         typer.Option("--front-max-size", help="Largest front --front-search tries"),
     ] = None,
+    colour_by: Annotated[
+        str | None,
+        typer.Option(
+            "--colour-by",
+            help="Colour actors by their tags starting with TAG-PREFIX (case: colour_by)",
+        ),
+    ] = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     members: Annotated[
@@ -70,6 +82,7 @@ def report(
     """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
     from parley.report.html import build_report, write_report
 
+    output = output or default_output(case)
     try:
         if output.resolve() == case.resolve():
             raise OutputError(f"{output}: is the case file itself; the report would replace it")
@@ -92,12 +105,18 @@ def report(
                 front_max_size=front_max_size,
                 members=members,
                 changes=changes,
+                colour_by=colour_by,
             )
         write_report(output, html)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))
     out.print(f"wrote {output}", highlight=False)
+
+
+def default_output(case: Path) -> Path:
+    """`CASE.html` beside the case file (`cases/x/case.yaml` -> `cases/x/case.html`)."""
+    return case.with_suffix(".html")
 
 
 def _members(item: str) -> list[str]:

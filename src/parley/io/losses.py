@@ -66,7 +66,7 @@ def _some(names: list[str]) -> str:
 def _case_level(before: Case, after: Case) -> Iterable[tuple[str, list[str]]]:
     if before.title != after.title and before.title != Case.model_fields["title"].default:
         yield "title", []
-    for name in ("description", "date"):
+    for name in ("description", "date", "colour_by"):
         if getattr(before, name) and getattr(before, name) != getattr(after, name):
             yield name, []
     missing = [s for s in before.sources if s not in after.sources]

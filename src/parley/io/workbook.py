@@ -127,7 +127,7 @@ def _case_fields(records: list[tuple[str, dict]], col: Collector) -> dict[str, A
                 col.problem(None, f"{where}: model_params: not JSON text ({exc})")
         elif field == "distribution":
             out["uncertainty"] = {"distribution": value}
-        elif field in ("title", "description", "date"):
+        elif field in ("title", "description", "date", "colour_by"):
             out[field] = str(value)
         elif field == "salience_scale":
             out[field] = value
@@ -266,6 +266,8 @@ def case_sheet_rows(case: Case) -> dict[str, list[list[Any]]]:
     meta += [[k, getattr(case, k)] for k in ("description", "date") if getattr(case, k)]
     meta += [["source", s] for s in case.sources]
     meta.append(["salience_scale", case.salience_scale])
+    if case.colour_by is not None:
+        meta.append(["colour_by", case.colour_by])
     if case.uncertainty != type(case.uncertainty)():
         meta.append(["distribution", case.uncertainty.distribution])
     if case.model_params:

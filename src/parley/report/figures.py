@@ -22,8 +22,9 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from parley.case import Case, CaseArrays
+from parley.case import Case, CaseArrays, case_arrays
 from parley.models import Outcome
 from parley.report.numbers import fmt_value, places_for
 
@@ -43,7 +44,56 @@ MODEL_STYLES = [
 
 
 SUMMARY_STYLES = [("black", "--"), ("black", ":"), ("#555555", "-."), ("#555555", (0, (6, 2)))]
-GROUP_COLOURS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3"]
+GROUP_COLOURS = [  # ColorBrewer's 12-class Paired, strong hues first: readable for 12 groups
+    "#1f78b4",
+    "#33a02c",
+    "#e31a1c",
+    "#ff7f00",
+    "#6a3d9a",
+    "#b15928",
+    "#a6cee3",
+    "#b2df8a",
+    "#fb9a99",
+    "#fdbf6f",
+    "#cab2d6",
+    "#c9c930",
+]
+OTHER_COLOUR = "#bbbbbb"  # actors outside the colour family, and groups beyond the palette
+MODEL_MARKERS = ["v", "s", "D", "^", "o", "P", "X", "*"]  # told apart where forecasts coincide
+HIGHLIGHT = 10
+"""A rounds chart colours at most this many actors (the heaviest); the others are drawn grey."""
+
+
+def colour_groups(case: Case, actor_ids: Sequence[str], colour_by: str | None) -> list[str]:
+    """Each actor's colour group: its first tag starting with `colour_by` ('other' when it has
+    none), or without `colour_by` its first tag ('' when untagged).
+
+    >>> from parley.case import build_case
+    >>> case = build_case({"actors": [{"id": "a", "capability": 1, "tags": ["us", "sect:x"]},
+    ...     {"id": "b", "capability": 1, "tags": ["iraq"]}], "issues": [{"id": "i", "lower": 0,
+    ...     "upper": 1}], "stances": {"a": {"i": {"position": 0, "salience": 1}}}})
+    >>> colour_groups(case, ["a", "b"], "sect:"), colour_groups(case, ["a", "b"], None)
+    (['sect:x', 'other'], ['us', 'iraq'])
+    """
+    out = []
+    for actor_id in actor_ids:
+        tags = case.actor(actor_id).tags
+        if colour_by is None:
+            out.append(tags[0] if tags else "")
+        else:
+            out.append(next((t for t in tags if t.startswith(colour_by)), "other"))
+    return out
+
+
+def group_palette(groups: Sequence[str]) -> dict[str, str]:
+    """A colour per group in order of appearance; 'other' and groups beyond the palette grey."""
+    named = [g for g in dict.fromkeys(groups) if g != "other"]
+    palette = {g: GROUP_COLOURS[n] for n, g in enumerate(named[: len(GROUP_COLOURS)])}
+    for g in groups:
+        palette.setdefault(g, OTHER_COLOUR)
+    return palette
+
+
 ANCHOR_WRAP = 16
 
 
@@ -159,10 +209,13 @@ def strip_plot(
     issue_index: int,
     forecasts: Mapping[str, float],
     salt: str,
+    colour_by: str | None = None,
 ) -> str:
-    """One issue: each actor's position as a labelled marker (area ~ capability x salience), each
-    model's forecast as a vertical line, the issue's anchors on the top axis, the status quo and
-    recorded outcome (when known) as grey and black lines."""
+    """One issue: each actor's position as a labelled marker (area ~ capability x salience,
+    coloured by its tag group, `colour_groups`), each model's forecast as a vertical line with its
+    own colour, dash and marker, the issue's anchors on the top axis, the status quo and recorded
+    outcome (when known) as grey and black lines; the legend below the figure, clear of the axis
+    label."""
     issue = case.issues[issue_index]
     lo, hi = float(arrays.bounds[issue_index, 0]), float(arrays.bounds[issue_index, 1])
     span = hi - lo
@@ -180,12 +233,11 @@ def strip_plot(
     lanes, on_right = _label_lanes(x01, radius, radius + 0.006 + text, gap=0.01)
     n_lanes = max(lanes, default=0) + 1
 
-    groups = [case.actors[a].tags[0] if case.actors[a].tags else "" for a in np.flatnonzero(held)]
-    palette = {
-        g: GROUP_COLOURS[n % len(GROUP_COLOURS)] for n, g in enumerate(dict.fromkeys(groups))
-    }
+    groups = colour_groups(case, [case.actors[a].id for a in np.flatnonzero(held)], colour_by)
+    palette = group_palette(groups)
 
-    fig = _new_figure(1.9 + 0.36 * n_lanes)
+    entries = (len(palette) if len(palette) > 1 else 0) + len(forecasts) + 2
+    fig = _new_figure(1.9 + 0.36 * n_lanes + 0.2 * math.ceil(entries / 4))  # room for the legend
     ax = fig.add_subplot()
     for group, colour in palette.items():
         chosen = np.array([g == group for g in groups])
@@ -223,6 +275,9 @@ def strip_plot(
             ls=style,
             lw=1.8,
             zorder=2,
+            marker=MODEL_MARKERS[n % len(MODEL_MARKERS)],
+            markevery=[1],  # the top end: lines that coincide still show each model's marker
+            ms=7,
             label=f"{plain(name)}: {fmt_value(value, places_for(issue.lower, issue.upper))}",
         )
     if issue.status_quo is not None:
@@ -238,9 +293,8 @@ def strip_plot(
     ax.set_xlabel(plain(f"{issue.label}" + (f" ({issue.unit})" if issue.unit else "")))
     ax.grid(axis="x", color="#dddddd", lw=0.6, zorder=0)
     _anchor_labels(ax, issue.anchors, lo, span, axes_in)
-    legend = ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.45 if n_lanes < 3 else -0.22 if n_lanes < 6 else -0.12),
+    legend = fig.legend(  # outside the axes, below the axis label: never over it
+        loc="outside lower center",
         ncols=4,
         fontsize=FONT_PT,
         frameon=False,
@@ -262,9 +316,10 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
     history = outcome.history[0]  # (R, A, I)
     rounds = np.arange(history.shape[0])
     mask = outcome.mask if outcome.mask is not None else np.ones(history.shape[1:], dtype=bool)
-    colours = matplotlib.colormaps["tab20"]
+    colours = matplotlib.colormaps["tab10"]
     names = {a.id: a.label for a in case.actors}
     actor_ids = outcome.actor_ids or tuple(a.id for a in case.actors)
+    shown = highlighted(case, actor_ids, mask)
     handles: dict[str, object] = {}
     for k, ax in enumerate(axes):
         if k >= n_issues:
@@ -273,8 +328,18 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
         for a, actor in enumerate(actor_ids):
             if not mask[a, k]:
                 continue
+            if actor not in shown:
+                (line,) = ax.plot(rounds, history[:, a, k], color=OTHER_COLOUR, lw=0.8, zorder=1)
+                handles.setdefault(f"other actors ({len(actor_ids) - len(shown)})", line)
+                continue
             (line,) = ax.plot(
-                rounds, history[:, a, k], color=colours(a % 20), lw=1.2, marker=".", ms=3
+                rounds,
+                history[:, a, k],
+                color=colours(shown.index(actor) % 10),
+                lw=1.3,
+                ls=["-", "--"][shown.index(actor) // 10 % 2],
+                marker=".",
+                ms=3,
             )
             handles.setdefault(plain(names.get(actor, actor)), line)
         for s, (name, values) in enumerate(outcome.summaries.items()):
@@ -286,6 +351,7 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
         ax.set_title(plain(textwrap.fill(issues[k].label, 48)), fontsize=FONT_PT + 1)
         ax.set_ylim(issues[k].lower, issues[k].upper)
         ax.set_xlabel("round", fontsize=FONT_PT)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # round 2.5 does not exist
         ax.tick_params(labelsize=FONT_PT - 1)
         ax.grid(color="#eeeeee", lw=0.6)
     fig.legend(
@@ -298,6 +364,17 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
     )
     fig.suptitle(plain(f"{model}: positions over rounds ({outcome.message})"), fontsize=10)
     return to_svg(fig, salt)
+
+
+def highlighted(case: Case, actor_ids: Sequence[str], mask: np.ndarray) -> list[str]:
+    """The actors a rounds chart colours: all when there are at most HIGHLIGHT, else the HIGHLIGHT
+    with the most weight (capability x salience summed over issues), heaviest first."""
+    arrays = case_arrays(case)
+    weight = dict(zip(arrays.actor_ids, arrays.weights[0].sum(axis=1), strict=True))
+    held = [a for k, a in enumerate(actor_ids) if mask[k].any()]
+    if len(held) <= HIGHLIGHT:
+        return held
+    return sorted(held, key=lambda a: -weight.get(a, 0.0))[:HIGHLIGHT]
 
 
 def has_rounds(outcome: Outcome) -> bool:

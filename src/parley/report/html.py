@@ -27,6 +27,7 @@ from parley.compare import BASE, Comparison, compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec
 from parley.io.text import write_text
+from parley.recommend import RECOMMENDED, RECORD, summarise
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import ValueChange, apply_changes
 
@@ -64,6 +65,7 @@ class ReportInputs:
     front_missing: str = "No united front was asked for (use --front A,B,C or --front-search TAG)."
     source: str = ""
     scenarios_asked: bool = False
+    colour_by: str | None = None
     uncertainty: Any = None  # parley.uncertainty.UncertaintyAnalysis, when the case has ranges
 
 
@@ -77,6 +79,7 @@ def build_report(
     front_max_size: int | None = None,
     changes: Sequence[ValueChange] = (),
     members: int | None = None,
+    colour_by: str | None = None,
 ) -> str:
     """The report's HTML: models on the base case and each scenario (default all), power indices
     of the capability-weighted majority game, and the united fronts asked for (member lists, and
@@ -102,6 +105,7 @@ def build_report(
         front_note=note,
         source=source,
         scenarios_asked=scenarios is not None,
+        colour_by=colour_by,
     )
     if (fronts or front_search) and not found:
         inputs.front_missing = note or "No united front was found."
@@ -146,6 +150,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
                 k,
                 {name: float(out.forecast[0, k]) for name, out in base.items()},
                 salt=f"strip{k}",
+                colour_by=inputs.colour_by or case.colour_by,
             ),
             "caption": f"{issue.label}: actors' positions and the forecasts of {', '.join(base)}.",
         }
@@ -162,6 +167,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     page = env.from_string(TEMPLATE)
     toc = [
+        ("bottom-line", "Bottom line"),
         ("case", "The case"),
         ("forecasts", "Forecasts"),
         ("positions", "Positions and forecasts by issue"),
@@ -197,6 +203,9 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         ],
         model_list=", ".join(base),
         forecast_rows=_forecast_rows(case, base),
+        bottom_line=_bottom_line(case, base),
+        recommended=RECOMMENDED if RECOMMENDED in base else "",
+        record=RECORD,
         strip_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in strip],
         rounds_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in rounds],
         scenarios=[_scenario_view(case.scenario(name)) for name in cmp.scenarios],
@@ -281,6 +290,26 @@ def _forecast_rows(case: Case, outcomes: Mapping[str, Any]) -> list[dict[str, An
                 }
             )
         rows.append({"label": issue.label, "cells": cells})
+    return rows
+
+
+def _bottom_line(case: Case, outcomes: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Per issue: the recommended forecast with its nearest anchor, the range across models and
+    whether they disagree by more than a quarter of the scale (`parley.recommend`)."""
+    summary = summarise(case, {name: out.forecast for name, out in outcomes.items()})
+    rows = []
+    for issue, s in zip(case.issues, summary, strict=True):
+        places = places_for(issue.lower, issue.upper)
+        known = not np.isnan(s.recommended)
+        rows.append(
+            {
+                "label": issue.label,
+                "recommended": f"{fmt_value(s.recommended, places)} {issue.unit}".strip(),
+                "anchor": issue.nearest_anchor(s.recommended) if known else "",
+                "range": f"{fmt_value(s.low, places)}\u2013{fmt_value(s.high, places)}",
+                "disagree": s.disagree,
+            }
+        )
     return rows
 
 

@@ -35,7 +35,16 @@ table.forecast-table tbody th, table.scenario-table tbody th, table.issue-table 
 table.forecast-table td.num, table.forecast-table th.num,
 table.front-forecast-table td.num, table.front-forecast-table th.num { white-space: normal; }
 .anchor { display: block; color: var(--muted); font-size: 0.78rem; }
-.up, .anchor.up { color: #0a6b2b; } .down, .anchor.down { color: #a3211f; }
+td.up { color: #0a6b2b; } td.down { color: #a3211f; }
+.anchor.up::before { content: "\\25B2\\00A0"; } .anchor.down::before { content: "\\25BC\\00A0"; }
+.bottom-line td.num { font-weight: 600; } .flag { color: var(--ink); font-weight: 600; }
+@media (max-width: 900px) {
+  main { padding: 1rem 0.8rem 3rem; }
+  table.case-table { font-size: 0.68rem; }
+  table.case-table th, table.case-table td { padding: 0.15rem 0.2rem; }
+  table.case-table tbody th { min-width: 6rem; }
+  table.forecast-table tbody th, table.scenario-table tbody th, table.issue-table tbody th { min-width: 7rem; }
+}
 figure { margin: 0.6rem 0 1.6rem; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 0.85rem; }
@@ -65,6 +74,17 @@ TEMPLATE = """<!DOCTYPE html>
 <h1>{{ case.title }}</h1>
 {% if case.description %}<p>{{ case.description }}</p>{% endif %}
 </header>
+<section id="bottom-line" class="bottom-line">
+<h2>Bottom line</h2>
+<p class="note">{% if recommended %}The recommended forecast is the {{ recommended }} model's, the model
+with the best record on EU decisions ({{ record }}); {% endif %}the range runs from the lowest to the
+highest forecast of the models run. Where they span more than a quarter of the issue's scale, no
+single model should be read alone.</p>
+<div class="scroll"><table class="bottom-line-table">
+<thead><tr><th>issue</th>{% if recommended %}<th class="num">recommended</th>{% endif %}<th class="num">range across models</th></tr></thead>
+<tbody>{% for row in bottom_line %}<tr><th>{{ row.label }}</th>{% if recommended %}<td class="num">{{ row.recommended }}<span class="anchor">{{ row.anchor }}</span></td>{% endif %}<td class="num">{{ row.range }}{% if row.disagree %}<span class="anchor flag">models disagree</span>{% endif %}</td></tr>
+{% endfor %}</tbody></table></div>
+</section>
 <nav><ol>
 {% for id, name in toc %}<li><a href="#{{ id }}">{{ name }}</a></li>
 {% endfor %}</ol></nav>
