@@ -232,3 +232,58 @@ def test_levers_errors_are_one_line_exit_2(runner, args, expected):
 def test_unknown_actor_in_the_library_is_a_lever_error(seed):
     with pytest.raises(LeverError, match="unknown actor 'nobody'"):
         find_levers(seed, "nobody", model_specs(["compromise"]))
+
+
+def test_robustness_without_uncertain_inputs_is_the_sign_of_the_effect():
+    # _small() states no ranges: every member is the case itself
+    result = find_levers(_small(), "a", model_specs(["compromise", "median"]), members=5)
+    for model, effects in result.effects.items():
+        for lever, effect in effects.items():
+            assert result.robust[model][lever] == (1.0 if effect.effect > 1e-9 else 0.0)
+
+
+def test_robustness_share_by_the_closed_form(seed):
+    from parley.levers.robust import member_arrays
+
+    n = 12
+    result = find_levers(seed, "iai", model_specs(["compromise"]), kinds=["persuade"], members=n)
+    draws = member_arrays(seed, n)
+    assert len({float(v) for v in draws.positions[:, 3, 0]}) > 1  # iai's withdrawal is uncertain
+    a = draws.actor_ids.index("iai")
+    lever = next(lv for lv in result.levers() if lv.label == "persuade aqi on inclusion 50%")
+    k, i = draws.actor_ids.index("aqi"), draws.issue_ids.index("inclusion")
+    helped = 0
+    for m in range(n):
+        one = draws.with_batch(
+            **{f: getattr(draws, f)[m : m + 1] for f in ("positions", "salience", "capability")}
+        )
+        goal = actor_goals(one, "iai")
+        moved = one.with_batch(positions=one.positions.copy())
+        x = moved.positions[0, k, i]
+        moved.positions[0, k, i] = x + 0.5 * (goal.goal[i] - x)
+        f0 = compromise_forecasts(one, one)[0]
+        f1 = compromise_forecasts(one, moved)[0]
+        helped += goal.value(f1) - goal.value(f0) > 1e-9
+    assert a == 3 and result.robust["compromise"][lever] == helped / n
+
+
+def test_levers_json_with_members(runner):
+    args = [
+        "levers",
+        str(SEED),
+        "--actor",
+        "iai",
+        "-m",
+        "median",
+        "-k",
+        "ally",
+        "-n",
+        "4",
+        "-f",
+        "json",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["models"]["median"]
+    assert rows and all(0 <= r["helps_share"] <= 1 for r in rows)
+    assert all(r["robust"] == (r["helps_share"] >= 0.8) for r in rows)

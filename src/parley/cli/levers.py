@@ -55,6 +55,17 @@ def levers(
     preset: PresetOpt = None,
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
+    members: Annotated[
+        int,
+        typer.Option(
+            "--members",
+            "-n",
+            min=0,
+            help="Also evaluate each lever in N ensemble draws of the case's ranges; robust when "
+            "it helps in 80% of them",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
     format: FormatOpt = TableOrJson.table,
     save: SaveOpt = False,
@@ -76,6 +87,8 @@ def levers(
                     goals=_goals(goal),
                     kinds=[k.strip() for item in kinds or () for k in item.split(",") if k.strip()],
                     progress=progress,
+                    members=members,
+                    seed=seed,
                 )
     except ParleyError as exc:
         fail(exc, case)

@@ -58,8 +58,8 @@ class LeverAnalysis:
     issue_ids: tuple[str, ...]
     value: dict[str, float]
     effects: dict[str, dict[Lever, LeverEffect]]
-    robust: dict[Lever, float] = field(default_factory=dict)
-    """With an ensemble: the share of members (all models) in which each lever helps A."""
+    robust: dict[str, dict[Lever, float]] = field(default_factory=dict)
+    """With an ensemble: per model, the share of members in which each lever helps A."""
 
     @property
     def models(self) -> list[str]:
@@ -98,9 +98,10 @@ class LeverAnalysis:
                     "shifts": dict(zip(self.issue_ids, map(float, e.shifts), strict=True)),
                     "agree": self.agree(e.lever, model),
                 }
-                if e.lever in self.robust:
-                    row["helps_share"] = self.robust[e.lever]
-                    row["robust"] = self.robust[e.lever] >= ROBUST_SHARE
+                if model in self.robust:
+                    share = self.robust[model].get(e.lever, 0.0)
+                    row["helps_share"] = share
+                    row["robust"] = share >= ROBUST_SHARE
                 rows.append(row)
             models[model] = rows
         return {"actor": self.actor, "value": self.value, "models": models}
@@ -132,12 +133,15 @@ def find_levers(
     kinds: Sequence[str] | None = None,
     progress: Progress | None = None,
     chunk: int = CHUNK,
+    members: int = 0,
+    seed: int = 0,
 ) -> LeverAnalysis:
     """Every lever of `actor` on `case` under each model of `specs` (see the module docstring).
 
     `goals`: {issue: value} replacing A's positions as what it wants. Fronts are judged only by
     models in which capability counts (`traits(name).uses_capability`), as `parley front` does.
-    A model not asked for by name that fails is left out with a warning.
+    A model not asked for by name that fails is left out with a warning. `members` > 0 also
+    evaluates every lever in that many ensemble draws (`parley.levers.robust`, seeded by `seed`).
     """
     kinds = check_kinds(kinds)
     arrays = case_arrays(case)
@@ -166,6 +170,13 @@ def find_levers(
         analysis.effects[spec.name] = effects
     if not analysis.effects:
         raise LeverError("no model could run on this case")
+    if members > 0:
+        from parley.levers.robust import lever_robustness
+
+        judged = [spec for spec in specs if spec.name in analysis.effects]
+        analysis.robust = lever_robustness(
+            case, actor, judged, kinds, members, seed, goals, fronts, chunk
+        )
     return analysis
 
 

@@ -73,11 +73,19 @@ def levers_table(case: Case, analysis: LeverAnalysis, top: int | None = None) ->
     """The ranked table: lever, worst and best effect across models, which models it helps
     (naming those it hurts), robustness with an ensemble, and the main forecast shifts."""
     values = ", ".join(f"{m} {points(v)}" for m, v in analysis.value.items())
+    caption = (
+        "effect: change of the actor's value (salience-weighted closeness of the outcome "
+        "to its goals) in points of each issue's scale (100 = the whole scale), worst and best "
+        "across the models; ranked by the worst. Every model's effect: --format json"
+    )
+    if analysis.robust:
+        caption += (
+            f". robust: helps in at least {ROBUST_SHARE:.0%} of the ensemble members under "
+            "every model (the lowest model's share shown)"
+        )
     table = Table(
         title=f"Levers of {analysis.actor}; its value of the base forecast: {values}",
-        caption="effect: change of the actor's value (salience-weighted closeness of the outcome "
-        "to its goals) in points of each issue's scale (100 = the whole scale), worst and best "
-        "across the models; ranked by the worst. Every model's effect: --format json",
+        caption=caption,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
@@ -96,10 +104,12 @@ def levers_table(case: Case, analysis: LeverAnalysis, top: int | None = None) ->
         effects = [e[lever].effect for e in analysis.effects.values() if lever in e]
         extra = []
         if analysis.robust:
-            share = analysis.robust.get(lever)
-            extra = [
-                "-" if share is None else f"{'yes' if share >= ROBUST_SHARE else 'no'} {share:.0%}"
-            ]
+            share = min(
+                r.get(lever, 0.0)
+                for m, r in analysis.robust.items()
+                if lever in analysis.effects[m]
+            )
+            extra = [f"{'yes' if share >= ROBUST_SHARE else 'no'} {share:.0%}"]
         table.add_row(
             str(n),
             lever.label,
