@@ -287,3 +287,28 @@ def test_levers_json_with_members(runner):
     rows = json.loads(result.stdout)["models"]["median"]
     assert rows and all(0 <= r["helps_share"] <= 1 for r in rows)
     assert all(r["robust"] == (r["helps_share"] >= 0.8) for r in rows)
+
+
+def test_report_levers_section(runner, tmp_path):
+    out = tmp_path / "r.html"
+    args = ["report", str(SEED), "-o", str(out), "-m", "median", "-m", "compromise"]
+    result = runner.invoke(app, [*args, "--levers", "iai"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert '<section id="levers">' in page and "Levers of Islamic Army in Iraq (IAI)" in page
+    assert "Going alone or in a front" in page and "The best lever on each issue" in page
+    assert "inputs are analyst judgement" in page
+    # the ranked table's first row is the best worst-case lever of `parley levers`
+    data = runner.invoke(app, ["levers", str(SEED), "-a", "iai", *args[4:], "-f", "json"])
+    rows = json.loads(data.stdout)["models"]
+    worst = {}
+    for items in rows.values():
+        for r in items:
+            key = (r["kind"], r["target"], r["issue"], r["amount"])
+            worst[key] = min(worst.get(key, 1.0), r["effect"])
+    best = max(worst.values())
+    assert f"+{best * 100:.2f}".rstrip("0").rstrip(".") in page
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "plain.html")])
+    assert '<section id="levers">' not in (tmp_path / "plain.html").read_text()
+    bad = runner.invoke(app, [*args, "--levers", "iaj"])
+    assert bad.exit_code == 2 and "unknown actor 'iaj' (did you mean 'iai'?)" in bad.output

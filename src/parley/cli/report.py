@@ -44,6 +44,9 @@ def report(
         typer.Option("--scenario", "-s", help="Scenario to compare (repeatable; default: all)"),
     ] = None,
     set_: SetOpt = None,
+    levers: Annotated[
+        str | None, typer.Option("--levers", help="Add the levers of this actor")
+    ] = None,
     model: ModelOpt = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
@@ -106,6 +109,7 @@ def report(
                 members=members,
                 changes=changes,
                 colour_by=colour_by,
+                levers_actor=levers,
             )
         write_report(output, html)
     except ParleyError as exc:

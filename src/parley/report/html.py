@@ -67,6 +67,8 @@ class ReportInputs:
     scenarios_asked: bool = False
     colour_by: str | None = None
     uncertainty: Any = None  # parley.uncertainty.UncertaintyAnalysis, when the case has ranges
+    levers: Mapping[str, Any] | None = None
+    """The levers section (`parley.report.levers.levers_view`), when asked for."""
 
 
 def build_report(
@@ -80,13 +82,15 @@ def build_report(
     changes: Sequence[ValueChange] = (),
     members: int | None = None,
     colour_by: str | None = None,
+    levers_actor: str | None = None,
 ) -> str:
     """The report's HTML: models on the base case and each scenario (default all), power indices
     of the capability-weighted majority game, and the united fronts asked for (member lists, and
     the stable fronts found among each tag of `front_search`). What-if `changes` (`--set`) apply
     to the base case and after each scenario; the case table shows the changed values. When the
     case states ranges or scenario probabilities, an uncertainty section (`members` ensemble
-    members, default `parley.uncertainty.MEMBERS`; 0: none)."""
+    members, default `parley.uncertainty.MEMBERS`; 0: none).
+    `levers_actor`: add the levers of that actor (`parley.levers.find_levers`)."""
     require_report_extra()
     from parley.report.sections import front_results, power_summary
 
@@ -110,6 +114,11 @@ def build_report(
     if (fronts or front_search) and not found:
         inputs.front_missing = note or "No united front was found."
     inputs.uncertainty = _uncertainty(case, specs, comparison, members)
+    if levers_actor is not None:
+        from parley.levers import find_levers
+        from parley.report.levers import levers_view
+
+        inputs.levers = levers_view(case, find_levers(case, levers_actor, specs))
     return render_report(case, inputs)
 
 
@@ -186,6 +195,8 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
             for name, out in base.items()
         }
         uncertainty = uncertainty_section(case, inputs.uncertainty, points)
+    if inputs.levers:
+        toc.append(("levers", f"Levers of {inputs.levers['label']}"))
     return page.render(
         version=__version__,
         css=jinja2.utils.markupsafe.Markup(CSS),
@@ -216,6 +227,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         fronts=[_front_view(case, f) for f in inputs.fronts],
         front_note=inputs.front_note,
         front_missing=inputs.front_missing,
+        levers=inputs.levers,
         source=inputs.source,
         uncertainty=jinja2.utils.markupsafe.Markup(uncertainty),
     )

@@ -120,3 +120,84 @@ def levers_table(case: Case, analysis: LeverAnalysis, top: int | None = None) ->
             main_shifts(case, analysis, lever),
         )
     return table
+
+
+def _span(analysis: LeverAnalysis, lever: Lever) -> tuple[float, float]:
+    effects = [e[lever].effect for e in analysis.effects.values() if lever in e]
+    return min(effects), max(effects)
+
+
+def _range(low: float, high: float) -> str:
+    return points(low) if points(low) == points(high) else f"{points(low)} to {points(high)}"
+
+
+def best_by_issue(analysis: LeverAnalysis) -> list[tuple[str, str]]:
+    """Per issue, the lever on it with the best worst-case effect: (issue, 'label (effect)');
+    'no lever helps under every model' when none does."""
+    ranked = ranked_levers(analysis)
+    rows = []
+    for issue in analysis.issue_ids:
+        on = [lv for lv in ranked if lv.issue == issue]
+        if on and _span(analysis, on[0])[0] > 0:
+            low, high = _span(analysis, on[0])
+            rows.append((issue, f"{on[0].label} ({_range(low, high)} points)"))
+        else:
+            rows.append((issue, "no lever on this issue helps under every model"))
+    return rows
+
+
+def alone_or_front(analysis: LeverAnalysis) -> str:
+    """Whether negotiating in a front serves the actor better than alone, and with whom."""
+    fronts = [lv for lv in ranked_levers(analysis) if lv.kind == "ally"]
+    if not fronts:
+        return "No front was evaluated (the ally levers were not asked for)."
+    judges = [m for m, e in analysis.effects.items() if fronts[0] in e]
+    helping = [lv for lv in fronts if _span(analysis, lv)[0] > 0]
+    if helping:
+        names = "; ".join(
+            f"with {lv.target} ({_range(*_span(analysis, lv))} points)" for lv in helping[:3]
+        )
+        return (
+            f"A front serves {analysis.actor} better than going alone under every model that "
+            f"judges fronts ({', '.join(judges)}): best {names}."
+        )
+    mixed = [lv for lv in fronts if _span(analysis, lv)[1] > 0]
+    if mixed:
+        best = mixed[0]
+        return (
+            f"No front helps {analysis.actor} under every model ({', '.join(judges)}); the least "
+            f"risky is with {best.target} ({verdict(analysis, best)}; "
+            f"{_range(*_span(analysis, best))} points). Going alone is as good or better under "
+            "the others."
+        )
+    return (
+        f"Going alone serves {analysis.actor} better: no front of two or three raises its value "
+        f"under any model ({', '.join(judges)})."
+    )
+
+
+def levers_view(case: Case, analysis: LeverAnalysis, top: int = 15) -> dict[str, object]:
+    """The levers as plain data for the HTML report: ranked rows, best per issue, front verdict."""
+    rows = []
+    for n, lever in enumerate(ranked_levers(analysis)[:top], 1):
+        low, high = _span(analysis, lever)
+        rows.append(
+            {
+                "rank": n,
+                "label": lever.label,
+                "worst": points(low),
+                "best": points(high),
+                "verdict": verdict(analysis, lever),
+                "shifts": main_shifts(case, analysis, lever),
+            }
+        )
+    return {
+        "actor": analysis.actor,
+        "label": case.actor(analysis.actor).label,
+        "base_values": ", ".join(f"{m} {points(v)}" for m, v in analysis.value.items()),
+        "rows": rows,
+        "by_issue": [
+            {"issue": case.issue(i).label, "lever": text} for i, text in best_by_issue(analysis)
+        ],
+        "fronts": alone_or_front(analysis),
+    }

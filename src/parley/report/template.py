@@ -205,6 +205,26 @@ forecast without &rarr; with the front, and the shift.
 {% endfor %}{% else %}<p class="note">{{ front_missing }}</p>{% endif %}
 </section>
 
+{% if levers %}<section id="levers">
+<h2>Levers of {{ levers.label }}</h2>
+<p class="note">What {{ levers.label }} can do about the forecast: persuade another actor part or all of the way
+toward its position, raise or lower another actor's salience, concede on an issue, add capability, or
+negotiate in a front with one or two others. A lever's effect is the change of the actor's value of the
+outcome (its salience-weighted closeness to its own positions) in points of each issue's scale (100 = the
+whole scale); worst and best across the models, never averaged, ranked by the worst. Its value of the base
+forecast: {{ levers.base_values }}. The inputs are analyst judgement: read the levers as what the case implies,
+not as facts.</p>
+<h3>Going alone or in a front</h3>
+<p>{{ levers.fronts }}</p>
+<h3>The best lever on each issue</h3>
+<ul>{% for row in levers.by_issue %}<li><strong>{{ row.issue }}</strong>: {{ row.lever }}</li>{% endfor %}</ul>
+<h3>The levers ranked</h3>
+<div class="scroll"><table class="levers-table">
+<thead><tr><th class="num">#</th><th>lever</th><th class="num">worst</th><th class="num">best</th><th>helps under</th><th>main shifts</th></tr></thead>
+<tbody>{% for row in levers.rows %}<tr><td class="num">{{ row.rank }}</td><td>{{ row.label }}</td><td class="num">{{ row.worst }}</td><td class="num">{{ row.best }}</td><td>{{ row.verdict }}</td><td>{{ row.shifts }}</td></tr>{% endfor %}</tbody>
+</table></div>
+</section>
+{% endif %}
 <footer><p>Made by parley {{ version }} from the case file{% if source %} {{ source }}{% endif %}. Models: {{ model_list }}.</p></footer>
 </main>
 </body>
