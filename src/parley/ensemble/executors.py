@@ -115,7 +115,7 @@ class DaskExecutor:
                     n_workers=self.workers or cores(),
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # any free port: never clash with a running one
                 )
                 client = Client(cluster)
         except OSError as exc:
