@@ -59,6 +59,19 @@ def test_json_is_the_python_api(runner):
     assert obj["settings"]["inputs"] > api.settings["inputs"] - 1 > 40  # spread adds inputs
 
 
+def test_correlated_factions_move_together(runner, tmp_path):
+    out = tmp_path / "draws.csv"
+    obj = run_json(runner, "-n", "2000", "--correlate", "resistance=0.8", "-o", str(out))
+    assert obj["settings"]["correlate"] == {"resistance": 0.8}
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    iai = [float(r["iai.capability"]) for r in rows]
+    rev = [float(r["rev_1920.capability"]) for r in rows]
+    from scipy import stats
+
+    assert stats.spearmanr(iai, rev).statistic == pytest.approx(0.8, abs=0.04)
+
+
 def test_scenario_options(runner):
     fixed = run_json(runner, "-n", "50", "--scenario", "iraq-study-group")
     assert list(fixed["scenarios"]) == ["iraq-study-group"]

@@ -9,7 +9,7 @@ other state, and member k's numbers depend only on the plan and k.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,12 @@ import numpy as np
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.case.schema import Case
 from parley.ensemble.apply import apply_inputs
-from parley.ensemble.correlation import check_correlate, copula_root, rank_correlations
+from parley.ensemble.correlation import (
+    check_correlate,
+    copula_root,
+    correlate_uniforms,
+    rank_correlations,
+)
 from parley.ensemble.distributions import ppf
 from parley.ensemble.inputs import UncertainInput, check_spread, uncertain_inputs
 from parley.ensemble.mix import scenario_weights
@@ -45,8 +50,6 @@ class World:
         if not self.inputs:
             return np.empty((u.shape[0], 0))
         if self.root is not None:
-            from parley.ensemble.correlation import correlate_uniforms
-
             u = correlate_uniforms(u, self.root)
         low = [i.low for i in self.inputs]
         mode = [i.value for i in self.inputs]
@@ -77,8 +80,6 @@ class EnsemblePlan:
 
     def without(self, names: Sequence[str]) -> EnsemblePlan:
         """The plan with models `names` left out (models that cannot handle the case)."""
-        from dataclasses import replace
-
         worlds = tuple(
             replace(w, models=tuple((n, m) for n, m in w.models if n not in names))
             for w in self.worlds
