@@ -4,8 +4,13 @@ An analyst's first question of a scenario is "what does it change?". `compare_sc
 per model and issue as the shift of the forecast from the base case (scenario minus base, in the
 issue's own units), so that no caller re-derives it from two forecasts.
 
->>> cmp = compare_scenarios(case, model_specs(["compromise"]))
->>> cmp.shift("democratic-congress", "compromise")  # (I,) scenario minus base
+>>> from parley import read_case
+>>> from parley.forecast import model_specs
+>>> cmp = compare_scenarios(read_case("cases/iraq-2006/case.yaml"), model_specs(["compromise"]))
+>>> cmp.scenarios
+['democratic-congress', 'republican-congress', 'split-congress', 'iraq-study-group']
+>>> cmp.shift("democratic-congress", "compromise").round(2)  # (I,) scenario minus base
+array([-0.73,  0.13,  0.14, -0.03, -3.09])
 """
 
 from __future__ import annotations

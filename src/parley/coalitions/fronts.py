@@ -232,8 +232,12 @@ def evaluate_front(
 ) -> FrontResult:
     """Run the models without and with the front (on `scenario` of the case) and report the gains.
 
-    >>> r = evaluate_front(case, ["iai", "rev_1920"], model_specs(["median"]))
-    >>> r.stable, r.gain
+    >>> from parley import read_case
+    >>> from parley.forecast import model_specs
+    >>> case = read_case("cases/iraq-2006/case.yaml")
+    >>> r = evaluate_front(case, ["iai", "rev_1920"], model_specs(["eum"]))
+    >>> r.stable, {actor: round(gain, 3) for actor, gain in r.gain.items()}
+    (False, {'iai': -0.038, 'rev_1920': -0.039})
     """
     base = apply_scenario(case, scenario)
     members = _check_members(base, members)

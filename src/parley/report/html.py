@@ -8,8 +8,12 @@ Jinja2's autoescape, so a title such as ``<script>`` shows as text and runs noth
 matplotlib and Jinja2 are the optional extra `report`; without them `build_report` raises a
 ParleyError that says how to install them, and nothing else in parley needs them.
 
->>> html = build_report(read_case("cases/iraq-2006/case.yaml"), model_specs(None))
->>> write_report("report.html", html)
+>>> from parley import read_case
+>>> from parley.forecast import model_specs
+>>> case = read_case("cases/iraq-2006/case.yaml")
+>>> html = build_report(case, model_specs(["median"]), scenarios=[], members=0)
+>>> html.startswith("<!DOCTYPE html>")
+True
 """
 
 from __future__ import annotations
