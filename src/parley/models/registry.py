@@ -52,7 +52,7 @@ def register(
     ...     pass
     Traceback (most recent call last):
     ...
-    TypeError: model '_doc_probe': unknown trait(s) uses_capabilty (known: multi_issue, learns_from_outcomes, uses_capability, rounds_param, cross_validate)
+    TypeError: model '_doc_probe': unknown trait(s) uses_capabilty (known: multi_issue, ...)
     """
     known = [f.name for f in dataclasses.fields(Traits)]
     unknown = sorted(set(declared) - set(known))
