@@ -16,7 +16,7 @@ from parley.coalitions.fronts import evaluate_front
 from parley.forecast import model_specs
 from parley.io import read_case
 from parley.levers import KINDS, LeverError, actor_goals, find_levers
-from parley.levers.analysis import run_chunked
+from parley.levers.batch import run_chunked
 from parley.levers.candidates import single_levers
 from parley.levers.closed_form import (
     compromise_derivatives,

@@ -28,12 +28,10 @@ from parley.case import Case, CaseArrays, case_arrays
 from parley.coalitions.front_arrays import CHUNK, Progress, batched_runs, bloc_rows, merged_arrays
 from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
+from parley.levers.batch import TOLERANCE, run_chunked
 from parley.levers.candidates import KINDS, Lever, ally_fronts, single_levers
 from parley.levers.value import Goals, LeverError, actor_goals
 from parley.models import traits
-
-TOLERANCE = 1e-9
-"""An effect smaller than this (in value units, a share of the scale) counts as none."""
 
 
 def sign(effect: float) -> int:
@@ -208,21 +206,6 @@ def _one_model(
         for n, (lever, v) in enumerate(zip(levers, values, strict=True))
     }
     return effects, v0
-
-
-def run_chunked(model: Any, batch: CaseArrays, chunk: int = CHUNK) -> np.ndarray:
-    """(B, I) forecasts of a batched CaseArrays, solved `chunk` members per forecast-only run."""
-    n = batch.shape[0]
-    parts = []
-    for start in range(0, n, chunk):
-        part = batch.with_batch(
-            **{
-                k: getattr(batch, k)[start : start + chunk]
-                for k in ("positions", "salience", "capability")
-            }
-        )
-        parts.append(np.asarray(model.run(part, detail="forecast").forecast))
-    return np.concatenate(parts, axis=0)
 
 
 def _clean(value: float) -> float:

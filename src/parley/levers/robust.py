@@ -23,7 +23,7 @@ from parley.coalitions.front_arrays import CHUNK, batched_runs, bloc_rows, merge
 from parley.ensemble.draws import member_uniforms
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
-from parley.levers.analysis import TOLERANCE, run_chunked
+from parley.levers.batch import TOLERANCE, run_chunked
 from parley.levers.candidates import Lever, single_levers
 from parley.levers.value import actor_goals
 from parley.models import traits
