@@ -103,12 +103,16 @@ def simulate(
     params: EumParams,
     detail: np.ndarray | None = None,
     full_detail: bool = False,
+    compact: bool = True,
 ) -> Trace:
     """Play the model on (N, n) positions x0, capabilities c and saliences s (0-1).
 
     bounds: (N, 2) each problem's issue scale. detail: indices of problems whose accepted offers
     are kept per round (for events); full_detail: also every pair's expected utilities and offers.
-    All four arrays come from one array library; the trace comes back in it.
+    All four arrays come from one array library; the trace comes back in it. compact: when no
+    details are kept and the library allows data-dependent shapes, problems that stopped leave
+    the batch (`_simulate_compact`, the same numbers); False plays every problem every round, as
+    tests and benchmarks compare.
     """
     xp = namespace(x0, c, s, bounds)
     dev = device_of(x0)
@@ -127,6 +131,10 @@ def simulate(
     keep = None
     if detail is not None and len(detail):
         keep = (detail, xp.asarray([int(k) for k in detail], dtype=xp.int64, device=dev))
+    if (
+        compact and keep is None and _dynamic_shapes(xp)
+    ):  # nothing kept: finished problems leave the batch
+        return _simulate_compact(xp, x, w, s, safe0, active, positions, medians, params)
     for t in range(1, params.rounds + 1):
         if not bool(xp.any(active)):
             break
@@ -150,11 +158,35 @@ def simulate(
             converged = converged | done
             active = active & ~done
         medians.append(xp.where(stopped_at == t, med, medians[-1]))
+    return _trace(xp, positions, medians, rs, moves, stopped_at, converged, details)
+
+
+def _dynamic_shapes(xp: Any) -> bool:
+    """Whether the library can take the rows still playing (`nonzero`: a data-dependent shape)."""
+    try:
+        return bool(xp.__array_namespace_info__().capabilities()["data-dependent shapes"])
+    except (AttributeError, KeyError):
+        return False
+
+
+def _trace(
+    xp: Any,
+    positions: list[Array],
+    medians: list[Array],
+    rs: list[Array],
+    moves: list[Array],
+    stopped_at: Array,
+    converged: Array,
+    details: list[RoundDetail],
+) -> Trace:
+    """The trace from the per-round (N, ...) arrays of the round loop."""
+    x = positions[0]
+    n_batch, n = x.shape
     if rs:
         r_arr, moves_arr = xp.stack(rs, axis=1), xp.stack(moves, axis=1)
     else:
-        r_arr = xp.zeros((n_batch, 0, n), dtype=x.dtype, device=dev)
-        moves_arr = xp.zeros((n_batch, 0), dtype=xp.int64, device=dev)
+        r_arr = xp.zeros((n_batch, 0, n), dtype=x.dtype, device=device_of(x))
+        moves_arr = xp.zeros((n_batch, 0), dtype=xp.int64, device=device_of(x))
     return Trace(
         positions=xp.stack(positions, axis=1),
         median=xp.stack(medians, axis=1),
@@ -164,6 +196,77 @@ def simulate(
         converged=converged,
         details=details,
     )
+
+
+def _simulate_compact(
+    xp: Any,
+    x: Array,
+    w: Array,
+    s: Array,
+    safe0: Array,
+    active: Array,
+    positions: list[Array],
+    medians: list[Array],
+    params: EumParams,
+) -> Trace:
+    """The rounds of `simulate` when no details are kept: finished problems leave the batch.
+
+    A round of one problem depends on its own row only, so each round plays just the problems
+    still going (gathered by index: a batch costs the sum of its problems' rounds, not its size x
+    the slowest one's) and the (N, ...) trace is rebuilt by gathering through `slot`, each row's
+    place among those playing. The numbers are those of the plain loop.
+    """
+    dev = device_of(x)
+    n_batch, n = x.shape
+    stopped_at = xp.zeros(n_batch, dtype=xp.int64, device=dev)
+    converged = xp.zeros(n_batch, dtype=xp.bool, device=dev)
+    rs: list[Array] = []
+    moves: list[Array] = []
+    playing = active  # (N,) in the full batch
+    rows = xp.nonzero(playing)[0]
+
+    def take(values: Array, idx: Array) -> Array:
+        return xp.take(values, idx, axis=0)
+
+    xa, wa, sa, d0a = take(x, rows), take(w, rows), take(s, rows), take(safe0, rows)
+    ra, mua = xp.ones_like(xa), take(medians[0], rows)
+    streak = xp.zeros(xa.shape[0], dtype=xp.int64, device=dev)
+    for t in range(1, params.rounds + 1):
+        if xa.shape[0] == 0:
+            break
+        slot = xp.cumulative_sum(xp.astype(playing, xp.int64)) - 1
+        slot = xp.where(slot >= 0, slot, 0)
+        on, on2 = playing, playing[:, None]
+        if params.range == "round":
+            delta = xp.max(xa, axis=1) - xp.min(xa, axis=1)
+            delta = xp.where(delta > 0, delta, 1.0)
+        else:
+            delta = d0a
+        res: RoundResult = play_round(xa, wa, sa, delta, ra, params, mua)
+        xa, ra = res.offers.new_x, res.r
+        moved = xp.sum(xp.astype(res.offers.chosen >= 0, xp.int64), axis=1)
+        x = xp.where(on2, take(xa, slot), x)
+        positions.append(x)
+        rs.append(xp.where(on2, take(ra, slot), xp.nan))
+        moves.append(xp.where(on, take(moved, slot), 0))
+        med = median_position(xa, wa, delta, params.median, params.median_tie)
+        stopped_at = xp.where(on, t, stopped_at)
+        medians.append(xp.where(on, take(med, slot), medians[-1]))
+        still = xp.abs(med - mua) < params.tolerance * d0a
+        mua = med
+        if params.stop != "median":
+            continue
+        streak = xp.where(still, streak + 1, 0)
+        done = streak >= params.patience
+        if not bool(xp.any(done)):
+            continue
+        converged = converged | (on & take(done, slot))
+        playing = on & ~take(done, slot)
+        going = xp.nonzero(~done)[0]
+        rows = take(rows, going)
+        xa, wa, sa, d0a = take(xa, going), take(wa, going), take(sa, going), take(d0a, going)
+        ra, mua, streak = take(ra, going), take(mua, going), take(streak, going)
+    return _trace(xp, positions, medians, rs, moves, stopped_at, converged, [])
 
 
 def _detail(

@@ -1,0 +1,56 @@
+"""Finished problems leave the batch (`simulate(..., compact=True)`) without changing a number.
+
+The reference is the plain round loop, which plays every problem every round, and each problem
+simulated alone (N = 1): the compacted batch must give the very same floats (bit for bit), for
+problems that stop at different rounds, problems with no range (never played) and each range rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from parley.models.eum.params import EumParams
+from parley.models.eum.simulate import simulate
+
+FIELDS = ("positions", "median", "r", "moves", "stopped_at", "converged")
+
+
+def problems(n_batch: int = 40, n: int = 9) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0, 100, (n_batch, n))
+    x[:3] = 40.0  # no range: no dynamics
+    x[3:6, : n // 2] = 25.0  # a bloc on one position
+    c, s = rng.uniform(0.1, 1, (n_batch, n)), rng.uniform(0.1, 1, (n_batch, n))
+    return x, c, s, np.tile([0.0, 100.0], (n_batch, 1))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"stop": "median", "tolerance": 0.005, "patience": 2, "rounds": 60},
+        {"stop": "median", "tolerance": 0.01, "patience": 1, "rounds": 25, "range": "round"},
+        {"stop": "median", "rounds": 30, "median": "weighted", "range": "bounds"},
+        {"stop": "rounds", "rounds": 6},
+    ],
+)
+def test_compacted_batch_equals_plain_loop_and_members_alone(params: dict) -> None:
+    x, c, s, bounds = problems()
+    p = EumParams(**params)
+    fast = simulate(x, c, s, bounds, p)
+    plain = simulate(x, c, s, bounds, p, compact=False)
+    for name in FIELDS:
+        got, want = getattr(fast, name), getattr(plain, name)
+        assert got.dtype == want.dtype and got.shape == want.shape, name
+        np.testing.assert_array_equal(got, want, err_msg=name)
+    if params.get("range") != "bounds":  # no range among the positions: never played
+        assert (fast.stopped_at[:3] == 0).all()
+    if params["stop"] == "median":  # the batch really mixes early and late stops
+        played = fast.stopped_at[3:]
+        assert played.min() < played.max()
+    for k in (0, 4, 17, 39):
+        alone = simulate(x[k : k + 1], c[k : k + 1], s[k : k + 1], bounds[k : k + 1], p)
+        stop = int(alone.stopped_at[0])
+        assert stop == fast.stopped_at[k]
+        np.testing.assert_array_equal(alone.positions[0], fast.positions[k, : stop + 1])
+        np.testing.assert_array_equal(alone.median[0], fast.median[k, : stop + 1])
