@@ -1,0 +1,68 @@
+"""eum with a stop rule on a batch: the compacted round loop against the plain one, same run.
+
+The peer's benchmark shape of `bench_ensemble.py` (b): 20 actors on one issue with a range on
+every input, members drawn as an ensemble draws them, eum stopping when its median moves < 0.5 on
+the 0-100 scale for 2 rounds in a row (at most 100 rounds). Times `simulate` on the batch's
+(B, 20) problems with `compact=False` (every member plays until the slowest stops: the loop
+before) and `compact=True` (finished members leave the batch), then `model.run(detail="forecast")`
+end to end. Medians over repeats, members per second, and the ratio.
+
+    .venv/bin/python benchmarks/bench_eum_stop.py            # B = 1000, 3 repeats
+    .venv/bin/python benchmarks/bench_eum_stop.py --members 200 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from bench_ensemble import PEER_MEMBERS_PER_S, batch, twenty_actor_case
+from bench_smp import calibration
+
+from parley.ensemble.plan import make_plan
+from parley.forecast import ModelSpec
+from parley.models.eum.simulate import simulate
+
+
+def timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"numpy yardstick: {calibration():.3f} s")
+    case = twenty_actor_case()
+    positions = [s["q"].position.value for s in case.stances.values()]
+    spread = max(positions) - min(positions)  # eum's D, the range of the input positions
+    params = {"stop": "median", "tolerance": 0.5 / spread, "patience": 2, "rounds": 100}
+    plan = make_plan(case, [ModelSpec("eum", params=params)], members=args.members, mix=False)
+    arrays = batch(plan, args.members, "cpu")
+    model = plan.worlds[0].models[0][1]
+    x, c, s = (v[:, :, 0] for v in (arrays.positions, arrays.capability, arrays.salience))
+    bounds = np.tile(arrays.bounds[0], (args.members, 1))
+    n = args.members
+    plain = timed(lambda: simulate(x, c, s, bounds, model, compact=False), args.repeats)
+    compact = timed(lambda: simulate(x, c, s, bounds, model), args.repeats)
+    run = timed(lambda: model.run(arrays, detail="forecast"), args.repeats)
+    rounds = model.run(arrays, detail="forecast").rounds
+    print(f"B = {n:,}; rounds played: median {np.median(rounds):.0f}, mean {rounds.mean():.1f}, "
+          f"max {rounds.max()}, at the cap {(rounds == params['rounds']).sum()}")  # fmt: skip
+    print(f"  simulate, plain loop     {n / plain:>10,.0f} members/s  ({plain:.2f} s)")
+    print(f"  simulate, compacted      {n / compact:>10,.0f} members/s  ({compact:.2f} s)")
+    print(f"  ratio compacted / plain  {plain / compact:>10.1f}x")
+    print(f"  model.run(forecast)      {n / run:>10,.0f} members/s  "
+          f"({n / run / PEER_MEMBERS_PER_S:.2f}x the peer's {PEER_MEMBERS_PER_S:.0f}/s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
