@@ -137,6 +137,19 @@ def test_models_import_no_backtest_report_cli_io():
     assert not offending
 
 
+def test_web_imports_no_cli():
+    """The two edges are peers: the workbench calls the library, never the CLI's parsing or
+    rendering (what both need, such as reading `--set` text, lives in the library)."""
+    offending = sorted(
+        (m, t)
+        for m, targets in GRAPH.items()
+        if part(m) == "web"
+        for t in targets
+        if part(t) == "cli"
+    )
+    assert not offending
+
+
 def test_no_import_cycle():
     """Explicit imports only (a package's __init__ runs before its modules in any case); the
     package root, a facade that nothing inside parley imports for its contents, is left out."""

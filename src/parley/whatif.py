@@ -1,8 +1,8 @@
 """What-if changes: single values of a case set from the command line, without editing the file.
 
 `parley forecast case.yaml --set iai.withdrawal.position=2 --set us_admin.capability=60` answers
-"what if the Islamic Army asked for two years, and the administration were weaker?". The CLI parses
-each `--set` into a `ValueChange`; this module applies a list of them to a case (after any
+"what if the Islamic Army asked for two years, and the administration were weaker?". `parse_changes` reads
+each `--set` text into a `ValueChange` (for the CLI and the web alike); this module applies a list of them to a case (after any
 scenarios) and validates the result exactly as a case file is validated, so a what-if can never
 produce a case a file could not hold.
 
@@ -149,3 +149,33 @@ def _check(change: ValueChange, actors: list[str], issues: list[str]) -> None:
         )
     if change.value is None and change.field != "position":
         raise problem(f"{change}: {change.field} needs a number")
+
+
+def parse_changes(items: Sequence[str] | None) -> list[ValueChange]:
+    """Each `--set` item (text) as a ValueChange; a malformed item is a one-line ScenarioError.
+
+    >>> parse_changes(["iai.withdrawal.position=2", "us_admin.capability=60"])[1]
+    ValueChange(actor='us_admin', issue=None, field='capability', value=60.0, text='us_admin.capability=60')
+    """
+    return [_parse(item) for item in items or ()]
+
+
+def _parse(item: str) -> ValueChange:
+    key, sep, raw = item.partition("=")
+    parts = [p.strip() for p in key.split(".")]
+    if not sep or len(parts) not in (2, 3) or not all(parts):
+        raise ScenarioError(f"--set expects {FORM}, got {item!r}")
+    text = raw.strip()
+    if text.lower() in {"none", "null"}:
+        value = None  # no position on the issue
+    else:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ScenarioError(
+                f"--set {item}: expected a number (or none for no position), got {text!r}"
+            ) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ScenarioError(f"--set {item}: expected a finite number, got {text!r}")
+    actor, issue, field = parts if len(parts) == 3 else (parts[0], None, parts[1])
+    return ValueChange(actor, issue, field, value, item)

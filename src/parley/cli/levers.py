@@ -28,7 +28,7 @@ from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.io import read_case
-from parley.levers import LeverError, find_levers
+from parley.levers import find_levers, parse_goals
 from parley.report.levers import levers_table
 from parley.whatif import whatif_case, whatif_label
 
@@ -84,7 +84,7 @@ def levers(
                     base,
                     actor,
                     specs,
-                    goals=_goals(goal),
+                    goals=parse_goals(goal),
                     kinds=[k.strip() for item in kinds or () for k in item.split(",") if k.strip()],
                     progress=progress,
                     members=members,
@@ -111,18 +111,3 @@ def levers(
         changes=set_ or [],
         source=case,
     )
-
-
-def _goals(items: list[str] | None) -> dict[str, float]:
-    goals: dict[str, float] = {}
-    for item in items or ():
-        issue, sep, raw = item.partition("=")
-        try:
-            if not sep or not issue.strip():
-                raise ValueError
-            goals[issue.strip()] = float(raw)
-        except ValueError:
-            raise LeverError(f"--goal expects ISSUE=VALUE with a number, got {item!r}") from None
-        if goals[issue.strip()] != goals[issue.strip()]:
-            raise LeverError(f"--goal {item}: expected a number, got {raw.strip()!r}")
-    return goals

@@ -1,18 +1,16 @@
 """The what-if options every forecasting command shares: repeatable `--scenario` and `--set`.
 
-Parsing lives here (the library takes structured `ValueChange`s); names and values are checked by
-`parley.whatif` against the case, like a file.
+The text of a change is parsed by `parley.whatif.parse_changes` (shared with the web workbench);
+names and values are checked by `parley.whatif` against the case, like a file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
-from parley.errors import ScenarioError
-from parley.whatif import FORM, ValueChange
+from parley.whatif import parse_changes
 
 ScenariosOpt = Annotated[
     list[str] | None,
@@ -31,32 +29,5 @@ SetOpt = Annotated[
     ),
 ]
 
-
-def parse_sets(items: Sequence[str] | None) -> list[ValueChange]:
-    """Each `--set` item as a ValueChange; a malformed item is a one-line ScenarioError.
-
-    >>> parse_sets(["iai.withdrawal.position=2", "us_admin.capability=60"])[1]
-    ValueChange(actor='us_admin', issue=None, field='capability', value=60.0, text='us_admin.capability=60')
-    """
-    return [_parse(item) for item in items or ()]
-
-
-def _parse(item: str) -> ValueChange:
-    key, sep, raw = item.partition("=")
-    parts = [p.strip() for p in key.split(".")]
-    if not sep or len(parts) not in (2, 3) or not all(parts):
-        raise ScenarioError(f"--set expects {FORM}, got {item!r}")
-    text = raw.strip()
-    if text.lower() in {"none", "null"}:
-        value = None  # no position on the issue
-    else:
-        try:
-            value = float(text)
-        except ValueError:
-            raise ScenarioError(
-                f"--set {item}: expected a number (or none for no position), got {text!r}"
-            ) from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ScenarioError(f"--set {item}: expected a finite number, got {text!r}")
-    actor, issue, field = parts if len(parts) == 3 else (parts[0], None, parts[1])
-    return ValueChange(actor, issue, field, value, item)
+#: The CLI name of `parley.whatif.parse_changes` (each `--set` item as a ValueChange).
+parse_sets = parse_changes

@@ -7,7 +7,7 @@ batched forecast-only runs and ranks them by their effect on the actor's value o
 
 from parley.levers.analysis import LeverAnalysis, LeverEffect, find_levers
 from parley.levers.candidates import KINDS, Lever
-from parley.levers.value import Goals, LeverError, actor_goals
+from parley.levers.value import Goals, LeverError, actor_goals, parse_goals
 
 __all__ = [
     "KINDS",
@@ -17,5 +17,6 @@ __all__ = [
     "LeverEffect",
     "LeverError",
     "actor_goals",
+    "parse_goals",
     "find_levers",
 ]

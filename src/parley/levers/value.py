@@ -21,7 +21,7 @@ change them (a concession moves A's stated position, not what A wants).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,3 +83,27 @@ def actor_goals(arrays: CaseArrays, actor: str, goals: Mapping[str, float] | Non
     if weight.sum() <= 0:
         raise LeverError(f"{actor} holds no position with a salience above 0: it values nothing")
     return Goals(np.where(held, goal, 0.0), weight, arrays.bounds)
+
+
+def parse_goals(items: Sequence[str] | None) -> dict[str, float]:
+    """Each `--goal ISSUE=VALUE` text as {issue: value}; a malformed one is a one-line LeverError.
+
+    >>> parse_goals(["withdrawal=2", " sequencing = 1.5"])
+    {'withdrawal': 2.0, 'sequencing': 1.5}
+    >>> parse_goals(["withdrawal"])
+    Traceback (most recent call last):
+    ...
+    parley.levers.value.LeverError: --goal expects ISSUE=VALUE with a number, got 'withdrawal'
+    """
+    goals: dict[str, float] = {}
+    for item in items or ():
+        issue, sep, raw = item.partition("=")
+        try:
+            if not sep or not issue.strip():
+                raise ValueError
+            goals[issue.strip()] = float(raw)
+        except ValueError:
+            raise LeverError(f"--goal expects ISSUE=VALUE with a number, got {item!r}") from None
+        if goals[issue.strip()] != goals[issue.strip()]:
+            raise LeverError(f"--goal {item}: expected a number, got {raw.strip()!r}")
+    return goals

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.case import Case, case_warnings
-from parley.cli.whatif import parse_sets
 from parley.coalitions.fronts import FrontError, evaluate_front, fronts_json, search_fronts
 from parley.coalitions.voting import split_ids
 from parley.compare import compare_scenarios
 from parley.forecast import check_model_params, forecast_json, front_judges, model_specs, run_models
 from parley.models import Outcome
 from parley.scenarios import apply_scenario
-from parley.whatif import whatif_case
+from parley.whatif import parse_changes, whatif_case
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def forecast(
     case: Case, models: Sequence[str], scenarios: Sequence[str] = (), sets: Sequence[str] = ()
 ) -> Forecast:
     """`parley forecast CASE [-m M]... [-s S]... [--set X=V]... --format json`."""
-    changes = parse_sets(sets)
+    changes = parse_changes(sets)
     specs = model_specs(list(models) or None)
     outcomes = run_models(case, specs, list(scenarios), changes)
     kept = [s for s in specs if s.name in outcomes]
@@ -53,7 +52,7 @@ def compare(
 ):
     """`parley compare CASE [-s S]... [-m M]... [--set X=V]... --format json` (and the
     Comparison)."""
-    changes = parse_sets(sets)
+    changes = parse_changes(sets)
     specs = model_specs(list(models) or None)
     cmp = compare_scenarios(case, specs, list(scenarios) or None, changes)
     return cmp.to_json(), cmp, [s for s in specs if s.name in cmp.models]
@@ -70,7 +69,7 @@ def front(
 ):
     """`parley front CASE --members A,B | --search --among TAG --format json`."""
     specs = front_judges(model_specs(list(models) or None))
-    base = whatif_case(case, list(scenarios), parse_sets(sets))
+    base = whatif_case(case, list(scenarios), parse_changes(sets))
     if among:
         if members:
             raise FrontError("give either members or among (a search), not both")
@@ -125,12 +124,11 @@ def levers(
     kinds: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`parley levers CASE --actor A [--goal I=V]... [-k KIND]... --format json`."""
-    from parley.cli.levers import _goals
-    from parley.levers import LeverError, find_levers
+    from parley.levers import LeverError, find_levers, parse_goals
 
     if not actor:
         raise LeverError("actor: give the actor whose levers to find")
     specs = model_specs(list(models) or None)
-    base = whatif_case(case, list(scenarios), parse_sets(sets))
+    base = whatif_case(case, list(scenarios), parse_changes(sets))
     chosen = [k.strip() for item in kinds for k in item.split(",") if k.strip()]
-    return find_levers(base, actor, specs, goals=_goals(list(goals)), kinds=chosen).to_json()
+    return find_levers(base, actor, specs, goals=parse_goals(list(goals)), kinds=chosen).to_json()

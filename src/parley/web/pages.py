@@ -231,11 +231,10 @@ async def _run_inputs(request: Request):
 
 
 def _forecast_view(case, fc, scenarios, sets) -> dict[str, Any]:
-    from parley.cli.whatif import parse_sets
     from parley.web.charts import forecast_charts
-    from parley.whatif import whatif_case
+    from parley.whatif import parse_changes, whatif_case
 
-    patched = whatif_case(case, list(scenarios), parse_sets(sets))
+    patched = whatif_case(case, list(scenarios), parse_changes(sets))
     models = list(fc.outcomes)
     rows = []
     for k, issue in enumerate(patched.issues):
