@@ -237,11 +237,7 @@ def front(
 
 def _print_front(result: FrontResult, scenario: str | None, places: dict[str, int]) -> None:
     models = list(result.gain_by_model)
-    verdict = (
-        "stable: every member gains"
-        if result.stable
-        else "not stable: some member gains nothing or loses"
-    )
+    verdict = result.verdict
     table = Table(
         title=f"Front {result.name}" + (f" [{scenario}]" if scenario else ""),
         caption=f"gain: salience-weighted move of the outcome toward the member, share "
@@ -274,6 +270,17 @@ def _print_front(result: FrontResult, scenario: str | None, places: dict[str, in
     out.print(forecasts)
 
 
+def _stable_cell(front: FrontResult) -> str:
+    """'yes', 'no', or a stable front that 'rests on one model' / is stable 'on average only'."""
+    if not front.stable:
+        return "no"
+    if len(front.gain_by_model) > 1 and len(front.stable_by) == 1:
+        return f"yes, {front.stable_by[0]} only"
+    if len(front.gain_by_model) > 1 and not front.stable_by:
+        return "on average only"
+    return "yes"
+
+
 def _print_search(fronts: list[FrontResult], among: str, scenario: str | None) -> None:
     if not fronts:
         out.print(
@@ -293,7 +300,7 @@ def _print_search(fronts: list[FrontResult], among: str, scenario: str | None) -
         table.add_row(
             str(k),
             ", ".join(f.members),
-            "yes" if f.stable else "no",
+            _stable_cell(f),
             f"{f.min_gain:+.3f}",
             f"{f.total_gain:+.3f}",
         )

@@ -70,6 +70,32 @@ class FrontResult:
         return all(v > GAIN_TOLERANCE for v in self.gain.values())
 
     @property
+    def stable_by(self) -> list[str]:
+        """The models by which every member gains (each model on its own)."""
+        return [
+            m for m, g in self.gain_by_model.items() if all(v > GAIN_TOLERANCE for v in g.values())
+        ]
+
+    @property
+    def verdict(self) -> str:
+        """The front's verdict in words; a front stable on average that only one of several
+        models finds stable says that it rests on that model.
+
+        >>> r = FrontResult(("a", "b"), "a+b", {"a": 0.05, "b": 0.06},
+        ...     {"m1": {"a": 0.1, "b": 0.1}, "m2": {"a": -0.01, "b": 0.02}}, {}, {})
+        >>> r.verdict
+        "stable on average, but it rests on one model: only 'm1' has every member gain"
+        """
+        if not self.stable:
+            return "not stable: some member gains nothing or loses"
+        by = self.stable_by
+        if len(self.gain_by_model) > 1 and len(by) == 1:
+            return f"stable on average, but it rests on one model: only {by[0]!r} has every member gain"
+        if len(self.gain_by_model) > 1 and not by:
+            return "stable on average only: no model by itself has every member gain"
+        return "stable: every member gains"
+
+    @property
     def min_gain(self) -> float:
         return min(self.gain.values())
 
@@ -82,6 +108,7 @@ class FrontResult:
             "members": list(self.members),
             "name": self.name,
             "stable": self.stable,
+            "verdict": self.verdict,
             "gain": self.gain,
             "min_gain": self.min_gain,
             "total_gain": self.total_gain,

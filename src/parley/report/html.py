@@ -450,6 +450,12 @@ def _front_view(case: Case, front: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "title": title,
         "stable": bool(front["stable"]),
+        "verdict": front.get("verdict")
+        or (
+            "stable: every member gains"
+            if front["stable"]
+            else "not stable: some member gains nothing or loses"
+        ),
         "origin": front.get("origin", ""),
         "gains": gains,
         "gain_models": list(by_model),

@@ -191,7 +191,7 @@ column is the mean over the models. A front is stable when every member gains. B
 forecast without &rarr; with the front, and the shift.
 {{ front_note }}</p>
 {% for front in fronts %}<article class="front">
-<h3>{{ front.title }} &mdash; <span class="{{ 'stable' if front.stable else 'unstable' }}">{{ 'stable: every member gains' if front.stable else 'not stable: some member gains nothing or loses' }}</span></h3>
+<h3>{{ front.title }} &mdash; <span class="{{ 'stable' if front.stable else 'unstable' }}">{{ front.verdict }}</span></h3>
 {% if front.origin %}<p class="note">{{ front.origin }}.</p>{% endif %}
 <div class="scroll"><table class="front-gain-table">
 <thead><tr><th>member</th><th class="num">gain{% if front.gain_models %} (mean){% endif %}</th>{% for m in front.gain_models %}<th class="num">{{ m }}</th>{% endfor %}</tr></thead>
