@@ -149,7 +149,7 @@ def forecast_json(
     produced the output (parley's version and the hash of the case; parameters and seeds are in
     each model's `params`), so a result can be traced to its inputs.
     """
-    obj = {
+    obj: dict[str, Any] = {
         "case": case.title,
         "scenario": scenario,
         "models": {name: out.to_json() for name, out in outcomes.items()},

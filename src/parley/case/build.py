@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from parley.case.check import case_problems
 from parley.case.locations import Locations, Path
@@ -57,7 +58,7 @@ def _beyond_bad_stances(data: dict[str, Any], exc: ValidationError) -> list[tupl
         and not (
             msg.startswith("no actor takes a position")
             and path[0] == "issues"
-            and rest.issues[path[1]].id in issues
+            and rest.issues[int(path[1])].id in issues
         )
     ]
 
@@ -96,7 +97,7 @@ def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"float", "int", "str", "Estimate"})
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind in {"float_parsing", "float_type", "int_parsing", "finite_number"}:

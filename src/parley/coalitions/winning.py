@@ -36,7 +36,7 @@ def minimal_winning(game: VotingGame, limit: int = DEFAULT_LIMIT) -> list[list[s
     w = game.weights[order]
     rest_w = np.concatenate([np.cumsum(w[::-1])[::-1], [0.0]])  # weight of players j.. onwards
     n = game.n
-    conflicts = [set() for _ in range(n)]
+    conflicts: list[set[int]] = [set() for _ in range(n)]
     pos = {int(p): k for k, p in enumerate(order)}
     for i, j in game.incompatible:
         conflicts[pos[i]].add(pos[j])

@@ -5,6 +5,9 @@ values into a batch of arrays that any model runs at once; `ensemble` runs a who
 returns an `EnsembleResult` (docs/uncertainty.md).
 """
 
+import sys
+import types
+
 from parley.ensemble.api import ensemble
 from parley.ensemble.apply import apply_inputs
 from parley.ensemble.inputs import UncertainInput, check_spread, uncertain_inputs
@@ -22,7 +25,7 @@ __all__ = [
 ]
 
 
-class _CallableModule(__import__("types").ModuleType):
+class _CallableModule(types.ModuleType):
     """`parley.ensemble(...)` calls `ensemble`, while `parley.ensemble.<name>` stays this package
     (a function bound to that name would hide the package's modules)."""
 
@@ -30,4 +33,4 @@ class _CallableModule(__import__("types").ModuleType):
         return ensemble(*args, **kwargs)
 
 
-__import__("sys").modules[__name__].__class__ = _CallableModule
+sys.modules[__name__].__class__ = _CallableModule

@@ -138,6 +138,8 @@ def _run_writing(
         writer = DrawsWriter(tmp, kind, plan.input_keys, plan.models, plan.issue_ids)
 
         def on_chunk(chunk: Chunk) -> None:
+            if chunk.inputs is None:  # run_plan below keeps them (keep_inputs=True)
+                raise AssertionError("an ensemble written to a draws file keeps its inputs")
             writer.write(
                 np.arange(chunk.start, chunk.stop),
                 names[chunk.world],

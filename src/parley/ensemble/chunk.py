@@ -61,7 +61,7 @@ def run_chunk(plan: EnsemblePlan, start: int, stop: int, keep_inputs: bool = Fal
             continue
         values = spec.values(u[rows, 1 : 1 + len(spec.inputs)])
         if chunk.inputs is not None and spec.inputs:
-            chunk.inputs[np.ix_(rows, [columns[i.key] for i in spec.inputs])] = values
+            chunk.inputs[np.ix_(rows, np.array([columns[i.key] for i in spec.inputs]))] = values
         arrays = to_device(spec.batch(values), plan.device)
         for name, model in spec.models:
             if name in chunk.failed:

@@ -51,9 +51,9 @@ class World:
             return np.empty((u.shape[0], 0))
         if self.root is not None:
             u = correlate_uniforms(u, self.root)
-        low = [i.low for i in self.inputs]
-        mode = [i.value for i in self.inputs]
-        high = [i.high for i in self.inputs]
+        low = np.array([i.low for i in self.inputs])
+        mode = np.array([i.value for i in self.inputs])
+        high = np.array([i.high for i in self.inputs])
         return ppf(u, low, mode, high, [i.distribution for i in self.inputs])
 
     def batch(self, values: np.ndarray) -> CaseArrays:

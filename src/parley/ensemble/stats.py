@@ -35,7 +35,7 @@ def summary(x: np.ndarray) -> dict[str, float | None]:
     """median, mean, q05, q25, q75, q95 (linear interpolation) and se_median of samples `x`
     (None for a single sample)."""
     q = np.quantile(x, [0.5, *QUANTILES.values()])
-    out = {"median": float(q[0]), "mean": float(np.mean(x))}
+    out: dict[str, float | None] = {"median": float(q[0]), "mean": float(np.mean(x))}
     out.update({k: float(v) for k, v in zip(QUANTILES, q[1:], strict=True)})
     se = se_median(x)
     out["se_median"] = None if math.isnan(se) else se  # one member: no error to speak of

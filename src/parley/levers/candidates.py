@@ -115,7 +115,9 @@ def single_levers(
             for i in np.flatnonzero(held[k] & mine & (x[k] != goal)):
                 for t in PERSUADE_STEPS:
                     value = x[k, i] + t * (goal[i] - x[k, i])
-                    batch.add(Lever("persuade", ids[k], issues[i], t), [("positions", k, i, value)])
+                    batch.add(
+                        Lever("persuade", ids[k], issues[i], t), [("positions", k, int(i), value)]
+                    )
     if "salience" in kinds:
         for k in others:
             for i in np.flatnonzero(held[k]):
@@ -123,14 +125,18 @@ def single_levers(
                     if (t > 0 and s[k, i] >= 1) or (t < 0 and s[k, i] <= 0):
                         continue
                     value = s[k, i] + t * (1 - s[k, i]) if t > 0 else s[k, i] * (1 + t)
-                    batch.add(Lever("salience", ids[k], issues[i], t), [("salience", k, i, value)])
+                    batch.add(
+                        Lever("salience", ids[k], issues[i], t), [("salience", k, int(i), value)]
+                    )
     if "concede" in kinds:
         _concessions(batch, arrays, a, forecast)
     if "resources" in kinds:
         for i in np.flatnonzero(mine):
             for t in RESOURCE_STEPS:
                 value = c[a, i] * (1 + t)
-                batch.add(Lever("resources", None, issues[i], t), [("capability", a, i, value)])
+                batch.add(
+                    Lever("resources", None, issues[i], t), [("capability", a, int(i), value)]
+                )
     return batch.levers, _apply(arrays, batch)
 
 
@@ -143,7 +149,7 @@ def _concessions(batch: _Batch, arrays: CaseArrays, a: int, forecast: np.ndarray
     for i in np.flatnonzero(mine & (np.abs(forecast - x) > 0)):
         for t in CONCEDE_STEPS:
             value = x[i] + t * (forecast[i] - x[i])
-            batch.add(Lever("concede", None, issues[i], t), [("positions", a, i, value)])
+            batch.add(Lever("concede", None, issues[i], t), [("positions", a, int(i), value)])
     for i in np.flatnonzero(mine & (s > 0)):
         rest = mine & (np.arange(len(issues)) != i)
         total = s[rest].sum()

@@ -30,11 +30,12 @@ class Model(Protocol):
 
     name: typing.ClassVar[str]
     presets: typing.ClassVar[dict[str, dict[str, Any]]]
+    __dataclass_fields__: typing.ClassVar[dict[str, Any]]  # every model is a dataclass
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome: ...
 
 
-_REGISTRY: dict[str, type] = {}
+_REGISTRY: dict[str, type[Model]] = {}
 _TRAITS: dict[str, Traits] = {}
 
 
@@ -70,7 +71,8 @@ def register(
             raise TypeError(f"model {name!r}: rounds_param {rounds_param!r} is not a parameter")
         cls.name = name  # type: ignore[attr-defined]
         cls.presets = {k: dict(v) for k, v in (presets or {}).items()}  # type: ignore[attr-defined]
-        _REGISTRY[name] = cls
+        # `wrap` has just given the dataclass its name and presets; `run` is the model's own
+        _REGISTRY[name] = typing.cast("type[Model]", cls)
         _TRAITS[name] = Traits(**{**declared, "rounds_param": rounds_param})
         return cls
 
@@ -101,7 +103,7 @@ def model_names() -> list[str]:
     return list(_REGISTRY)
 
 
-def model_class(name: str) -> type:
+def model_class(name: str) -> type[Model]:
     try:
         return _REGISTRY[name]
     except KeyError:

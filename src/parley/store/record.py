@@ -80,6 +80,7 @@ def model_records(specs: Sequence[Any], case: Any) -> list[dict[str, Any]]:
     records = []
     for spec in specs:
         model = spec.build(case)
-        params = dataclasses.asdict(model) if dataclasses.is_dataclass(model) else {}
+        is_instance = dataclasses.is_dataclass(model) and not isinstance(model, type)
+        params = dataclasses.asdict(model) if is_instance else {}
         records.append({"name": spec.name, "preset": spec.preset, "params": params})
     return records

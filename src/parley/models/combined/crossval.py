@@ -34,14 +34,14 @@ def choose_penalty(
     if len(set(groups)) < 2:
         return PENALTIES[-1]
     splits = group_kfold(groups, folds, seed)
-    mae = []
+    errors: list[float] = []
     for penalty in PENALTIES:
         err = 0.0
         for train, test in splits:
             stack = fit_stack(x.take(train), y[train], models, penalty)
             err += float(np.abs(stack.predict(x.take(test)) - y[test]).sum())
-        mae.append(err / len(y))
-    mae = np.array(mae)
+        errors.append(err / len(y))
+    mae = np.array(errors)
     return PENALTIES[int(np.flatnonzero(mae <= mae.min() + 1e-12)[-1])]
 
 

@@ -28,15 +28,15 @@ def offer_events(
     if not bool(det.active[0]):
         return []
     x, chosen = det.x[0], det.chosen[0]
-    if accepted_only or det.all_kind is None:
+    full = det.offers()
+    if accepted_only or full is None:
         pairs = [(int(i), int(chosen[i])) for i in np.flatnonzero(chosen >= 0)]
         rows = [
             (i, j, int(det.kind[0, i]), det.eu[0, i], det.eu_other[0, i], det.new_x[0, i])
             for i, j in pairs
         ]
     else:
-        kind, target = det.all_kind[0], det.all_target[0]
-        a, b = det.all_eu[0], det.all_eu_other[0]  # type: ignore[index]
+        kind, target, a, b = (m[0] for m in full)
         rows = [
             (int(i), int(j), int(kind[i, j]), a[i, j], b[i, j], target[i, j])
             for i, j in zip(*np.nonzero(kind != NONE), strict=True)

@@ -74,9 +74,10 @@ def _pair_eus(
 
     With estimate=False only a is computed (b is None)."""
     t_row, t_col, dmu = _challenge_terms(xp, params, d, dist_mu)
-    scalar = isinstance(r, int | float)
-    r_row = r if scalar else r[:, :, None]
-    r_col = r if scalar else r[:, None, :]
+    if isinstance(r, int | float):
+        r_row = r_col = r
+    else:
+        r_row, r_col = r[:, :, None], r[:, None, :]
     u_row = utilities(d, r_row, None if dmu is None else dmu[:, :, None])
     a = challenge_eu(p_win, s[:, None, :], u_row, params.q, t_row)
     if not estimate:

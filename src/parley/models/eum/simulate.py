@@ -44,6 +44,13 @@ class RoundDetail:
     all_kind: np.ndarray | None = None  # (K, n, n) offer kinds
     all_target: np.ndarray | None = None  # (K, n, n) where each offer would move i
 
+    def offers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(kind, target, a, b) for every pair, when the full matrices were kept (all or none)."""
+        kind, target, a, b = self.all_kind, self.all_target, self.all_eu, self.all_eu_other
+        if kind is None or target is None or a is None or b is None:
+            return None
+        return kind, target, a, b
+
     def take(self, row: int) -> RoundDetail | None:
         """The detail of one problem (K = 1), or None when it is not kept."""
         hit = np.flatnonzero(self.rows == row)
@@ -51,19 +58,17 @@ class RoundDetail:
             return None
         k = hit[:1]
         pick = {f: getattr(self, f) for f in self.__dataclass_fields__}
-        return RoundDetail(**{f: None if v is None else v[k] for f, v in pick.items()})
+        kept: dict[str, Any] = {f: None if v is None else v[k] for f, v in pick.items()}
+        return RoundDetail(**kept)
 
     @staticmethod
     def concat(parts: list[RoundDetail]) -> RoundDetail:
         first = parts[0]
-        return RoundDetail(
-            **{
-                f: None
-                if getattr(first, f) is None
-                else np.concatenate([getattr(p, f) for p in parts])
-                for f in first.__dataclass_fields__
-            }
-        )
+        joined: dict[str, Any] = {
+            f: None if getattr(first, f) is None else np.concatenate([getattr(p, f) for p in parts])
+            for f in first.__dataclass_fields__
+        }
+        return RoundDetail(**joined)
 
 
 @dataclass

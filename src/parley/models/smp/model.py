@@ -136,7 +136,8 @@ class SMP:
         )
         xp = namespace(arrays.positions)
         idx = xp.asarray(keep, device=device(arrays.positions))
-        sub = arrays.with_batch(
+        sub = replace(
+            arrays,
             positions=xp.take(arrays.positions, idx, axis=1),
             salience=xp.take(arrays.salience, idx, axis=1),
             capability=xp.take(arrays.capability, idx, axis=1),

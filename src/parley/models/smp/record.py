@@ -24,14 +24,10 @@ from parley.models.status import statuses
 
 def host_arrays(arrays: CaseArrays) -> CaseArrays:
     """The case's arrays as NumPy (the records, unit conversions and JSON are built on the host)."""
-    return replace(
-        arrays,
-        **{
-            f.name: to_numpy(getattr(arrays, f.name))
-            for f in fields(arrays)
-            if "_ids" not in f.name
-        },
-    )
+    host: dict[str, Any] = {
+        f.name: to_numpy(getattr(arrays, f.name)) for f in fields(arrays) if "_ids" not in f.name
+    }
+    return replace(arrays, **host)
 
 
 def _host(record: Any) -> Any:
