@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Dataset
 from parley.case import Case
@@ -123,10 +124,10 @@ def read_deu3(path: str | Path, capability: str | Path = "gdp") -> Dataset:
     ]
     if table.problems:
         raise CaseError(table.problems)
-    cases = [c for c in cases if c is not None]
-    if not cases:
+    kept = [c for c in cases if c is not None]
+    if not kept:
         raise CaseError("no issue on which any actor holds a position", table.source)
-    return Dataset(table.source, cases, notes)
+    return Dataset(table.source, kept, notes)
 
 
 def _require(table: _Table, columns: tuple[str, ...]) -> None:
@@ -224,7 +225,9 @@ def _proposal(
     caps: Mapping[str, float],
     notes: list[str],
 ) -> BacktestCase | None:
-    issues, stances, scored = [], {}, []
+    issues: list[dict[str, Any]] = []
+    stances: dict[str, dict[str, Any]] = {}
+    scored: list[str] = []
     procedure, voting = {}, {}
     for line, row in items:
         isnr = table.cell(row, "isnr")

@@ -98,7 +98,7 @@ def failure_lines(failures: list[Failure]) -> list[str]:
     by_model: dict[str, list[Failure]] = defaultdict(list)
     for f in failures:
         by_model[f.model].append(f)
-    lines = []
+    lines: list[str] = []
     for model, items in by_model.items():
         lines.extend(str(f) for f in items[:SHOWN_FAILURES])
         if len(items) > SHOWN_FAILURES:

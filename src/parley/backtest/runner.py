@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -25,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from parley.backtest.dataset import BacktestCase, Dataset
 from parley.backtest.probabilistic import ensemble_summary
 from parley.backtest.scoring import error_summary, paired_comparison
-from parley.case import case_arrays
+from parley.case import Issue, case_arrays
 from parley.errors import ModelError, ParleyError
 from parley.forecast import ModelSpec
 from parley.models import model_class, model_names, traits
@@ -72,7 +73,7 @@ class BacktestResult:
         vs_compromise}}}`; with ensembles, each model also has `coverage` {"50", "80", "90"} and
         `crps` (null for a model without an ensemble, such as a learner)."""
         ref = self.errors(REFERENCE)
-        out = {}
+        out: dict[str, dict[str, Any]] = {}
         for name in self.models:
             e = self.errors(name)
             ok = ~np.isnan(e)
@@ -122,7 +123,7 @@ def run_backtest(
     groups = [c.group for c in cases for _ in c.scored]
     issues = [i for c in cases for i in c.scored]
     outcomes = np.array(
-        [100 * _unit(c.case.issue(i), c.case.issue(i).outcome) for c in cases for i in c.scored]
+        [100 * _unit(c.case.issue(i), _recorded(c.case.issue(i))) for c in cases for i in c.scored]
     )
     result = BacktestResult(dataset.source, names, groups, issues, outcomes, {})
     result.notes.extend(dataset.notes)
@@ -176,6 +177,13 @@ def _run_ensembles(result, dataset, names, members, spread, seed, learners) -> N
 def base_models() -> list[str]:
     """Registered models a learner may stack: every model that does not itself learn from outcomes."""
     return [n for n in model_names() if not traits(n).learns_from_outcomes]
+
+
+def _recorded(issue: Issue) -> float:
+    """The recorded outcome of a scored issue (a dataset scores only issues with one)."""
+    if issue.outcome is None:
+        raise ValueError(f"issue {issue.id!r} is scored but records no outcome")
+    return issue.outcome
 
 
 def _unit(issue, value: float) -> float:

@@ -37,7 +37,7 @@ def error_summary(abs_errors: np.ndarray) -> dict[str, float | int | None]:
     """
     e = np.asarray(abs_errors, dtype=float)
     if e.size == 0:
-        return {"n": 0, "mae": None, "rmse": None, "median_ae": None} | dict.fromkeys(HITS)
+        return {"n": 0, "mae": None, "rmse": None, "median_ae": None, **dict.fromkeys(HITS)}
     return {
         "n": int(e.size),
         "mae": float(e.mean()),

@@ -45,7 +45,9 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:
     """Write `case` to `path` (format from `fmt` or the extension); nothing is left half-written."""
     path = Path(path)
-    output_format(path, fmt).write(case, path)
+    write = output_format(path, fmt).write
+    assert write is not None  # output_format returns only formats that write
+    write(case, path)
 
 
 __all__ = ["FORMATS", "Format", "detect_format", "output_format", "read_case", "write_case"]

@@ -87,7 +87,8 @@ def read_ktab_csv(path: Path) -> Case:
     body = rows[2:]
     if n_actors is not None and n_actors != len(body):
         col.problem(first_at, f"actor count {n_actors}, but the file has {len(body)} actor rows")
-    actors, stances = [], {}
+    actors: list[dict[str, Any]] = []
+    stances: dict[str, dict[str, Any]] = {}
     col.at(("actors",), head_at, "Actor")
     for line, row in body:
         if len(row) != len(header):

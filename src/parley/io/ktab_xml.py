@@ -104,7 +104,8 @@ class _Xml:
         self.lines = lines
         self.col = col
 
-    def line(self, el: Element) -> int:
+    def line(self, el: Element | None) -> int:
+        """The source line of `el` (0 when unknown or when the element is missing)."""
         return self.lines.get(id(el), 0)
 
     def child(self, parent: Element, tag: str, what: str) -> Element | None:
@@ -149,7 +150,8 @@ def read_ktab_xml(path: Path) -> Case:
     if not dims:
         first = actor_els[0].findall("Position/dCoord")
         dims = [f"dim{k + 1}" for k in range(len(first))]
-    actors, stances = [], {}
+    actors: list[dict[str, Any]] = []
+    stances: dict[str, Any] = {}
     col.at(("actors",), xml.line(actors_el), "Actors")
     for k, el in enumerate(actor_els):
         name = xml.text(el, "name", f"actor {k + 1}")

@@ -216,7 +216,7 @@ def _read_rows(
         seen[actor, issue] = line
         _add_actor(actors, actor, get, line, col)
         _add_issue(issues, issue, get, line, col)
-        stance = {}
+        stance: dict[str, dict[str, Any] | None] = {}
         for value in VALUES:
             low, high = get.get(f"low_{value}", ""), get.get(f"high_{value}", "")
             if value == "capability" and get[value] == "" and "capability" in actors[actor]:
@@ -224,12 +224,12 @@ def _read_rows(
             if value == "position" and get[value] == "" and extra:
                 stance[value] = None  # a whole-case workbook records "no position" so
                 continue
-            stance[value] = {"value": get[value]}
+            stance[value] = entry = {"value": get[value]}
             at = ("stances", actor, issue, value)
             col.at(at, line, value)
             for side, given in (("low", low), ("high", high)):
                 if given != "":
-                    stance[value][side] = given
+                    entry[side] = given
                     col.at((*at, side), line, f"{side}_{value}")
             if value == "salience":
                 saliences += [get[value], low, high]
@@ -247,8 +247,8 @@ def _read_rows(
         "issues": issue_list,
         "stances": stances,
     }
-    for k, issue in enumerate(issues.values()):
-        for key, (line, field) in issue["_at"].items():
+    for k, declared in enumerate(issues.values()):
+        for key, (line, field) in declared["_at"].items():
             col.at(("issues", k, key), line, field)
     return col.build(data)
 
@@ -350,13 +350,14 @@ def table_rows(case: Case, whole: bool = False) -> list[list[Any]]:
     stance has its own, and stances without a position kept (empty cells).
     """
     divide = 1.0 if whole else salience_divisor(case)
-    found = [
-        (actor, issue, _as_stated(case, actor, issue.id) if whole else values)
-        for actor in case.actors
-        for issue in case.issues
-        if (values := stance_values(case, actor.id, issue.id)) is not None
-        or (whole and issue.id in case.stances.get(actor.id, {}))
-    ]
+    found: list[tuple[Any, Any, tuple[Any, ...]]] = []
+    for actor in case.actors:
+        for issue in case.issues:
+            values = stance_values(case, actor.id, issue.id)
+            if whole and (values is not None or issue.id in case.stances.get(actor.id, {})):
+                found.append((actor, issue, _as_stated(case, actor, issue.id)))
+            elif not whole and values is not None:
+                found.append((actor, issue, values))
     uncertain = [
         f"{side}_{name}"
         for name, k in zip(VALUES, range(3), strict=True)

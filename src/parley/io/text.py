@@ -10,7 +10,7 @@ from pathlib import Path
 from parley.errors import OutputError
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` on a temporary file beside `path`, then move it into place.
 
     If `write` raises, nothing is left at `path` (an existing file stays as it was); a read-only

@@ -226,7 +226,8 @@ async def run_page(request: Request, case: str = "") -> HTMLResponse:
 async def _run_inputs(request: Request):
     form = await request.form(max_fields=1000)
     fields = {k: form.getlist(k) for k in form}
-    case = _case(request, (fields.get("case") or [""])[-1])
+    ref = (fields.get("case") or [""])[-1]
+    case = _case(request, ref if isinstance(ref, str) else "")  # a file is no case reference
     return case, fields
 
 

@@ -45,15 +45,15 @@ async def read_request(request: Request, limit: int, need_case: bool = True):
     kind = request.headers.get("content-type", "")
     if kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form(max_files=1, max_fields=1000, max_part_size=limit)
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
+        for key, item in form.multi_items():
+            if isinstance(item, UploadFile):
                 if key == "case":
-                    data = await value.read(limit + 1)
+                    data = await item.read(limit + 1)
                     if len(data) > limit:
-                        raise TooLarge(f"{value.filename}: over the upload limit of {limit} bytes")
-                    case = await run_in_threadpool(read_upload, data, value.filename, limit)
+                        raise TooLarge(f"{item.filename}: over the upload limit of {limit} bytes")
+                    case = await run_in_threadpool(read_upload, data, item.filename, limit)
             else:
-                multi.setdefault(key, []).append(value)
+                multi.setdefault(key, []).append(item)
         if case is None and "case" in multi:  # a case pasted as text (JSON or YAML)
             text = multi.pop("case")[-1]
             case = await run_in_threadpool(read_upload, text.encode("utf-8"), "case.yaml", limit)

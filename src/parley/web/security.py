@@ -57,7 +57,8 @@ async def _form_csrf(request: Request) -> str | None:
     """The `csrf` field of an urlencoded form body (multipart forms send the header instead)."""
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         body = await request.body()
-        return (parse_qs(body.decode("latin-1")).get("csrf") or [None])[0]
+        values = parse_qs(body.decode("latin-1")).get("csrf")
+        return values[0] if values else None
     return None
 
 

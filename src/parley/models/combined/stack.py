@@ -49,7 +49,7 @@ class Inputs:
     unanimity: np.ndarray
     codecision: np.ndarray
 
-    def take(self, index: np.ndarray) -> Inputs:
+    def take(self, index: np.ndarray | tuple[int, list[int]]) -> Inputs:
         return Inputs(*(getattr(self, f)[index] for f in self.__dataclass_fields__))
 
 
