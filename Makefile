@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SEED := cases/iraq-2006/case.yaml
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint install install-test install-report install-web serve chromium postgresql clean
+.PHONY: demo test lint typecheck install install-test install-report install-web serve chromium postgresql clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,7 +77,11 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: lint chromium postgresql
+# mypy on src/ (configured in pyproject.toml, [tool.mypy])
+typecheck: install-test
+	$(BIN)/mypy
+
+test: lint typecheck chromium postgresql
 	$(BIN)/python -m pytest
 
 clean:

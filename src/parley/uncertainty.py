@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from parley.case import Case
 from parley.ensemble import uncertain_inputs
+from parley.ensemble.result import EnsembleResult
 from parley.forecast import ModelSpec
 from parley.sensitivity import SensitivityResult
 from parley.sensitivity.case import sensitivity
@@ -36,7 +37,7 @@ class UncertaintyAnalysis:
     """An ensemble of every model, and the tornado and Sobol indices of `model`'s forecasts
     (None where the case's ranges leave no input uncertain: scenario probabilities alone)."""
 
-    ensemble: object  # parley.ensemble.result.EnsembleResult
+    ensemble: EnsembleResult
     model: str
     tornado: SensitivityResult | None
     sobol: SensitivityResult | None

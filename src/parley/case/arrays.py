@@ -29,7 +29,7 @@ class CaseArrays:
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        return self.positions.shape  # type: ignore[return-value]
+        return self.positions.shape
 
     @property
     def weights(self) -> np.ndarray:

@@ -77,7 +77,7 @@ def _issue_warnings(case: Case, issue: Issue) -> list[str]:
         for actor, stances in case.stances.items()
         if (s := stances.get(issue.id)) is not None and s.position is not None
     ]
-    values = {s.position.value for _, s in held}  # type: ignore[union-attr]
+    values = {s.position.value for _, s in held if s.position is not None}
     if len(values) == 1:
         return [
             f"issue {issue.id!r}: all actors take the same position ({values.pop():g}); "

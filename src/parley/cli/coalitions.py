@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import typer
 from rich.table import Table
@@ -147,6 +147,14 @@ def _print_coalitions(title: str, coalitions: list[list[str]]) -> None:
         out.print(f"  ... and {len(coalitions) - 50} more (see --format json)", highlight=False)
 
 
+class _FrontRules(TypedDict):
+    """How a front's bloc takes its position, salience and capability (keywords of the library)."""
+
+    position_rule: str
+    salience_rule: str
+    capability_rule: str
+
+
 @app.command()
 def front(
     case: CaseArg,
@@ -181,7 +189,7 @@ def front(
     store: StoreOpt = None,
 ) -> None:
     """Does a united front pay? Forecast with and without the bloc; gains per member."""
-    rules = dict(
+    rules = _FrontRules(
         position_rule=position_rule, salience_rule=salience_rule, capability_rule=capability_rule
     )
     try:

@@ -328,7 +328,9 @@ def game_from_case(
     players = tuple(a for a in weights if a not in excluded)
     index = {a: k for k, a in enumerate(players)}
     pairs = frozenset(
-        tuple(sorted((index[a], index[b]))) for a, b in incompatible if a in index and b in index
+        (min(index[a], index[b]), max(index[a], index[b]))
+        for a, b in incompatible
+        if a in index and b in index
     )
     q = quota if isinstance(quota, Quota) else parse_quota(quota)
     if q.fraction is not None and players and not any(weights[a] for a in players):
@@ -338,4 +340,4 @@ def game_from_case(
         raise CoalitionError(
             f"every player weighs 0{on}{hint}; a quota that is a share of the weight means nothing"
         )
-    return VotingGame(players, np.array([weights[a] for a in players]), q, pairs)  # type: ignore[arg-type]
+    return VotingGame(players, np.array([weights[a] for a in players]), q, pairs)

@@ -40,8 +40,8 @@ def ensemble(
     seed: int = 0,
     scenario: str | None = None,
     mix: bool = True,
-    spread: Mapping[str, float] | None = None,
-    correlate: Mapping[str, float] | None = None,
+    spread: Mapping[str, float | str] | None = None,  # numbers or numeric strings, checked here
+    correlate: Mapping[str, float | str] | None = None,
     thresholds: Sequence[str | Threshold] = (),
     workers: int | None = None,
     scheduler: str | None = None,

@@ -29,7 +29,7 @@ from parley.ensemble.inputs import UncertainInput
 from parley.errors import ParleyError
 
 
-def check_correlate(case: Case, correlate: Mapping[str, float] | None) -> dict[str, float]:
+def check_correlate(case: Case, correlate: Mapping[str, float | str] | None) -> dict[str, float]:
     """`correlate` checked against `case`: each tag carried by some actor, each coefficient a
     number in [-1, 1]. Raises ParleyError naming the bad item."""
     tags = sorted({t for a in case.actors for t in a.tags})

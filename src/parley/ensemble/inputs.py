@@ -62,7 +62,7 @@ class UncertainInput:
     scale: float = 1.0
 
 
-def check_spread(spread: Mapping[str, float] | None) -> dict[str, float]:
+def check_spread(spread: Mapping[str, float | str] | None) -> dict[str, float]:
     """`spread` checked: kinds among position, salience, capability; fractions finite and > 0
     (and < 1 for capability, which must stay > 0). Raises ParleyError naming the bad item."""
     out: dict[str, float] = {}

@@ -100,8 +100,8 @@ def make_plan(
     seed: int = 0,
     scenario: str | None = None,
     mix: bool = True,
-    spread: Mapping[str, float] | None = None,
-    correlate: Mapping[str, float] | None = None,
+    spread: Mapping[str, float | str] | None = None,  # numbers or numeric strings, checked here
+    correlate: Mapping[str, float | str] | None = None,
     device: str = "cpu",
 ) -> EnsemblePlan:
     """Check every option once and prepare the worlds; raises ParleyError on a bad option."""

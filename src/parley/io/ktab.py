@@ -140,7 +140,7 @@ def _count(text: str, line: int, what: str, col: Collector) -> int | None:
 def check_total_salience(actor: str, values: list[Any], line: int | None, col: Collector) -> None:
     numbers = [_num(v) for v in values]
     if all(v is not None for v in numbers):
-        total = sum(numbers)  # type: ignore[arg-type]
+        total = sum(v for v in numbers if v is not None)
         if total > MAX_TOTAL_SALIENCE + 1e-9:
             col.problem(
                 line,

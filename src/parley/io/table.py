@@ -136,7 +136,8 @@ def _stakeholder_sheet(book: Any, source: str) -> tuple[Any, list[Row]]:
         if rows and all(c in _names(rows[k][1]) for c in REQUIRED):
             return book[title], rows[k:]
         first = first or (title, rows)
-    title, rows = first  # type: ignore[misc]
+    assert first is not None  # `tables` is not empty: the loop ran
+    title, rows = first
     if not rows:
         raise CaseError(f"the first sheet {title!r} is empty", source=source)
     others = [n for n in book.sheetnames if n != title]

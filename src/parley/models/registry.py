@@ -69,6 +69,7 @@ def register(
         rounds_param = declared.get("rounds_param", "rounds" if "rounds" in fields else None)
         if rounds_param is not None and rounds_param not in fields:
             raise TypeError(f"model {name!r}: rounds_param {rounds_param!r} is not a parameter")
+        # set here, on a plain class, what the Model protocol declares (so mypy cannot see them)
         cls.name = name  # type: ignore[attr-defined]
         cls.presets = {k: dict(v) for k, v in (presets or {}).items()}  # type: ignore[attr-defined]
         # `wrap` has just given the dataclass its name and presets; `run` is the model's own
@@ -137,7 +138,7 @@ def get_model(
     # one check for every source: the preset's values, the case file's and the command line's
     values = check_params(name, cls, {**values, **(params or {})})
     try:
-        return typing.cast(Model, cls(**values))
+        return cls(**values)
     except (TypeError, ValueError) as exc:
         raise ModelError(f"model {name!r}: {exc}") from None
 

@@ -20,7 +20,9 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -300,7 +302,7 @@ def strip_plot(
         frameon=False,
     )
     for handle in legend.legend_handles:
-        if hasattr(handle, "set_sizes"):
+        if isinstance(handle, PathCollection):
             handle.set_sizes([60.0])  # groups by colour, not by the first actor's size
     return to_svg(fig, salt)
 
@@ -313,6 +315,8 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
     rows = math.ceil(n_issues / cols)
     fig = _new_figure(2.6 * rows + 1.2)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    if outcome.history is None:
+        raise ValueError(f"{model} ran at detail 'forecast': it has no rounds to draw")
     history = outcome.history[0]  # (R, A, I)
     rounds = np.arange(history.shape[0])
     mask = outcome.mask if outcome.mask is not None else np.ones(history.shape[1:], dtype=bool)
@@ -320,7 +324,7 @@ def rounds_chart(case: Case, model: str, outcome: Outcome, salt: str) -> str:
     names = {a.id: a.label for a in case.actors}
     actor_ids = outcome.actor_ids or tuple(a.id for a in case.actors)
     shown = highlighted(case, actor_ids, mask)
-    handles: dict[str, object] = {}
+    handles: dict[str, Artist] = {}
     for k, ax in enumerate(axes):
         if k >= n_issues:
             ax.set_visible(False)
@@ -379,7 +383,7 @@ def highlighted(case: Case, actor_ids: Sequence[str], mask: np.ndarray) -> list[
 
 def has_rounds(outcome: Outcome) -> bool:
     """Whether a model played rounds worth drawing (history beyond the input round)."""
-    return outcome.history.shape[1] > 1
+    return outcome.history is not None and outcome.history.shape[1] > 1
 
 
 def models_with_rounds(outcomes: Mapping[str, Outcome]) -> Sequence[str]:

@@ -252,7 +252,7 @@ def _estimate(est, places: int | None = None) -> dict[str, str]:
 def _case_rows(case: Case) -> list[dict[str, Any]]:
     rows = []
     for actor in case.actors:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for issue in case.issues:
             stance = case.stances.get(actor.id, {}).get(issue.id)
             if stance is None or stance.position is None:

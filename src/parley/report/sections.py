@@ -27,7 +27,7 @@ def power_summary(case: Case, quota: str | None = None) -> dict[str, Any]:
 
     game = game_from_case(case, quota=quota)
     result = power_indices(game)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "actor": actor,
             "weight": float(weight),
