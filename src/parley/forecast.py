@@ -115,6 +115,12 @@ def run_models(
 
     A model that was not asked for by name (`spec.required` False) and cannot handle this case
     (it raises a ParleyError) is left out with a `ParleyWarning`; a required one fails the call.
+
+    >>> from parley import read_case
+    >>> case = read_case("cases/iraq-2006/case.yaml")
+    >>> runs = run_models(case, model_specs(["compromise", "median"]), "democratic-congress")
+    >>> {name: out.forecast[0].round(1).tolist() for name, out in runs.items()}
+    {'compromise': [4.0, 41.4, 38.4, 42.8, 34.8], 'median': [3.0, 45.0, 25.0, 35.0, 20.0]}
     """
     patched = whatif_case(case, scenario, changes)
     check_model_params(patched)

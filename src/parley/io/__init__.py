@@ -19,6 +19,10 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
     ignored, such as extra columns. The model parameters the case carries (`model_params`) are
     checked here, by each model's declared types and ranges, so that a bad one names the file
     whatever command reads it.
+
+    >>> case = read_case("cases/iraq-2006/case.yaml")
+    >>> len(case.actors), case.issues[0].id
+    (17, 'withdrawal')
     """
     path = Path(path)
     fmt = detect_format(path)
@@ -43,7 +47,15 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
 
 
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:
-    """Write `case` to `path` (format from `fmt` or the extension); nothing is left half-written."""
+    """Write `case` to `path` (format from `fmt` or the extension); nothing is left half-written.
+
+    >>> import pathlib, tempfile
+    >>> case = read_case("cases/iraq-2006/case.yaml")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "case.json"
+    >>> write_case(case, path)
+    >>> read_case(path) == case
+    True
+    """
     path = Path(path)
     write = output_format(path, fmt).write
     assert write is not None  # output_format returns only formats that write

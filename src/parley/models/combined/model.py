@@ -51,6 +51,11 @@ class Combined:
     procedure: 'COD' or 'CNS' for every issue, or 'ISSUE=COD,ISSUE=CNS'; None = unknown.
     voting: 'QMV' or 'Unan' likewise; None = unknown.
     weights: a weights file from `parley backtest fit-combined`; None = the one shipped with parley.
+
+    >>> from parley.models.examples import three_actor_arrays
+    >>> out = Combined().run(three_actor_arrays())
+    >>> out.forecast.round(2).tolist(), out.status.tolist()
+    ([[38.28, 47.21]], ['no_rounds'])
     """
 
     procedure: str | None = None
