@@ -211,3 +211,20 @@ def test_actor_wide_capability_replaces_issue_specific_ones():
 def test_none_position_means_no_position():
     changed = apply_changes(_case(), [ValueChange("a", "x", "position", None)])
     assert changed.stances["a"]["x"].position is None
+
+
+def test_set_on_ensemble_equals_an_edited_file(runner, tmp_path):
+    # the set value is certain, as in the edited file where IAI's withdrawal range is gone
+    args = ["-m", "median", "-n", "40", "--seed", "3", "-f", "json"]
+    got = runner.invoke(app, ["ensemble", str(SEED), *args, "--set", "iai.withdrawal.position=3"])
+    want = runner.invoke(app, ["ensemble", str(_edited(tmp_path, EDITS[:1])), *args])
+    assert got.exit_code == 0, got.output
+    got_json, want_json = json.loads(got.stdout), json.loads(want.stdout)
+    assert got_json["settings"].pop("set") == ["iai.withdrawal.position=3"]
+    want_json["settings"].pop("set")
+    for obj in (got_json, want_json):
+        obj.pop("run", None)
+        obj.pop("case", None)
+    assert got_json == want_json
+    bad = runner.invoke(app, ["ensemble", str(SEED), *args, "--set", "iaj.oil.position=3"])
+    assert bad.exit_code == 2 and "unknown actor 'iaj' (did you mean 'iai'?)" in bad.output

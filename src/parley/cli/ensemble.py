@@ -28,6 +28,7 @@ from parley.cli.common import (
     out,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
+from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import ParleyError
 
 
@@ -46,6 +47,7 @@ def ensemble(
     rounds: RoundsOpt = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     scenario: ScenarioOpt = None,
+    set_: SetOpt = None,
     no_scenario_mix: Annotated[
         bool,
         typer.Option("--no-scenario-mix", help="Every member in the base case (no scenario draw)"),
@@ -100,6 +102,7 @@ def ensemble(
         spreads = key_values(spread, "--spread", "KIND=FRACTION")
         correlations = key_values(correlate, "--correlate", "TAG=RHO")
         loaded = read_case(case)
+        changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings(), _progress_bar(members) as progress:
             result = run_ensemble(
@@ -117,6 +120,7 @@ def ensemble(
                 device=device.value,
                 draws=_checked_output(output, case),
                 progress=progress,
+                changes=changes,
             )
     except ParleyError as exc:
         fail(exc, case)

@@ -30,6 +30,7 @@ from parley.forecast import ModelSpec, model_specs
 from parley.io.draws import DrawsWriter, draws_format
 from parley.io.text import atomic_write
 from parley.models.status import STATUSES
+from parley.whatif import ValueChange
 
 
 def ensemble(
@@ -49,6 +50,7 @@ def ensemble(
     device: str = "cpu",
     draws: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    changes: Sequence[ValueChange] = (),
 ) -> EnsembleResult:
     """Run `members` members of `case` (a Case or a case file) with each model.
 
@@ -59,7 +61,8 @@ def ensemble(
     cluster, else the local cores (or pass an `executor`). `device="cuda"` runs the kernels on a
     GPU. `thresholds`: events such as "withdrawal<=2" whose probability is reported.
     `draws`: a .parquet or .csv file to write every member's scenario, inputs and forecasts to
-    (`parley.io.draws`). `progress(done, total)` is called as members finish.
+    (`parley.io.draws`). `progress(done, total)` is called as members finish. `changes`: what-if
+    values (`--set`, `parley.whatif`) applied in every world after its scenario, certain values.
     Same seed, same numbers: whatever the executor, workers or chunking.
     """
     source = None
@@ -81,7 +84,7 @@ def ensemble(
             raise ParleyError(f"--threshold {t.issue}{t.label}: unknown issue (issues: {known})")
     check_device(device)
     spread, correlate = check_spread(spread), check_correlate(case, correlate)
-    plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device)
+    plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device, changes)
     runner = executor or executor_for(workers, scheduler)
     if draws is None:
         ran = run_plan(plan, runner, on_chunk=_progress(plan.members, progress))
@@ -101,6 +104,7 @@ def ensemble(
         left_out=ran.left_out,
         settings={
             "scenario": scenario,
+            "set": [str(c) for c in changes],
             "mix": mix and scenario is None,
             "spread": spread,
             "correlate": correlate,

@@ -29,6 +29,7 @@ from parley.ensemble.mix import scenario_weights
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec, check_model_params
 from parley.scenarios import apply_scenario
+from parley.whatif import ValueChange, apply_changes
 
 DEVICES = ("cpu", "cuda")
 
@@ -103,8 +104,12 @@ def make_plan(
     spread: Mapping[str, float | str] | None = None,  # numbers or numeric strings, checked here
     correlate: Mapping[str, float | str] | None = None,
     device: str = "cpu",
+    changes: Sequence[ValueChange] = (),
 ) -> EnsemblePlan:
-    """Check every option once and prepare the worlds; raises ParleyError on a bad option."""
+    """Check every option once and prepare the worlds; raises ParleyError on a bad option.
+
+    `changes`: what-if values (`--set`) applied in every world after its scenario; a value set
+    this way is certain (it carries no range), so it is not drawn."""
     if isinstance(members, bool) or not isinstance(members, int) or members < 1:
         raise ParleyError(f"members must be a whole number >= 1, got {members!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -117,7 +122,7 @@ def make_plan(
     correlate = check_correlate(case, correlate)
     worlds = []
     for name, probability in scenario_weights(case, scenario, mix):
-        patched = apply_scenario(case, name)
+        patched = apply_changes(apply_scenario(case, name), changes)
         check_model_params(patched)
         inputs = tuple(uncertain_inputs(patched, spread))
         rho = rank_correlations(patched, inputs, correlate) if correlate else None
