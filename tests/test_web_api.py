@@ -335,3 +335,43 @@ def test_levers_equals_cli_json(client, runner) -> None:
     assert got.json() == expected
     nobody = client.post("/api/levers", files=upload(), data={"actor": "nobody"})
     assert nobody.status_code == 422 and len(nobody.json()["problems"]) == 1
+
+
+def test_run_page_compare_and_front_take_the_what_if(client, runner) -> None:
+    """The Run form's What-if field reaches the Compare and Front buttons: each fragment shows
+    the numbers of `parley compare/front --set ...`, which differ from those without the change."""
+    from parley import read_case
+    from parley.report.numbers import fmt_value, places_for
+
+    client.get("/")
+    headers = {"X-CSRF-Token": client.cookies["parley_csrf"]}
+    change = "us_admin.withdrawal.position=4"
+    form = {"case": "bundled:iraq-2006", "model": "compromise", "set": change}
+    issue = read_case(SEED).issue("withdrawal")
+    places = places_for(issue.lower, issue.upper)
+
+    def base_cell(*extra: str) -> str:
+        cmp = cli_json(runner, "compare", str(SEED), "-m", "compromise", *extra)
+        value = cmp["scenarios"]["base"]["models"]["compromise"]["forecast"]["withdrawal"]
+        return f'<td>base</td><td>compromise</td><td class="num">{fmt_value(value, places)}'
+
+    with_set, without = base_cell("--set", change), base_cell()
+    assert with_set != without  # the change moves the forecast, so the check can fail
+    page = client.post("/run/compare", data=form, headers=headers)
+    assert page.status_code == 200, page.text
+    assert with_set in page.text and without not in page.text
+
+    # the median front of iai and ams gains nothing in the base case, but does with iai asking 4
+    change = "iai.withdrawal.position=4"
+    form.update(model="median", set=change, front_members="iai,ams")
+    form["members"] = "500"  # the Ensemble field of the same form, never read as front members
+    front = client.post("/run/front", data=form, headers=headers)
+    assert front.status_code == 200, front.text
+    gains = cli_json(
+        runner, "front", str(SEED), "--members", "iai,ams", "-m", "median", "--set", change
+    )["fronts"][0]
+    plain = cli_json(runner, "front", str(SEED), "--members", "iai,ams", "-m", "median")
+    shown = [f"{v:+.3f}" for v in gains["gain_by_model"]["median"].values()]
+    before = [f"{v:+.3f}" for v in plain["fronts"][0]["gain_by_model"]["median"].values()]
+    assert shown != before
+    assert all(f'<td class="num">{s}</td>' in front.text for s in shown)

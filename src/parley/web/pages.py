@@ -262,13 +262,18 @@ def _forecast_view(case, fc, scenarios, sets) -> dict[str, Any]:
     }
 
 
+def _sets(fields: dict[str, list]) -> list[str]:
+    """The Run form's what-if changes (`--set` text), blanks left out: every button sends them."""
+    return [s for s in fields.get("set", []) if s.strip()]
+
+
 @router.post("/run/forecast")
 async def run_forecast(request: Request) -> HTMLResponse:
     web = _web(request)
     case, f = await _run_inputs(request)
     scenarios, sets, models = f.get("scenario", []), f.get("set", []), f.get("model", [])
     scenarios = [s for s in scenarios if s]
-    sets = [s for s in sets if s.strip()]
+    sets = _sets(f)
 
     def work():
         fc = actions.forecast(case, models, scenarios, sets)
@@ -296,8 +301,8 @@ async def run_forecast(request: Request) -> HTMLResponse:
 async def run_compare(request: Request) -> HTMLResponse:
     web = _web(request)
     case, f = await _run_inputs(request)
-    models = f.get("model", [])
-    result, cmp, _ = await web.jobs.run(request, lambda: actions.compare(case, models))
+    models, sets = f.get("model", []), _sets(f)
+    result, cmp, _ = await web.jobs.run(request, lambda: actions.compare(case, models, (), sets))
     issues = case.issues
     places = [places_for(i.lower, i.upper) for i in issues]
     rows = []
@@ -319,11 +324,15 @@ async def run_compare(request: Request) -> HTMLResponse:
 async def run_front(request: Request) -> HTMLResponse:
     web = _web(request)
     case, f = await _run_inputs(request)
-    members = (f.get("members") or [""])[-1] or None
+    members = (f.get("front_members") or [""])[-1] or None
     among = (f.get("among") or [""])[-1] or None
-    models = f.get("model", [])
+    models, sets = f.get("model", []), _sets(f)
+    scenarios = [s for s in f.get("scenario", []) if s]
     result, fronts, _ = await web.jobs.run(
-        request, lambda: actions.front(case, models, members=members, among=among, max_size=3)
+        request,
+        lambda: actions.front(
+            case, models, scenarios, sets, members=members, among=among, max_size=3
+        ),
     )
     return _page(request, "_front.html", fronts=result["fronts"], searched=bool(among))
 
