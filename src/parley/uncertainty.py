@@ -28,7 +28,7 @@ from parley.forecast import ModelSpec
 from parley.sensitivity import SensitivityResult
 from parley.sensitivity.case import sensitivity
 
-MEMBERS = 500
+MEMBERS = 200
 SOBOL_SAMPLES = 128
 
 

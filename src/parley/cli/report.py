@@ -78,7 +78,7 @@ def report(
         int | None,
         typer.Option(
             "--members",
-            help="Ensemble members of the uncertainty section (default 500; 0: no section)",
+            help="Ensemble members of the uncertainty section (default 200; 0: no section)",
         ),
     ] = None,
 ) -> None:
