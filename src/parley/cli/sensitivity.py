@@ -12,15 +12,18 @@ import typer
 from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
+    HeaderRowOpt,
     ModelOpt,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
     ScenarioOpt,
+    SheetOpt,
     SpreadOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
     parse_spread,
     warn,
@@ -28,7 +31,6 @@ from parley.cli.common import (
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.errors import ParleyError
 from parley.forecast import model_specs
-from parley.io import read_case
 from parley.sensitivity.methods import Method
 
 
@@ -59,6 +61,8 @@ def sensitivity(
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
     top: Annotated[int, typer.Option(help="Inputs shown per issue in the table")] = 10,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     format: Annotated[
         SensitivityFormat, typer.Option("--format", "-f", help="Output format")
     ] = SensitivityFormat.table,
@@ -76,7 +80,7 @@ def sensitivity(
         if top < 1:
             raise ParleyError(f"--top: expected a positive number, got {top}")
         spreads = parse_spread(spread or ())
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():
             result = run_sensitivity(loaded, specs, method, samples, seed, spreads, scenario)
