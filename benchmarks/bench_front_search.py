@@ -42,7 +42,7 @@ def main() -> None:
     def one_by_one() -> None:
         without = run_models(case, specs)
         for members in fronts:
-            evaluate_front(case, members, specs, _without=without)
+            evaluate_front(case, members, specs, without=without)
 
     times: dict[str, list[float]] = {"batched": [], "one by one": []}
     for _ in range(args.repeat):

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "levers",
             "sensitivity",
             "uncertainty",
+            "analysis",
         },
     ),
     ("backtest", {"backtest"}),

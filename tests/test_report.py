@@ -16,14 +16,17 @@ import yaml
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
+from reporting import report_html  # noqa: E402
+
+from parley.analysis import CaseAnalysis  # noqa: E402
 from parley.case import build_case  # noqa: E402
 from parley.cli import app  # noqa: E402
+from parley.coalitions.summary import power_summary  # noqa: E402
 from parley.compare import Comparison, compare_scenarios  # noqa: E402
 from parley.forecast import model_specs  # noqa: E402
 from parley.models import Outcome  # noqa: E402
 from parley.report.forecast import fmt_value  # noqa: E402
-from parley.report.html import ReportInputs, build_report, render_report  # noqa: E402
-from parley.report.sections import power_summary  # noqa: E402
+from parley.report.html import render_report  # noqa: E402
 
 TITLE = 'Talks <script>alert("x")</script> & more'
 ALPHA = "Alpha <b>bold</b>"
@@ -184,8 +187,8 @@ FRONT = {
 @pytest.fixture(scope="module")
 def html(case):
     cmp = with_rounds(compare_scenarios(case, model_specs(MODELS)))
-    inputs = ReportInputs(cmp, power=power_summary(case), fronts=[FRONT], source="case.yaml")
-    return render_report(case, inputs)
+    analysis = CaseAnalysis(case, cmp, power=power_summary(case), fronts=[FRONT])
+    return render_report(analysis, source="case.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -300,8 +303,8 @@ def test_case_text_is_escaped(html, page):
     assert not any(t == "b" for t, _, s in page.elements if s == "positions")
 
 
-def test_build_report_runs_everything(case):
-    html = build_report(case, model_specs(["compromise"]), scenarios=["strong-c"])
+def test_the_analysis_holds_everything_the_report_shows(case):
+    html = report_html(case, model_specs(["compromise"]), scenarios=["strong-c"])
     page = parse(html)
     assert page.count("svg", "positions") == 2 and page.count("svg", "rounds") == 0
     assert "None of the models run (compromise) plays rounds" in page.sections["rounds"]
@@ -431,7 +434,7 @@ def test_minimal_case_without_scenarios_anchors_or_tags():
         },
         "minimal",
     )
-    page = parse(build_report(case, model_specs(["compromise"])))
+    page = parse(report_html(case, model_specs(["compromise"])))
     assert [s for t, _, s in page.elements if t == "section"] == SECTIONS
     assert page.count("svg", "positions") == 1
     assert "This case has no scenarios." in page.sections["scenarios"]

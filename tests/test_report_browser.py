@@ -13,11 +13,12 @@ import pytest
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
+from reporting import report_html  # noqa: E402
 from test_report import CASE, SECTIONS_UNCERTAIN, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
 from parley.forecast import model_specs  # noqa: E402
-from parley.report.html import build_report, write_report  # noqa: E402
+from parley.report.html import write_report  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -49,7 +50,7 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 def report_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.html"
     case = build_case(CASE, "browser-test")
-    write_report(path, build_report(case, model_specs(["compromise", "median"])))
+    write_report(path, report_html(case, model_specs(["compromise", "median"])))
     return path
 
 

@@ -9,11 +9,11 @@ import pytest
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
+from reporting import report_html  # noqa: E402
 from test_report import CASE, SECTIONS, SECTIONS_UNCERTAIN, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
 from parley.forecast import model_specs  # noqa: E402
-from parley.report.html import build_report  # noqa: E402
 from parley.uncertainty import has_uncertainty, uncertainty_analysis  # noqa: E402
 
 WITH_ODDS = {
@@ -30,7 +30,7 @@ def _sections(page) -> list[str]:
 
 def test_section_with_ranges_and_probabilities():
     case = build_case(WITH_ODDS, "odds")
-    page = parse(build_report(case, model_specs(["compromise", "median"]), members=200))
+    page = parse(report_html(case, model_specs(["compromise", "median"]), members=200))
     assert _sections(page) == SECTIONS_UNCERTAIN
     assert any(t == "a" and a.get("href") == "#uncertainty" for t, a, _ in page.elements)
     figures = [a.get("id") for t, a, s in page.elements if t == "figure" and s == "uncertainty"]
@@ -54,10 +54,10 @@ def test_no_section_without_ranges_or_probabilities():
         "x": {"position": 5, "salience": 1}, "y": {"position": None, "salience": 0}}}}  # fmt: skip
     case = build_case(plain, "plain")
     assert not has_uncertainty(case)
-    page = parse(build_report(case, model_specs(["compromise"])))
+    page = parse(report_html(case, model_specs(["compromise"])))
     assert _sections(page) == SECTIONS
     ranged = build_case(CASE, "ranged")
-    page = parse(build_report(ranged, model_specs(["compromise"]), members=0))
+    page = parse(report_html(ranged, model_specs(["compromise"]), members=0))
     assert _sections(page) == SECTIONS
 
 

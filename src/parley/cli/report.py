@@ -83,7 +83,8 @@ def report(
     ] = None,
 ) -> None:
     """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
-    from parley.report.html import build_report, write_report
+    from parley.analysis import analyse_case
+    from parley.report.html import render_report, require_report_extra, write_report
 
     output = output or default_output(case)
     try:
@@ -97,21 +98,21 @@ def report(
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]
+        require_report_extra()  # before anything runs
         with library_warnings():
-            html = build_report(
+            analysis = analyse_case(
                 loaded,
                 specs,
                 scenario or None,
                 fronts,
                 front_search or (),
-                source=str(case),
                 front_max_size=front_max_size,
                 members=members,
                 changes=changes,
                 colour_by=colour_by,
                 levers_actor=levers,
             )
-        write_report(output, html)
+        write_report(output, render_report(analysis, source=str(case)))
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

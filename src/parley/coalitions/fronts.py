@@ -255,9 +255,10 @@ def evaluate_front(
     position_rule: str = "compromise",
     salience_rule: str = "capability_weighted",
     capability_rule: str = "sum",
-    _without: dict | None = None,
+    without: dict | None = None,
 ) -> FrontResult:
     """Run the models without and with the front (on `scenario` of the case) and report the gains.
+    `without`: the models' outcomes on that case when already computed (they are not run again).
 
     >>> from parley import read_case
     >>> from parley.forecast import model_specs
@@ -271,7 +272,8 @@ def evaluate_front(
     if not specs:
         raise FrontError("no model to run")
     issues = tuple(i.id for i in base.issues)
-    without = _without if _without is not None else run_models(base, specs)
+    if without is None:
+        without = run_models(base, specs)
     merged = merge_front(base, members, name, position_rule, salience_rule, capability_rule)
     with_front = run_models(merged, specs)
     f0, named0 = _forecasts(without, issues)
@@ -328,6 +330,7 @@ def search_fronts(
     include_unstable: bool = False,
     limit: int = MAX_SEARCH,
     progress: Progress | None = None,
+    without: dict | None = None,
     **rules: str,
 ) -> list[FrontResult]:
     """Every front of two or more actors tagged `among_tag` (up to `max_size` members) that every
@@ -335,7 +338,8 @@ def search_fronts(
 
     The candidate fronts are solved as batches (`parley.coalitions.front_arrays`): one
     forecast-only run per model and group of fronts of one shape, not one case per front;
-    `progress(done, total)` is told after each batch (fronts x models).
+    `progress(done, total)` is told after each batch (fronts x models). `without`: the models'
+    outcomes on the case (on `scenario`) when already computed.
 
     rank 'min' (default): by the smallest member gain, then total gain -- a front holds only as
     long as its least-served member stays; 'total': by the sum of the members' gains, then the
@@ -366,6 +370,7 @@ def search_fronts(
         [list(m) for k in range(2, top + 1) for m in combinations(group, k)],
         specs,
         progress,
+        without,
         **rules,
     )
     if not include_unstable:
@@ -384,6 +389,7 @@ def _batched_fronts(
     fronts: list[list[str]],
     specs: Sequence[ModelSpec],
     progress: Progress | None = None,
+    without: dict | None = None,
     position_rule: str = "compromise",
     salience_rule: str = "capability_weighted",
     capability_rule: str = "sum",
@@ -395,7 +401,8 @@ def _batched_fronts(
     if not specs:
         raise FrontError("no model to run")
     issues = tuple(i.id for i in base.issues)
-    without = run_models(base, specs)
+    if without is None:
+        without = run_models(base, specs)
     arrays = case_arrays(base)
     merged = [
         merged_arrays(arrays, idx, bloc_rows(arrays, idx, *rules, model_params=base.model_params))

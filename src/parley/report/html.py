@@ -1,39 +1,39 @@
 """The HTML report: one self-contained file an analyst can hand on (no network needed to view it).
 
-`build_report` runs everything a report shows (the models on the base case and each scenario, the
-power indices, the united fronts asked for) and `render_report` lays the results out; the page is a
-Jinja2 template with inline CSS, the figures inline SVG from matplotlib. Case text is escaped by
-Jinja2's autoescape, so a title such as ``<script>`` shows as text and runs nothing.
+`render_report` lays out a `parley.analysis.CaseAnalysis` (computed by `analyse_case`: the models
+on the base case and each scenario, the power indices, the united fronts asked for) and runs no
+model itself; the page is a Jinja2 template with inline CSS, the figures inline SVG from
+matplotlib. Case text is escaped by Jinja2's autoescape, so a title such as ``<script>`` shows as
+text and runs nothing.
 
-matplotlib and Jinja2 are the optional extra `report`; without them `build_report` raises a
+matplotlib and Jinja2 are the optional extra `report`; without them `render_report` raises a
 ParleyError that says how to install them, and nothing else in parley needs them.
 
->>> from parley import read_case
+>>> from parley.analysis import analyse_case
 >>> from parley.forecast import model_specs
->>> case = read_case("cases/iraq-2006/case.yaml")
->>> html = build_report(case, model_specs(["median"]), scenarios=[], members=0)
->>> html.startswith("<!DOCTYPE html>")
+>>> from parley.io import read_case
+>>> analysis = analyse_case(read_case("cases/iraq-2006/case.yaml"), model_specs(["median"]),
+...                         members=0)
+>>> render_report(analysis, source="case.yaml").startswith("<!DOCTYPE html>")
 True
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from parley.analysis import CaseAnalysis
 from parley.case import Case, Scenario, case_arrays
-from parley.compare import BASE, Comparison, compare_scenarios
+from parley.compare import BASE, Comparison
 from parley.errors import ParleyError
-from parley.forecast import ModelSpec
 from parley.io.text import write_text
 from parley.recommend import RECOMMENDED, RECORD, summarise
 from parley.report.numbers import fmt_shift, fmt_value, places_for
-from parley.whatif import ValueChange, apply_changes
 
 EXTRA_HINT = "pip install 'parley[report]'"
 
@@ -52,107 +52,24 @@ def require_report_extra() -> None:
         )
 
 
-@dataclass
-class ReportInputs:
-    """What a report shows beyond the case: results computed elsewhere, ready to lay out.
-
-    power: {"note", "rows": [{"actor", "weight", "shapley_shubik", "banzhaf"}]} or None.
-    fronts: the JSON form of front results ({"members", "stable", "gain", "forecast_with",
-    "forecast_without"}), as `parley front` prints them.
-    """
-
-    comparison: Comparison
-    power: Mapping[str, Any] | None = None
-    power_missing: str = "No power indices were computed."
-    fronts: Sequence[Mapping[str, Any]] = ()
-    front_note: str = ""
-    front_missing: str = "No united front was asked for (use --front A,B,C or --front-search TAG)."
-    source: str = ""
-    scenarios_asked: bool = False
-    colour_by: str | None = None
-    uncertainty: Any = None  # parley.uncertainty.UncertaintyAnalysis, when the case has ranges
-    levers: Mapping[str, Any] | None = None
-    """The levers section (`parley.report.levers.levers_view`), when asked for."""
-
-
-def build_report(
-    case: Case,
-    specs: Sequence[ModelSpec],
-    scenarios: Sequence[str] | None = None,
-    fronts: Sequence[Sequence[str]] = (),
-    front_search: Sequence[str] = (),
-    source: str = "",
-    front_max_size: int | None = None,
-    changes: Sequence[ValueChange] = (),
-    members: int | None = None,
-    colour_by: str | None = None,
-    levers_actor: str | None = None,
-) -> str:
-    """The report's HTML: models on the base case and each scenario (default all), power indices
-    of the capability-weighted majority game, and the united fronts asked for (member lists, and
-    the stable fronts found among each tag of `front_search`). What-if `changes` (`--set`) apply
-    to the base case and after each scenario; the case table shows the changed values. When the
-    case states ranges or scenario probabilities, an uncertainty section (`members` ensemble
-    members, default `parley.uncertainty.MEMBERS`; 0: none).
-    `levers_actor`: add the levers of that actor (`parley.levers.find_levers`)."""
-    require_report_extra()
-    from parley.report.sections import front_results, power_summary
-
-    comparison = compare_scenarios(case, specs, scenarios, changes)
-    case = apply_changes(case, changes)
-    found, note = front_results(case, specs, fronts, front_search, front_max_size)
-    try:
-        power, power_missing = power_summary(case), ""
-    except ParleyError as exc:  # a game that cannot be analysed must not cost the whole report
-        power, power_missing = None, f"No power indices: {exc}"
-    inputs = ReportInputs(
-        comparison=comparison,
-        power=power,
-        power_missing=power_missing or ReportInputs.power_missing,
-        fronts=found,
-        front_note=note,
-        source=source,
-        scenarios_asked=scenarios is not None,
-        colour_by=colour_by,
-    )
-    if (fronts or front_search) and not found:
-        inputs.front_missing = note or "No united front was found."
-    inputs.uncertainty = _uncertainty(case, specs, comparison, members)
-    if levers_actor is not None:
-        from parley.levers import find_levers
-        from parley.report.levers import levers_view
-
-        inputs.levers = levers_view(case, find_levers(case, levers_actor, specs))
-    return render_report(case, inputs)
-
-
-def _uncertainty(
-    case: Case, specs: Sequence[ModelSpec], comparison: Comparison, members: int | None
-):
-    """The uncertainty analysis of the models that ran, when the case has ranges or probabilities."""
-    from parley.uncertainty import MEMBERS, has_uncertainty, uncertainty_analysis
-
-    if members == 0 or not has_uncertainty(case):
-        return None
-    specs = [s for s in specs if s.name in comparison.models]
-    return uncertainty_analysis(case, specs, MEMBERS if members is None else members)
-
-
 def write_report(path: Path | str, html: str) -> None:
     """Write the report atomically: a failed write leaves no half-written file behind."""
     write_text(Path(path), html)
 
 
-def render_report(case: Case, inputs: ReportInputs) -> str:
-    """Lay out a case and its results as one HTML page (figures drawn here)."""
+def render_report(analysis: CaseAnalysis, source: str = "", colour_by: str | None = None) -> str:
+    """Lay out a case analysis as one HTML page (figures drawn here; no model is run).
+    `source`: where the case came from (a file name), shown in the page's footer; `colour_by`:
+    the tag prefix that colours the actors (default: the case's own `colour_by`)."""
     require_report_extra()
+    case = analysis.case
     import jinja2
 
     from parley import __version__
     from parley.report import figures
     from parley.report.template import CSS, TEMPLATE
 
-    cmp = inputs.comparison
+    cmp = analysis.comparison
     base = cmp.runs[BASE]
     arrays = case_arrays(case)
     strip = [
@@ -163,7 +80,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
                 k,
                 {name: float(out.forecast[0, k]) for name, out in base.items()},
                 salt=f"strip{k}",
-                colour_by=inputs.colour_by or case.colour_by,
+                colour_by=colour_by or case.colour_by,
             ),
             "caption": f"{issue.label}: actors' positions and the forecasts of {', '.join(base)}.",
         }
@@ -190,7 +107,7 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         ("fronts", "United fronts"),
     ]
     uncertainty = ""
-    if inputs.uncertainty is not None:
+    if analysis.uncertainty is not None:
         from parley.report.uncertainty import uncertainty_section
 
         toc.insert(5, ("uncertainty", "Uncertainty"))
@@ -198,9 +115,13 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
             name: {i.id: float(out.forecast[0, k]) for k, i in enumerate(case.issues)}
             for name, out in base.items()
         }
-        uncertainty = uncertainty_section(case, inputs.uncertainty, points)
-    if inputs.levers:
-        toc.append(("levers", f"Levers of {inputs.levers['label']}"))
+        uncertainty = uncertainty_section(case, analysis.uncertainty, points)
+    levers = None
+    if analysis.sections.get("levers") is not None:
+        from parley.report.levers import levers_view
+
+        levers = levers_view(case, analysis.sections["levers"])
+        toc.append(("levers", f"Levers of {levers['label']}"))
     return page.render(
         version=__version__,
         css=jinja2.utils.markupsafe.Markup(CSS),
@@ -224,15 +145,15 @@ def render_report(case: Case, inputs: ReportInputs) -> str:
         strip_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in strip],
         rounds_figures=[{**f, "svg": jinja2.utils.markupsafe.Markup(f["svg"])} for f in rounds],
         scenarios=[_scenario_view(case.scenario(name)) for name in cmp.scenarios],
-        scenarios_asked=inputs.scenarios_asked,
+        scenarios_asked=analysis.scenarios_asked,
         scenario_rows=_scenario_rows(case, cmp),
-        power=_power_view(case, inputs.power),
-        power_missing=inputs.power_missing,
-        fronts=[_front_view(case, f) for f in inputs.fronts],
-        front_note=inputs.front_note,
-        front_missing=inputs.front_missing,
-        levers=inputs.levers,
-        source=inputs.source,
+        power=_power_view(case, analysis.power),
+        power_missing=analysis.power_missing,
+        fronts=[_front_view(case, f) for f in analysis.fronts],
+        front_note=analysis.front_note,
+        front_missing=analysis.front_missing,
+        levers=levers,
+        source=source,
         uncertainty=jinja2.utils.markupsafe.Markup(uncertainty),
     )
 

@@ -404,16 +404,20 @@ async def run_json(request: Request, run_id: int) -> Response:
 @router.get("/runs/{run_id}/report")
 async def run_report(request: Request, run_id: int) -> HTMLResponse:
     """The HTML report of a saved run's case with its models (the `parley report` page)."""
+    from parley.analysis import analyse_case
     from parley.case import build_case
     from parley.forecast import ModelSpec
-    from parley.report.html import build_report
+    from parley.report.html import render_report
 
     web = _web(request)
     run = web.store().get(run_id)
     case = build_case(run.case, "store")
     specs = [ModelSpec(m["name"], m.get("preset"), m.get("params") or {}) for m in run.models]
     html = await web.jobs.run(
-        request, lambda: build_report(case, specs, run.scenario or None, source=f"run {run_id}")
+        request,
+        lambda: render_report(
+            analyse_case(case, specs, run.scenario or None), source=f"run {run_id}"
+        ),
     )
     return HTMLResponse(html)
 

@@ -1,8 +1,6 @@
-"""The report's coalition sections: power indices and united fronts, computed by parley.coalitions.
-
-These functions only call the coalitions package and reduce its results to plain JSON-like data
-(the same forms `parley coalitions` and `parley front` print), so that the page layout never depends
-on the coalitions package's classes.
+"""Power indices and united fronts as plain JSON-like data, for a case analysis (the report's
+sections): the same forms `parley coalitions` and `parley front` print, so that a page layout never
+depends on the coalitions package's classes.
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ from typing import Any
 from parley.case import Case
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec, front_judges
+from parley.models import Outcome
 
 SHOW_FOUND = 10
 
@@ -60,12 +59,14 @@ def front_results(
     search_tags: Sequence[str] = (),
     max_size: int | None = None,
     show: int = SHOW_FOUND,
+    base_runs: dict[str, Outcome] | None = None,
 ) -> tuple[list[dict[str, Any]], str]:
     """The united fronts asked for, as their JSON objects, and a note on how they were found.
 
     `fronts`: member lists to evaluate; `search_tags`: for each tag, the stable fronts among the
     actors with that tag (up to `max_size` members), best first, as `parley front --search --among
-    TAG` finds them; the best `show` of each search are kept.
+    TAG` finds them; the best `show` of each search are kept. `base_runs`: the models' outcomes
+    on `case` already computed (the forecast's), so that no front runs the base case again.
     """
     if not fronts and not search_tags:
         return [], ""
@@ -78,13 +79,18 @@ def front_results(
         left_out = ", ".join(s.name for s in specs if s not in judged)
         notes.append(f"Fronts are judged without {left_out}, in which capability plays no role.")
     specs = judged
+    without = None
+    if base_runs is not None:
+        without = {s.name: base_runs[s.name] for s in specs if s.name in base_runs}
     if fronts:
         notes.append(f"{len(fronts)} front(s) asked for.")
     for members in fronts:
-        for obj in _front_objects(evaluate_front(case, list(members), specs)):
+        for obj in _front_objects(evaluate_front(case, list(members), specs, without=without)):
             found.append({**obj, "origin": "Asked for"})
     for tag in search_tags:
-        objects = _front_objects(search_fronts(case, tag, specs, max_size=max_size))
+        objects = _front_objects(
+            search_fronts(case, tag, specs, max_size=max_size, without=without)
+        )
         if not objects:
             notes.append(
                 f"Among the actors tagged {tag!r} no front is one every member gains from."
