@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,25 @@ class Problem:
 
 
 class ParleyError(Exception):
-    """Base class of the errors parley reports to users (never a traceback)."""
+    """Base class of the errors parley reports to users (never a traceback).
+
+    Library code names its own parameters, never a command-line flag: an error about one
+    parameter is made with `about`, which records it in `parameter`, and the CLI shows the flag
+    that sets it (`parley.cli.common.fail`).
+
+    >>> err = ParleyError.about("samples", "must be at least 1, got 0")
+    >>> str(err), err.parameter
+    ('samples must be at least 1, got 0', 'samples')
+    """
+
+    parameter: str | None = None
+
+    @classmethod
+    def about(cls, parameter: str, problem: str) -> Self:
+        """An error whose message starts with the library parameter it is about."""
+        err = cls(f"{parameter} {problem}")
+        err.parameter = parameter
+        return err
 
 
 class CaseError(ParleyError):

@@ -83,14 +83,16 @@ def model_specs(
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ModelError(f"--param expects NAME=VALUE, got {item!r}")
+            raise ModelError.about("params", f"expects NAME=VALUE, got {item!r}")
         model, _, pname = key.rpartition(".")
         targets = [model] if model else [n for n in names if pname in param_names(n)]
         if not targets:
             raise ModelError(f"no chosen model has a parameter {pname!r}")
         for t in targets:
             if t not in chosen:
-                raise ModelError(f"--param {item!r}: model {t!r} is not among the chosen models")
+                raise ModelError.about(
+                    "params", f"{item!r}: model {t!r} is not among the chosen models"
+                )
             chosen[t][pname] = value
     specs = [ModelSpec(n, chosen_preset.get(n), chosen[n], required) for n in names]
     for spec in specs:

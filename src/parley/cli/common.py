@@ -91,13 +91,30 @@ def parse_spread(items: list[str] | tuple[str, ...] | None) -> dict[str, float]:
     return check_spread(key_values(items, "--spread", "KIND=FRACTION (e.g. position=0.05)"))
 
 
-def fail(exc: ParleyError, case: Path | None = None) -> NoReturn:
+#: The flag that sets each library parameter an error may name (`ParleyError.parameter`).
+FLAGS = {
+    "samples": "--samples",
+    "max_size": "--max-size",
+    "params": "--param",
+    "limit": "--limit",
+    "incompatible": "--incompatible",
+}
+
+
+def fail(
+    exc: ParleyError, case: Path | None = None, flags: dict[str, str] | None = None
+) -> NoReturn:
     """One line per problem on stderr, exit code 2: the contract for bad input.
 
     `case`: the case file the command read; a scenario's problems (found in the patched case,
-    which has no file of its own) are prefixed with it so that every line names the file.
+    which has no file of its own) are prefixed with it so that every line names the file. An
+    error about a library parameter names the command's flag for it instead (`FLAGS`, or this
+    command's own `flags`, e.g. `report`'s `--front-max-size`).
     """
     lines = str(exc).splitlines()
+    flag = {**FLAGS, **(flags or {})}.get(exc.parameter or "")
+    if flag and lines and lines[0].startswith(f"{exc.parameter} "):
+        lines[0] = flag + lines[0][len(exc.parameter or "") :]
     if case is not None and isinstance(exc, ScenarioError):
         lines = [ln if ln.startswith(f"{case}: ") else f"{case}: {ln}" for ln in lines]
     for line in lines:

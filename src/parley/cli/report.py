@@ -114,7 +114,7 @@ def report(
             )
         write_report(output, render_report(analysis, source=str(case)))
     except ParleyError as exc:
-        fail(exc, case)
+        fail(exc, case, {"max_size": "--front-max-size"})
     warn(case_warnings(loaded))
     out.print(f"wrote {output}", highlight=False)
 

@@ -358,12 +358,13 @@ def search_fronts(
         )
     top = len(group) if max_size is None else min(max_size, len(group))
     if top < 2:
-        raise FrontError("--max-size must be at least 2")
+        raise FrontError.about("max_size", "must be at least 2")
     count = sum(comb(len(group), k) for k in range(2, top + 1))
     if count > limit:
-        raise FrontError(
-            f"{count} possible fronts among the {len(group)} actors tagged {among_tag!r}, more "
-            f"than the limit of {limit}: give a smaller --max-size or a narrower tag"
+        raise FrontError.about(
+            "max_size",
+            f"allows {count} possible fronts among the {len(group)} actors tagged {among_tag!r}, "
+            f"more than the limit of {limit}: give a smaller one or a narrower tag",
         )
     results = _batched_fronts(
         base,

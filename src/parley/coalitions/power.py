@@ -95,7 +95,7 @@ def power_indices(
     if method not in ("auto", "exact", "monte-carlo"):
         raise CoalitionError(f"unknown method {method!r}: auto, exact or monte-carlo")
     if samples < 1:  # zero samples gave NaN indices (and NaN in the JSON)
-        raise CoalitionError(f"--samples must be at least 1, got {samples}")
+        raise CoalitionError.about("samples", f"must be at least 1, got {samples}")
     note = ""
     if method != "monte-carlo":
         why = None

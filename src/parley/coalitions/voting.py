@@ -267,8 +267,8 @@ def parse_pairs(items: Iterable[str]) -> list[tuple[str, str]]:
         for part in filter(None, (p.strip() for p in item.split(","))):
             a, sep, b = part.partition(":")
             if not sep or not a.strip() or not b.strip() or a.strip() == b.strip():
-                raise CoalitionError(
-                    f"--incompatible expects A:B with two different actors, got {part!r}"
+                raise CoalitionError.about(
+                    "incompatible", f"expects A:B with two different actors, got {part!r}"
                 )
             pairs.append((a.strip(), b.strip()))
     return pairs

@@ -65,9 +65,10 @@ def minimal_winning(game: VotingGame, limit: int = DEFAULT_LIMIT) -> list[list[s
             if wins(now, len(members)):
                 found.append(tuple(members))
                 if len(found) > limit:
-                    raise CoalitionError(
-                        f"more than {limit} minimal winning coalitions; raise the limit "
-                        "(--limit) or simplify the game"
+                    raise CoalitionError.about(
+                        "limit",
+                        f"reached: more than {limit} minimal winning coalitions; raise it or "
+                        "simplify the game",
                     )
             else:
                 search(j + 1, members, now, banned | conflicts[j])
