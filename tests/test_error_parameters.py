@@ -46,3 +46,9 @@ def test_report_maps_max_size_to_its_own_flag(tmp_path):
     result = CliRunner().invoke(app, [*args, str(tmp_path / "r.html"), "--members", "0"])
     assert result.exit_code == 2
     assert "error: --front-max-size must be at least 2" in result.output
+
+
+@pytest.mark.parametrize("command", ["coalitions", "compare", "levers", "sensitivity"])
+def test_one_format_type_and_commands_without_csv_refuse_it(command):
+    result = CliRunner().invoke(app, [command, SEED, "-f", "csv"])
+    assert result.exit_code == 2 and "writes table or json" in result.output

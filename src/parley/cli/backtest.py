@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from parley.cli.common import ModelOpt, SpreadOpt, app, err, fail, out, parse_spread, warn
+from parley.cli.common import (
+    ModelOpt,
+    OutputFormat,
+    SpreadOpt,
+    TableJsonOpt,
+    app,
+    err,
+    fail,
+    out,
+    parse_spread,
+    warn,
+)
 from parley.errors import ParleyError
 
 backtest_app = typer.Typer(
@@ -18,11 +28,6 @@ backtest_app = typer.Typer(
     help="Score every model against recorded outcomes (DEU III or your own cases).",
 )
 app.add_typer(backtest_app, name="backtest")
-
-
-class BacktestFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 CapabilityOpt = Annotated[
@@ -33,7 +38,6 @@ CapabilityOpt = Annotated[
         help="equal, gdp (the GDP row, line 2) or a CSV file of actor,capability rows",
     ),
 ]
-FormatOpt = Annotated[BacktestFormat, typer.Option("--format", "-f", help="Output format")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")]
 EnsembleOpt = Annotated[
     int | None,
@@ -57,10 +61,10 @@ def _ensemble_options(ensemble: int | None, spread: list[str] | None) -> dict:
     return {"ensemble": ensemble, "spread": parse_spread(spread) if spread else None}
 
 
-def _report(result, format: BacktestFormat) -> None:
+def _report(result, format: OutputFormat) -> None:
     from parley.backtest.report import backtest_table, ensemble_table, failure_lines
 
-    if format is BacktestFormat.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
     else:
         out.print(backtest_table(result))
@@ -77,7 +81,7 @@ def deu3(
     file: Annotated[Path, typer.Argument(help="DEU III file (tab- or semicolon-separated)")],
     capability: CapabilityOpt = "gdp",
     model: ModelOpt = None,
-    format: FormatOpt = BacktestFormat.table,
+    format: TableJsonOpt = OutputFormat.table,
     quiet: QuietOpt = False,
     ensemble: EnsembleOpt = None,
     spread: SpreadOpt = None,
@@ -102,7 +106,7 @@ def deu3(
 def cases(
     folder: Annotated[Path, typer.Argument(help="Folder of case files whose issues have outcomes")],
     model: ModelOpt = None,
-    format: FormatOpt = BacktestFormat.table,
+    format: TableJsonOpt = OutputFormat.table,
     quiet: QuietOpt = False,
     ensemble: EnsembleOpt = None,
     spread: SpreadOpt = None,

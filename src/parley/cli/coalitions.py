@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated, TypedDict
 
 import typer
@@ -14,8 +13,10 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    OutputFormat,
     ScenarioOpt,
     SheetOpt,
+    TableJsonOpt,
     app,
     fail,
     library_warnings,
@@ -38,14 +39,6 @@ from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.whatif import whatif_case, whatif_label
-
-
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
-
-
-FormatOpt = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format")]
 
 
 @app.command()
@@ -86,7 +79,7 @@ def coalitions(
     samples: Annotated[int, typer.Option(help="Monte Carlo samples")] = 20_000,
     seed: Annotated[int, typer.Option(help="Monte Carlo seed")] = 0,
     limit: Annotated[int, typer.Option(help="Most minimal winning coalitions to list")] = 10_000,
-    format: FormatOpt = TableOrJson.table,
+    format: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """Power indices (Shapley-Shubik, Banzhaf) and minimal winning coalitions of a case."""
     try:
@@ -106,7 +99,7 @@ def coalitions(
         )
     except ParleyError as exc:
         fail(exc, case)
-    if format is TableOrJson.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     power = result["power"]
@@ -183,7 +176,7 @@ def front(
         str, typer.Option(help="Bloc salience: capability_weighted, mean or max")
     ] = "capability_weighted",
     capability_rule: Annotated[str, typer.Option(help="Bloc capability: sum or max")] = "sum",
-    format: FormatOpt = TableOrJson.table,
+    format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     save_label: LabelOpt = None,
     store: StoreOpt = None,
@@ -223,7 +216,7 @@ def front(
         fail(exc, case)
     label = whatif_label(scenario, changes)
     result = fronts_json(fronts)
-    if format is TableOrJson.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     elif search:
         _print_search(fronts, among or "", label)

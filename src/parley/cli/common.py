@@ -56,6 +56,20 @@ RoundsOpt = Annotated[
     int | None, typer.Option("--rounds", "-r", help="Rounds for round-based models")
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format")]
+
+
+def table_or_json(value: OutputFormat) -> OutputFormat:
+    """The check of a command that writes a table or JSON but no CSV (a usage error, exit 2)."""
+    if value is OutputFormat.csv:
+        raise typer.BadParameter("this command writes table or json, not csv")
+    return value
+
+
+#: --format of the commands without CSV: the same type, checked by `table_or_json`.
+TableJsonOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format (table or json)", callback=table_or_json),
+]
 SheetOpt = Annotated[
     str | None, typer.Option("--sheet", help="Workbook: the sheet with the stakeholder table")
 ]

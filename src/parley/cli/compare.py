@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,10 +13,12 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
     SheetOpt,
+    TableJsonOpt,
     app,
     fail,
     library_warnings,
@@ -31,12 +32,6 @@ from parley.compare import compare_scenarios
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.report.comparison import comparison_table
-
-
-class CompareFormat(StrEnum):
-    table = "table"
-    json = "json"
-
 
 ScenariosOpt = Annotated[
     list[str] | None,
@@ -55,9 +50,7 @@ def compare(
     preset: PresetOpt = None,
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
-    format: Annotated[
-        CompareFormat, typer.Option("--format", "-f", help="Output format")
-    ] = CompareFormat.table,
+    format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
@@ -73,7 +66,7 @@ def compare(
         fail(exc, case)
     warn(case_warnings(loaded))
     result = cmp.to_json()
-    if format is CompareFormat.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
         if not cmp.scenarios:

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from parley.case import case_warnings
-from parley.cli.coalitions import FormatOpt, TableOrJson
 from parley.cli.common import (
     CaseArg,
     ModelOpt,
+    OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
+    TableJsonOpt,
     app,
     fail,
     library_warnings,
@@ -67,7 +68,7 @@ def levers(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
-    format: FormatOpt = TableOrJson.table,
+    format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     save_label: LabelOpt = None,
     store: StoreOpt = None,
@@ -94,7 +95,7 @@ def levers(
         fail(exc, case)
     warn(case_warnings(loaded))
     obj = result.to_json()
-    if format is TableOrJson.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     else:
         label = whatif_label(scenario, changes)

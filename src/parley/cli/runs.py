@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +12,16 @@ import typer
 from rich import box
 from rich.table import Table
 
-from parley.cli.common import ModelOpt, ScenarioOpt, app, fail, library_warnings, out
+from parley.cli.common import (
+    ModelOpt,
+    OutputFormat,
+    ScenarioOpt,
+    TableJsonOpt,
+    app,
+    fail,
+    library_warnings,
+    out,
+)
 from parley.cli.saving import StoreOpt
 from parley.errors import ParleyError
 
@@ -28,12 +36,6 @@ runs_app = typer.Typer(
 app.add_typer(runs_app, name="runs")
 
 
-class TableOrJson(StrEnum):
-    table = "table"
-    json = "json"
-
-
-FormatOpt = Annotated[TableOrJson, typer.Option("--format", "-f", help="Output format")]
 RunId = Annotated[str, typer.Argument(help="Run id (see `parley runs list`)")]
 
 
@@ -66,13 +68,13 @@ def list_runs(
     case: Annotated[
         str | None, typer.Option("--case", help="Only runs of the case with this SHA-256 prefix")
     ] = None,
-    format: FormatOpt = TableOrJson.table,
+    format: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """The saved runs, newest first."""
     runs = _open(store).list_runs(limit=None if case else limit)
     if case:
         runs = [r for r in runs if r.case_sha256.startswith(case)][:limit]
-    if format is TableOrJson.json:
+    if format is OutputFormat.json:
         _json([r.summary() for r in runs])
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
@@ -93,10 +95,10 @@ def list_runs(
 
 
 @runs_app.command("show")
-def show(run_id: RunId, store: StoreOpt = None, format: FormatOpt = TableOrJson.table) -> None:
+def show(run_id: RunId, store: StoreOpt = None, format: TableJsonOpt = OutputFormat.table) -> None:
     """One run: what was run (case, scenario, models and parameters) and its result."""
     run = _get(_open(store), run_id)
-    if format is TableOrJson.json:
+    if format is OutputFormat.json:
         _json(run.to_json())
         return
     from parley.diff import forecasts_in
@@ -136,8 +138,8 @@ def show(run_id: RunId, store: StoreOpt = None, format: FormatOpt = TableOrJson.
         )
 
 
-def _print_diff(diff: RunDiff, format: TableOrJson) -> None:
-    if format is TableOrJson.json:
+def _print_diff(diff: RunDiff, format: OutputFormat) -> None:
+    if format is OutputFormat.json:
         _json(diff.to_json())
     else:
         from parley.report.diff import diff_view
@@ -147,7 +149,7 @@ def _print_diff(diff: RunDiff, format: TableOrJson) -> None:
 
 @runs_app.command("diff")
 def diff_saved(
-    old: RunId, new: RunId, store: StoreOpt = None, format: FormatOpt = TableOrJson.table
+    old: RunId, new: RunId, store: StoreOpt = None, format: TableJsonOpt = OutputFormat.table
 ) -> None:
     """What changed between two saved runs: inputs and every forecast, in issue units."""
     from parley.diff import diff_runs
@@ -195,7 +197,7 @@ def diff_command(
     model: ModelOpt = None,
     scenario: ScenarioOpt = None,
     store: StoreOpt = None,
-    format: FormatOpt = TableOrJson.table,
+    format: TableJsonOpt = OutputFormat.table,
 ) -> None:
     """What changed from OLD to NEW (two case files, or two saved runs): the inputs and every
     forecast, in issue units. Case files are forecast with the same models (--model)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,12 +13,14 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
     ScenarioOpt,
     SheetOpt,
     SpreadOpt,
+    TableJsonOpt,
     app,
     fail,
     library_warnings,
@@ -32,11 +33,6 @@ from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.sensitivity.methods import Method
-
-
-class SensitivityFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @app.command()
@@ -63,9 +59,7 @@ def sensitivity(
     top: Annotated[int, typer.Option(help="Inputs shown per issue in the table")] = 10,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
-    format: Annotated[
-        SensitivityFormat, typer.Option("--format", "-f", help="Output format")
-    ] = SensitivityFormat.table,
+    format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
@@ -88,7 +82,7 @@ def sensitivity(
         fail(exc, case)
     warn(case_warnings(loaded))
     obj = result.to_json()
-    if format is SensitivityFormat.json:
+    if format is OutputFormat.json:
         sys.stdout.write(json.dumps(obj, indent=2) + "\n")
     else:
         for table in sensitivity_tables(result, top):
