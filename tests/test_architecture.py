@@ -6,6 +6,7 @@ docs/architecture.md before it can land."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,14 @@ def test_the_checks_can_fail():
         "parley.models.combined.model",
         "parley.backtest.apply",
     ]
+
+
+def test_one_module_builds_terminal_tables():
+    """Every terminal table comes from `parley.report.tables.terminal_table` (one style)."""
+    pattern = re.compile(r"(?<![\w.])Table\(")
+    builders = sorted(
+        m
+        for m, p in modules().items()
+        if m != "parley.report.tables" and pattern.search(p.read_text(encoding="utf-8"))
+    )
+    assert not builders

@@ -62,7 +62,7 @@ def _ensemble_options(ensemble: int | None, spread: list[str] | None) -> dict:
 
 
 def _report(result, format: OutputFormat) -> None:
-    from parley.backtest.report import backtest_table, ensemble_table, failure_lines
+    from parley.report.backtest import backtest_table, ensemble_table, failure_lines
 
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")

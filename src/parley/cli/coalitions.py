@@ -7,7 +7,6 @@ import sys
 from typing import Annotated, TypedDict
 
 import typer
-from rich.table import Table
 
 from parley.cli.common import (
     CaseArg,
@@ -29,7 +28,6 @@ from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.coalitions.analysis import coalition_analysis
 from parley.coalitions.fronts import (
     FrontError,
-    FrontResult,
     evaluate_front,
     fronts_json,
     search_fronts,
@@ -37,7 +35,8 @@ from parley.coalitions.fronts import (
 from parley.coalitions.voting import parse_pairs, split_ids
 from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
-from parley.report.numbers import fmt_shift, fmt_value, places_for
+from parley.report.coalitions import front_tables, power_table, search_table
+from parley.report.numbers import places_for
 from parley.whatif import whatif_case, whatif_label
 
 
@@ -103,26 +102,7 @@ def coalitions(
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     power = result["power"]
-    title = f"Power: {result['case']}" + (f" [{scenario}]" if scenario else "")
-    basis = f"issue {issue}" if issue else "capability"
-    table = Table(
-        title=title,
-        caption=f"weights: {basis}; quota: {result['quota']}; "
-        f"{power['method']}" + (f" ({power['samples']} samples)" if power.get("samples") else ""),
-    )
-    table.add_column("actor")
-    table.add_column("weight", justify="right")
-    table.add_column("Shapley-Shubik", justify="right")
-    table.add_column("Banzhaf", justify="right")
-    table.add_column("Banzhaf (raw)", justify="right")
-    err = power.get("stderr", {})
-    for actor, weight in sorted(result["weights"].items(), key=lambda kv: -kv[1]):
-        cells = [fmt_value(weight)]
-        for key in ("shapley_shubik", "banzhaf", "banzhaf_raw"):
-            se = err.get(key, {}).get(actor)
-            cells.append(f"{power[key][actor]:.4f}" + (f" ± {se:.4f}" if se is not None else ""))
-        table.add_row(actor, *cells)
-    out.print(table)
+    out.print(power_table(result, scenario, issue))
     if power.get("note"):
         out.print(power["note"], highlight=False)
     _print_coalitions("Minimal winning coalitions", result["minimal_winning"])
@@ -219,10 +199,11 @@ def front(
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     elif search:
-        _print_search(fronts, among or "", label)
+        out.print(search_table(fronts, among or "", label), highlight=False)
     else:
         places = {i.id: places_for(i.lower, i.upper) for i in loaded.issues}
-        _print_front(fronts[0], label, places)
+        for table in front_tables(fronts[0], label, places):
+            out.print(table)
     options = SaveOptions(save, save_label, store)
     save_run(
         options,
@@ -234,75 +215,3 @@ def front(
         changes=set_ or [],
         source=case,
     )
-
-
-def _print_front(result: FrontResult, scenario: str | None, places: dict[str, int]) -> None:
-    models = list(result.gain_by_model)
-    verdict = result.verdict
-    table = Table(
-        title=f"Front {result.name}" + (f" [{scenario}]" if scenario else ""),
-        caption=f"gain: salience-weighted move of the outcome toward the member, share "
-        f"of each issue's scale; {verdict}",
-    )
-    table.add_column("member")
-    for m in models:
-        table.add_column(m, justify="right")
-    table.add_column("mean gain", justify="right")
-    for actor in result.members:
-        row = [f"{result.gain_by_model[m][actor]:+.3f}" for m in models]
-        table.add_row(actor, *row, f"{result.gain[actor]:+.3f}")
-    out.print(table)
-    forecasts = Table(title="Forecasts without and with the front")
-    forecasts.add_column("issue")
-    forecasts.add_column("model")
-    for column in ("without", "with", "shift"):
-        forecasts.add_column(column, justify="right")
-    for issue in next(iter(result.forecast_without.values()), {}):
-        for j, m in enumerate(models):
-            before, after = result.forecast_without[m][issue], result.forecast_with[m][issue]
-            forecasts.add_row(
-                issue if j == 0 else "",
-                m,
-                fmt_value(before, places[issue]),
-                fmt_value(after, places[issue]),
-                fmt_shift(after - before, places[issue]),
-                end_section=j == len(models) - 1,
-            )
-    out.print(forecasts)
-
-
-def _stable_cell(front: FrontResult) -> str:
-    """'yes', 'no', or a stable front that 'rests on one model' / is stable 'on average only'."""
-    if not front.stable:
-        return "no"
-    if len(front.gain_by_model) > 1 and len(front.stable_by) == 1:
-        return f"yes, {front.stable_by[0]} only"
-    if len(front.gain_by_model) > 1 and not front.stable_by:
-        return "on average only"
-    return "yes"
-
-
-def _print_search(fronts: list[FrontResult], among: str, scenario: str | None) -> None:
-    if not fronts:
-        out.print(
-            f"No front among the actors tagged {among!r} gains every member"
-            + (f" [{scenario}]" if scenario else "")
-            + " (--all lists them all).",
-            highlight=False,
-        )
-        return
-    table = Table(title=f"Fronts among {among!r}" + (f" [{scenario}]" if scenario else ""))
-    table.add_column("#", justify="right")
-    table.add_column("members")
-    table.add_column("stable")
-    table.add_column("min gain", justify="right")
-    table.add_column("total gain", justify="right")
-    for k, f in enumerate(fronts, 1):
-        table.add_row(
-            str(k),
-            ", ".join(f.members),
-            _stable_cell(f),
-            f"{f.min_gain:+.3f}",
-            f"{f.total_gain:+.3f}",
-        )
-    out.print(table)

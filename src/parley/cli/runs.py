@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.table import Table
 
 from parley.cli.common import (
     ModelOpt,
@@ -24,6 +22,7 @@ from parley.cli.common import (
 )
 from parley.cli.saving import StoreOpt
 from parley.errors import ParleyError
+from parley.report.tables import terminal_table
 
 if TYPE_CHECKING:
     from parley.diff import RunDiff
@@ -77,7 +76,7 @@ def list_runs(
     if format is OutputFormat.json:
         _json([r.summary() for r in runs])
         return
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table = terminal_table()
     for col in ("id", "when (UTC)", "command", "label", "case", "scenario", "models"):
         table.add_column(col, overflow="fold")
     for r in runs:
@@ -123,7 +122,7 @@ def show(run_id: RunId, store: StoreOpt = None, format: TableJsonOpt = OutputFor
     out.print("\n".join(lines), highlight=False)
     found = forecasts_in(run.result)
     if found:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="forecasts", title_justify="left")
+        table = terminal_table(title="forecasts")
         for col in ("scenario", "model", "issue", "forecast"):
             table.add_column(col, justify="right" if col == "forecast" else "left")
         for (scenario, model), values in found.items():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.table import Table
 
 from parley.compare import BASE, Comparison
 from parley.report.numbers import fmt_shift, fmt_value, places_for
+from parley.report.tables import terminal_table
 from parley.whatif import whatif_label
 
 __all__ = ["comparison_table", "fmt_shift"]
@@ -15,12 +15,9 @@ __all__ = ["comparison_table", "fmt_shift"]
 def comparison_table(cmp: Comparison) -> Table:
     """One row per issue and model; columns: base, then each scenario as 'forecast (shift)'."""
     changed = f" (every run with {whatif_label(None, cmp.changes)})" if cmp.changes else ""
-    table = Table(
+    table = terminal_table(
         title=f"{cmp.case.title}: scenarios compared with the base case{changed}",
         caption="each scenario cell: forecast (shift from base, in the issue's units)",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
     )
     table.add_column("issue", style="bold", max_width=28)
     table.add_column("model")

@@ -4,13 +4,12 @@ in `parley.diff`)."""
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from parley.diff import RunDiff
 from parley.report.numbers import fmt_shift, fmt_value, places_for
+from parley.report.tables import terminal_table
 
 
 def diff_cells(diff: RunDiff, f) -> dict[str, str]:
@@ -45,7 +44,7 @@ def diff_view(diff: RunDiff) -> Group:
     )
     if diff.forecasts:
         with_scenario = any(f.scenario for f in diff.forecasts)
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+        table = terminal_table()
         if with_scenario:
             table.add_column("scenario")
         for col in ("issue", "model"):

@@ -6,13 +6,13 @@ import csv
 import io
 from typing import Any
 
-from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from parley.case import Case
 from parley.report.numbers import fmt_value, places_for
+from parley.report.tables import terminal_table
 
 
 def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
@@ -33,11 +33,8 @@ def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
         )
         places = places_for(issue.lower, issue.upper)
         scale = f"{fmt_value(issue.lower)}-{fmt_value(issue.upper)} {issue.unit}".strip()
-        table = Table(
+        table = terminal_table(
             title=Text.assemble((issue.label, "bold"), (f"  {scale}", "dim")),
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
             pad_edge=False,
         )
         rows = []
@@ -85,7 +82,7 @@ def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
 def _scenario_table(obj: dict[str, Any], issue_id: str) -> Table:
     """The models' medians on one issue in each scenario that members drew."""
     drawn = {n: v for n, v in obj["scenarios"].items() if v["members"]}
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = terminal_table(pad_edge=False)
     table.add_column("by scenario", no_wrap=True)
     for name, v in drawn.items():
         table.add_column(f"{name} (p {v['probability']:g})", justify="right", overflow="fold")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from parley.case import Case
 from parley.models import Outcome
 from parley.report.numbers import fmt_value, places_for
+from parley.report.tables import terminal_table
 
 __all__ = ["fmt_value", "forecast_csv", "forecast_table"]
 
@@ -25,13 +25,9 @@ def forecast_table(case: Case, scenario: str | None, outcomes: dict[str, Outcome
         for name, out in outcomes.items()
         if out.rounds[0]
     ]
-    table = Table(
+    table = terminal_table(
         title=title,
         caption="\n".join(stops) or None,
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        show_edge=False,
     )
     table.add_column("issue", style="bold", ratio=2, overflow="fold")
     table.add_column("model", ratio=1, no_wrap=True)

@@ -7,13 +7,13 @@ another says so in its verdict: effects are never averaged.
 
 from __future__ import annotations
 
-from rich import box
 from rich.table import Table
 
 from parley.case import Case
 from parley.levers import Lever, LeverAnalysis
 from parley.levers.analysis import ROBUST_SHARE, sign
 from parley.report.numbers import fmt_shift, places_for
+from parley.report.tables import terminal_table
 
 
 def ranked_levers(analysis: LeverAnalysis) -> list[Lever]:
@@ -83,12 +83,9 @@ def levers_table(case: Case, analysis: LeverAnalysis, top: int | None = None) ->
             f". robust: helps in at least {ROBUST_SHARE:.0%} of the ensemble members under "
             "every model (the lowest model's share shown)"
         )
-    table = Table(
+    table = terminal_table(
         title=f"Levers of {analysis.actor}; its value of the base forecast: {values}",
         caption=caption,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
         pad_edge=False,
     )
     table.add_column("#", justify="right")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.table import Table
 
 from parley.report.numbers import fmt_value
+from parley.report.tables import terminal_table
 from parley.sensitivity import SensitivityResult
 
 COLUMNS = {
@@ -43,10 +43,8 @@ def sensitivity_tables(result: SensitivityResult, top: int = TOP) -> list[Table]
     tables = []
     for model, issues in result.models.items():
         for issue, entries in issues.items():
-            table = Table(
+            table = terminal_table(
                 title=f"{model}, issue {issue}: {what}",
-                box=box.SIMPLE,
-                title_justify="left",
             )
             table.add_column("input")
             for col in columns:

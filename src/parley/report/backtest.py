@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rich import box
 from rich.table import Table
 
 from parley.backtest.runner import BacktestResult, Failure
+from parley.report.tables import terminal_table
 
 SHOWN_FAILURES = 5
 
@@ -21,10 +21,8 @@ def backtest_table(result: BacktestResult) -> Table:
     compromise."""
     summary = result.summary()["models"]
     n_issues = len(result.issues)
-    table = Table(
+    table = terminal_table(
         title=f"backtest: {result.source} ({n_issues} scored issues, errors on 0-100)",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     for col in (
         "model",
@@ -70,10 +68,8 @@ def ensemble_table(result: BacktestResult) -> Table:
     outcomes inside; calibrated = the nominal share) and its CRPS on 0-100."""
     summary = result.summary()["models"]
     members = next(iter(result.ensembles.values())).shape[1]
-    table = Table(
+    table = terminal_table(
         title=f"ensembles: {members} members per proposal (coverage: share of outcomes inside)",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     for col in ("model", "n", "50% interval", "80% interval", "90% interval", "CRPS", "MAE"):
         table.add_column(col, justify="left" if col == "model" else "right")
