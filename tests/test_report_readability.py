@@ -17,13 +17,14 @@ import yaml
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
+from reporting import report_html  # noqa: E402
 from test_report import CASE, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
 from parley.cli import app  # noqa: E402
 from parley.forecast import model_specs, run_models  # noqa: E402
 from parley.report import figures  # noqa: E402
-from parley.report.html import build_report, write_report  # noqa: E402
+from parley.report.html import write_report  # noqa: E402
 from parley.report.template import CSS  # noqa: E402
 
 ROOT = Path(__file__).parents[1]
@@ -33,7 +34,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture(scope="module")
 def html() -> str:
-    return build_report(build_case(CASE, "t"), model_specs(["compromise", "median"]))
+    return report_html(build_case(CASE, "t"), model_specs(["compromise", "median"]))
 
 
 def _figures(monkeypatch) -> list:
@@ -79,11 +80,11 @@ def test_colour_groups_and_a_palette_for_twelve() -> None:
 def test_colour_by_tag_family(monkeypatch) -> None:
     data = {**CASE, "colour_by": "w"}  # 'west' starts with w; the east actors are 'other'
     drawn = _figures(monkeypatch)
-    build_report(build_case(data, "t"), model_specs(["compromise"]))
+    report_html(build_case(data, "t"), model_specs(["compromise"]))
     legend = [t.get_text() for t in drawn[0].legends[0].get_texts()]
     assert "west" in legend and "other" in legend and "east" not in legend
     drawn.clear()
-    build_report(build_case(data, "t"), model_specs(["compromise"]), colour_by="e")
+    report_html(build_case(data, "t"), model_specs(["compromise"]), colour_by="e")
     legend = [t.get_text() for t in drawn[0].legends[0].get_texts()]
     assert "east" in legend and "west" not in legend
 
@@ -159,7 +160,7 @@ def test_case_table_fits_at_800_and_1280_px(tmp_path, width) -> None:
     from parley.io import read_case
 
     path = tmp_path / "report.html"
-    write_report(path, build_report(read_case(SEED), model_specs(["compromise"]), scenarios=[]))
+    write_report(path, report_html(read_case(SEED), model_specs(["compromise"]), scenarios=[]))
     probe = (
         "<script>window.addEventListener('load', () => {"
         "const t = document.querySelector('table.case-table');"

@@ -109,10 +109,9 @@ def report(
                 front_max_size=front_max_size,
                 members=members,
                 changes=changes,
-                colour_by=colour_by,
                 levers_actor=levers,
             )
-        write_report(output, render_report(analysis, source=str(case)))
+        write_report(output, render_report(analysis, source=str(case), colour_by=colour_by))
     except ParleyError as exc:
         fail(exc, case, {"max_size": "--front-max-size"})
     warn(case_warnings(loaded))
