@@ -30,8 +30,6 @@ from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
 from parley.levers.batch import TOLERANCE, run_chunked
 from parley.levers.candidates import KINDS, Lever, ally_fronts, single_levers
-from parley.levers.chunks import TOLERANCE, run_chunked
-from parley.levers.robust import lever_robustness
 from parley.levers.value import Goals, LeverError, actor_goals
 from parley.models import traits
 
@@ -171,6 +169,8 @@ def find_levers(
     if not analysis.effects:
         raise LeverError("no model could run on this case")
     if members > 0:
+        from parley.levers.robust import lever_robustness
+
         judged = [spec for spec in specs if spec.name in analysis.effects]
         analysis.robust = lever_robustness(
             case, actor, judged, kinds, members, seed, goals, fronts, chunk
