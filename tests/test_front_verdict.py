@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import doctest
 
-from parley.cli.coalitions import _stable_cell
 from parley.coalitions.fronts import FrontResult
+from parley.report.coalitions import _stable_cell
 
 
 def _front(by_model: dict[str, dict[str, float]]) -> FrontResult:
