@@ -375,3 +375,79 @@ def test_run_page_compare_and_front_take_the_what_if(client, runner) -> None:
     before = [f"{v:+.3f}" for v in plain["fronts"][0]["gain_by_model"]["median"].values()]
     assert shown != before
     assert all(f'<td class="num">{s}</td>' in front.text for s in shown)
+
+
+def test_sensitivity_equals_cli_json(client, runner, tmp_path, monkeypatch) -> None:
+    tornado = client.post("/api/sensitivity", files=upload(), data={"model": "compromise"})
+    assert tornado.status_code == 200, tornado.text
+    assert tornado.json() == cli_json(runner, "sensitivity", str(SEED), "-m", "compromise")
+    fields = {"model": "median", "method": "sobol", "samples": "8", "seed": "3"}
+    fields["scenario"] = "democratic-congress"
+    sobol = client.post("/api/sensitivity", files=upload(), data=fields)
+    assert sobol.status_code == 200, sobol.text
+    expected = cli_json(
+        runner,
+        "sensitivity",
+        str(SEED),
+        "-m",
+        "median",
+        "--method",
+        "sobol",
+        "-n",
+        "8",
+        "--seed",
+        "3",
+        "-s",
+        "democratic-congress",
+    )
+    assert sobol.json() == expected
+    # a bad sample count: 422 with the CLI's own line
+    bad = client.post("/api/sensitivity", files=upload(), data={**fields, "samples": "100"})
+    result = runner.invoke(cli, ["sensitivity", str(SEED), "--method", "sobol", "-n", "100"])
+    assert result.exit_code == 2
+    assert bad.status_code == 422
+    assert bad.json()["problems"] == [result.stderr.strip().removeprefix("error: ")]
+    method = client.post("/api/sensitivity", files=upload(), data={"method": "nosuch"})
+    assert method.status_code == 422
+    assert method.json()["problems"] == ["unknown method 'nosuch' (known: tornado, sobol, morris)"]
+
+
+def test_run_page_sensitivity_and_levers(client, runner) -> None:
+    """The Run page's Sensitivity and Levers buttons render the CLI's JSON: the top entries of
+    `parley sensitivity` and the best levers of `parley levers --actor` appear in the fragments."""
+    client.get("/")
+    headers = {"X-CSRF-Token": client.cookies["parley_csrf"]}
+    form = {"case": "bundled:iraq-2006", "model": "compromise", "method": "tornado"}
+    page = client.post("/run/sensitivity", data=form, headers=headers)
+    assert page.status_code == 200, page.text
+    sens = cli_json(runner, "sensitivity", str(SEED), "-m", "compromise")
+    top = sens["models"]["compromise"]["issues"]["withdrawal"][0]
+    assert "compromise: Timetable of US withdrawal" in page.text
+    assert f'<td>{top["input"]}</td><td class="num">{top["low"]:.4g}</td>' in page.text
+    with_set = client.post(
+        "/run/sensitivity", data={**form, "set": "iai.capability=3"}, headers=headers
+    )
+    assert "set: not available for sensitivity" in with_set.text
+
+    form.update(actor="iai", goal="withdrawal=1", set="us_admin.capability=60")
+    levers = client.post("/run/levers", data=form, headers=headers)
+    assert levers.status_code == 200, levers.text
+    expected = cli_json(
+        runner,
+        "levers",
+        str(SEED),
+        "--actor",
+        "iai",
+        "-m",
+        "compromise",
+        "--goal",
+        "withdrawal=1",
+        "--set",
+        "us_admin.capability=60",
+    )
+    best = expected["models"]["compromise"][0]
+    assert "Levers for iai" in levers.text
+    assert f"<td>{best['kind']}</td><td>{best['target']}</td>" in levers.text
+    assert f'<td class="num">{best["effect"]:+.3f}</td>' in levers.text
+    nobody = client.post("/run/levers", data={**form, "actor": "nobody"}, headers=headers)
+    assert "nobody" in nobody.text and "Traceback" not in nobody.text

@@ -81,6 +81,28 @@ def front(
     return fronts_json(fronts), fronts, specs
 
 
+def sensitivity(
+    case: Case,
+    models: Sequence[str],
+    scenario: str | None,
+    method: str = "tornado",
+    samples: int | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """`parley sensitivity CASE [-m M]... [-s S] --method M [-n N] --seed S --format json`.
+
+    The method and sample counts are checked by the library, in the CLI's words; the case's own
+    uncertainty (low/high, its default spread) is used, as the CLI does without `--spread`.
+    """
+    from parley.errors import ParleyError
+    from parley.sensitivity.case import sensitivity as run_sensitivity
+
+    if samples is not None and samples < 1:
+        raise ParleyError(f"samples: expected a positive number of samples, got {samples}")
+    specs = model_specs(list(models) or None)
+    return run_sensitivity(case, specs, method, samples, seed, None, scenario).to_json()
+
+
 def validate(case: Case) -> dict[str, Any]:
     """`parley validate`'s checks beyond reading: model parameters and every scenario apply."""
     check_model_params(case, build=True)

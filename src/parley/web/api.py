@@ -123,6 +123,34 @@ async def api_ensemble(
     return await _compute(request, compute)
 
 
+@router.post("/sensitivity", openapi_extra=_BODY)
+async def api_sensitivity(
+    request: Request,
+    model: list[str] = ModelQ,
+    scenario: list[str] = ScenarioQ,
+    method: str = Query(default="tornado", description="tornado (exact), sobol or morris"),
+    samples: str | None = Query(default=None, description="Sobol base samples or Morris paths"),
+    seed: str | None = Query(default=None, description="seed of the Sobol / Morris design"),
+) -> Any:
+    """What `parley sensitivity CASE --method M [-n N] --seed S --format json` prints."""
+
+    def compute(case, models, scenarios, sets, fields) -> Any:
+        if sets:
+            raise ParleyError(
+                "set: not available for sensitivity (parley sensitivity has no --set)"
+            )
+        return actions.sensitivity(
+            case,
+            models,
+            scenarios[-1] if scenarios else None,
+            fields.one("method") or "tornado",
+            None if fields.one("samples") is None else _whole(fields.one("samples"), 0, "samples"),
+            _whole(fields.one("seed"), 0, "seed"),
+        )
+
+    return await _compute(request, compute)
+
+
 def _whole(text: str | None, default: int, name: str) -> int:
     if text is None:
         return default

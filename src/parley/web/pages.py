@@ -362,6 +362,77 @@ async def run_ensemble(request: Request) -> HTMLResponse:
     return _page(request, "_ensemble.html", rows=rows, models=list(result["models"]), result=result)
 
 
+@router.post("/run/sensitivity")
+async def run_sensitivity(request: Request) -> HTMLResponse:
+    web = _web(request)
+    case, f = await _run_inputs(request)
+    models = f.get("model", [])
+    scenario = (f.get("scenario") or [""])[-1] or None
+    method = (f.get("method") or ["tornado"])[-1] or "tornado"
+
+    def work():
+        if _sets(f):
+            raise ParleyError(
+                "set: not available for sensitivity (parley sensitivity has no --set)"
+            )
+        return actions.sensitivity(case, models, scenario, method)
+
+    result = await web.jobs.run(request, work)
+    labels = {i.id: i.label for i in case.issues}
+    tables = []
+    for model, obj in result["models"].items():
+        for issue, entries in obj["issues"].items():
+            shown = entries[:TOP]
+            columns = list(shown[0]) if shown else []
+            rows = [[_cell(e[c]) for c in columns] for e in shown]
+            tables.append(
+                {"model": model, "issue": labels[issue], "columns": columns, "rows": rows}
+            )
+    return _page(request, "_sensitivity.html", method=result["method"], tables=tables, top=TOP)
+
+
+@router.post("/run/levers")
+async def run_levers(request: Request) -> HTMLResponse:
+    web = _web(request)
+    case, f = await _run_inputs(request)
+    models, sets = f.get("model", []), _sets(f)
+    scenarios = [s for s in f.get("scenario", []) if s]
+    actor = (f.get("actor") or [""])[-1] or None
+    goals = [g for g in f.get("goal", []) if g.strip()]
+    result = await web.jobs.run(
+        request, lambda: actions.levers(case, models, scenarios, sets, actor, goals)
+    )
+    tables = [
+        {
+            "model": model,
+            "value": result["value"][model],
+            "rows": [
+                [
+                    r["kind"],
+                    r["target"],
+                    r["issue"] or "",
+                    _cell(r["amount"]),
+                    f"{r['effect']:+.3f}",
+                ]
+                for r in rows[:TOP]
+            ],
+        }
+        for model, rows in result["models"].items()
+    ]
+    return _page(request, "_levers.html", actor=result["actor"], tables=tables, top=TOP)
+
+
+TOP = 10
+"""Rows shown per table on the Run page (the JSON API returns every one)."""
+
+
+def _cell(value: Any) -> str:
+    """A number in a result table: four significant digits; anything else as text."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
+
 # --- History --------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ COMPUTE_ONLY = {
     "/api/front",
     "/api/ensemble",
     "/api/levers",
+    "/api/sensitivity",
     "/api/validate",
 }
 NO_CSRF = COMPUTE_ONLY | {"/login"}  # signing in needs the token itself
