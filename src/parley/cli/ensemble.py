@@ -14,17 +14,20 @@ import typer
 from parley.cli.common import (
     CaseArg,
     FormatOpt,
+    HeaderRowOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
     ScenarioOpt,
+    SheetOpt,
     app,
     err,
     fail,
     key_values,
     library_warnings,
+    load_case,
     out,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -42,6 +45,8 @@ def ensemble(
     case: CaseArg,
     members: Annotated[int, typer.Option("--members", "-n", min=1, help="Ensemble members")] = 2000,
     model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     preset: PresetOpt = None,
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
@@ -93,7 +98,6 @@ def ensemble(
     """Forecast with uncertainty: MEMBERS draws of the case's uncertain inputs and scenarios."""
     from parley.ensemble import ensemble as run_ensemble
     from parley.forecast import model_specs
-    from parley.io import read_case
     from parley.report.ensemble import ensemble_csv, ensemble_table
 
     try:
@@ -101,7 +105,7 @@ def ensemble(
             raise ParleyError("give --scenario NAME or --no-scenario-mix, not both")
         spreads = key_values(spread, "--spread", "KIND=FRACTION")
         correlations = key_values(correlate, "--correlate", "TAG=RHO")
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings(), _progress_bar(members) as progress:

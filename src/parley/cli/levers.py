@@ -11,15 +11,18 @@ import typer
 from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
+    HeaderRowOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
     PresetOpt,
     RoundsOpt,
+    SheetOpt,
     TableJsonOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
     warn,
 )
@@ -28,7 +31,6 @@ from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import model_specs
-from parley.io import read_case
 from parley.levers import find_levers, parse_goals
 from parley.report.levers import levers_table
 from parley.whatif import whatif_case, whatif_label
@@ -51,6 +53,8 @@ def levers(
         ),
     ] = None,
     model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     scenario: ScenariosOpt = None,
     set_: SetOpt = None,
     preset: PresetOpt = None,
@@ -75,7 +79,7 @@ def levers(
 ) -> None:
     """Rank the moves open to an actor by their effect on its value of the outcome."""
     try:
-        loaded = read_case(case)
+        loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         with library_warnings():

@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parley.cli.common import (
+    HeaderRowOpt,
     ModelOpt,
     OutputFormat,
     ScenarioOpt,
+    SheetOpt,
     TableJsonOpt,
     app,
     fail,
     library_warnings,
+    load_case,
     out,
 )
 from parley.cli.saving import StoreOpt
@@ -195,6 +198,8 @@ def diff_command(
     new: Annotated[str, typer.Argument(help="Case file, or a saved run's id")],
     model: ModelOpt = None,
     scenario: ScenarioOpt = None,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
     store: StoreOpt = None,
     format: TableJsonOpt = OutputFormat.table,
 ) -> None:
@@ -211,12 +216,11 @@ def diff_command(
         if not is_file:
             fail(ParleyError(f"{arg}: no such case file (give two case files or two run ids)"))
     from parley.forecast import forecast_json, model_specs, run_models
-    from parley.io import read_case
 
     results = []
     for arg in (old, new):
         try:
-            case = read_case(arg)
+            case = load_case(Path(arg), sheet, header_row)
             specs = model_specs(model)
             with library_warnings():
                 outcomes = run_models(case, specs, scenario)
