@@ -300,6 +300,25 @@ def test_ensemble_equals_cli_json(client, runner) -> None:
         runner, "ensemble", str(SEED), "-m", "compromise", "-n", "40", "--seed", "7"
     )
     assert got.json() == expected
+    # a what-if change reaches the ensemble as it does `parley ensemble --set`, and moves it
+    change = "iai.withdrawal.position=0"
+    fields = {"model": "compromise", "members": "40", "seed": "7", "set": change}
+    changed = client.post("/api/ensemble", files=upload(), data=fields)
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == cli_json(
+        runner,
+        "ensemble",
+        str(SEED),
+        "-m",
+        "compromise",
+        "-n",
+        "40",
+        "--seed",
+        "7",
+        "--set",
+        change,
+    )
+    assert changed.json() != expected
     too_many = client.post("/api/ensemble", files=upload(), data={"members": "1000000"})
     assert too_many.status_code == 422
     assert too_many.json()["problems"] == ["members: expected 1 to 20000, got 1000000"]

@@ -122,9 +122,14 @@ MAX_MEMBERS = 20_000
 
 
 def ensemble(
-    case: Case, models: Sequence[str], scenario: str | None, members: int, seed: int
+    case: Case,
+    models: Sequence[str],
+    scenario: str | None,
+    members: int,
+    seed: int,
+    sets: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """`parley ensemble CASE -n MEMBERS --seed SEED [-m M]... [-s S] --format json`."""
+    """`parley ensemble CASE -n MEMBERS --seed SEED [-m M]... [-s S] [--set C]... --format json`."""
     from parley.ensemble import ensemble as run_ensemble
     from parley.errors import ParleyError
 
@@ -133,7 +138,10 @@ def ensemble(
     if seed < 0:
         raise ParleyError(f"seed: expected a whole number >= 0, got {seed}")
     specs = model_specs(list(models) or None)
-    return run_ensemble(case, members, specs, seed=seed, scenario=scenario).to_json()
+    changes = parse_changes(sets)
+    return run_ensemble(
+        case, members, specs, seed=seed, scenario=scenario, changes=changes
+    ).to_json()
 
 
 def levers(

@@ -107,17 +107,16 @@ async def api_ensemble(
     members: int = Query(default=2000, description="ensemble members (at most 20,000)"),
     seed: int = Query(default=0, description="seed of the draws"),
 ) -> Any:
-    """What `parley ensemble CASE -n MEMBERS --seed SEED --format json` prints."""
+    """What `parley ensemble CASE -n MEMBERS --seed SEED [--set C]... --format json` prints."""
 
     def compute(case, models, scenarios, sets, fields) -> Any:
-        if sets:
-            raise ParleyError("set: not available for ensembles (parley ensemble has no --set)")
         return actions.ensemble(
             case,
             models,
             scenarios[-1] if scenarios else None,
             _whole(fields.one("members"), 2000, "members"),
             _whole(fields.one("seed"), 0, "seed"),
+            sets,
         )
 
     return await _compute(request, compute)

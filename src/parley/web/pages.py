@@ -346,7 +346,7 @@ async def run_ensemble(request: Request) -> HTMLResponse:
     members = int((f.get("members") or ["500"])[-1] or 500)
     seed = int((f.get("seed") or ["0"])[-1] or 0)
     result = await web.jobs.run(
-        request, lambda: actions.ensemble(case, models, scenario, members, seed)
+        request, lambda: actions.ensemble(case, models, scenario, members, seed, _sets(f))
     )
     rows = []
     for issue in case.issues:
