@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from parley.coalitions import VotingGame, parse_quota, power_indices
-from parley.coalitions.winning import minimal_winning
+from parley.coalitions.winning import connected_winning, minimal_winning
 
 QUOTAS = ["majority", "2/3", "0.6", "unanimity", "count:2", "majority+count:2", "weight:10"]
 
@@ -98,3 +98,24 @@ def test_a_fraction_quota_does_not_depend_on_the_unit_of_weight(game):
     scaled = VotingGame(game.players, game.weights * 0.37, game.quota, game.incompatible)
     a, b = power_indices(game), power_indices(scaled)
     assert a.swings == b.swings
+
+
+@settings(max_examples=60, deadline=None)
+@given(games(), st.randoms(use_true_random=False))
+def test_connected_winning_matches_enumeration(game, random):
+    # by the definition (Axelrod 1970): every interval of the order that is allowed, wins, and
+    # loses when either end member leaves
+    order = list(game.players)
+    random.shuffle(order)
+    order = order[: random.randint(0, len(order))]
+    expected = []
+    for a in range(len(order)):
+        for b in range(a, len(order)):
+            members = np.array([game.players.index(p) for p in order[a : b + 1]])
+            row = np.isin(np.arange(game.n), members)
+            if not game.allowed(members) or not game.is_winning(row[None])[0]:
+                continue
+            ends = {members[0], members[-1]} if b > a else set()
+            if all(not game.is_winning((row & (np.arange(game.n) != e))[None])[0] for e in ends):
+                expected.append(order[a : b + 1])
+    assert connected_winning(game, order) == expected

@@ -18,6 +18,7 @@ from parley.models import (
     param_names,
     traits,
 )
+from parley.models.cost import check_memory
 from parley.models.registry import check_declared_params
 from parley.whatif import ValueChange, whatif_case
 
@@ -131,6 +132,7 @@ def run_models(
     for spec in specs:
         model = spec.build(patched)
         try:
+            check_memory(spec.name, model, arrays.positions.shape)
             out = model.run(arrays)
         except ParleyError as exc:
             if spec.required:

@@ -27,6 +27,21 @@ class CaseArrays:
     issue_ids: tuple[str, ...]
     status_quo: np.ndarray  # (I,) NaN where not given
 
+    def __post_init__(self) -> None:
+        # Capabilities are only relative (every model divides them out), but a product or a sum of
+        # values near 1e308 overflows to inf and then NaN. Each member whose largest capability
+        # lies outside [2^-100, 2^100] is rescaled by a power of two (exact: ratios keep every bit),
+        # so no model ever sees such a value; ordinary cases are left untouched, bit for bit.
+        cap = self.capability
+        if not isinstance(cap, np.ndarray) or cap.size == 0 or not np.isfinite(cap).all():
+            return  # device arrays are built from host arrays, which were rescaled here
+        top = cap.reshape(cap.shape[0], -1).max(axis=1) if cap.ndim == 3 else np.array([cap.max()])
+        exponent = np.frexp(np.where(top > 0, top, 1.0))[1]
+        if ((exponent > 100) | (exponent < -100)).any():
+            shift = np.where((exponent > 100) | (exponent < -100), -exponent, 0)
+            scaled = np.ldexp(cap, shift.reshape((-1,) + (1,) * (cap.ndim - 1)))
+            object.__setattr__(self, "capability", scaled)
+
     @property
     def shape(self) -> tuple[int, int, int]:
         return self.positions.shape

@@ -89,6 +89,9 @@ def _issue_warnings(case: Case, issue: Issue) -> list[str]:
             "models that weigh by salience (eum, ...) cannot forecast it"
         ]
     weights = {actor: _weight(case, actor, s) for actor, s in held}
+    largest = max(weights.values(), default=0.0)
+    if largest > 0:  # shares only: relative to the largest, a sum near 1e308 cannot overflow
+        weights = {actor: w / largest for actor, w in weights.items()}
     total = sum(weights.values())
     if len(held) > 1 and total > 0:
         actor, top = max(weights.items(), key=lambda kv: kv[1])
@@ -102,7 +105,8 @@ def _issue_warnings(case: Case, issue: Issue) -> list[str]:
 
 def _weight(case: Case, actor: str, stance) -> float:
     cap = stance.capability or case.actor(actor).capability
-    return (cap.value if cap is not None else 0.0) * stance.salience.value
+    # salience first scaled to 0-1, so that capability x salience stays finite (1e308 x 50)
+    return (cap.value if cap is not None else 0.0) * (stance.salience.value / case.salience_scale)
 
 
 def _stances_without_position(case: Case) -> list[str]:

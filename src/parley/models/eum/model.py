@@ -9,7 +9,7 @@ round; the plain and the capability x salience weighted mean of every round are 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models import status
 from parley.models.baselines import weighted_mean
+from parley.models.cost import Cost
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
 from parley.models.eum.simulate import RoundDetail, Trace, simulate
@@ -49,6 +50,16 @@ class Eum(EumParams):
     >>> out.forecast.tolist(), out.status.tolist(), out.rounds.tolist()
     ([[0.0]], ['fixed_rounds'], [10])
     """
+
+    #: ~190 bytes per actor pair per issue row held at once (rows are chunked to CHUNK_ELEMENTS
+    #: pairs, but one issue's A x A matrices are always whole), plus the position history.
+    memory_cost: ClassVar[Cost] = Cost(
+        "the pair matrices",
+        lambda m, b, a, i: (
+            190.0 * max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
+            + 8.0 * b * (m.rounds + 1) * a * i
+        ),
+    )
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         check_detail(detail)

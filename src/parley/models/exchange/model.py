@@ -19,6 +19,7 @@ from parley.case.arrays import CaseArrays
 from parley.models import status
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval
+from parley.models.cost import Cost
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.exchange.stream import SharedStream
@@ -57,6 +58,12 @@ class Exchange:
     p: float = 0.0
     seed: int = 0
     incremental: bool = True
+
+    #: ~80 bytes per candidate exchange (pairs of actors x pairs of issues) and member.
+    memory_cost: ClassVar[Cost] = Cost(
+        "the candidate exchanges (actor pairs x issue pairs)",
+        lambda m, b, a, i: 80.0 * b * a * a * i * i + 8.0 * b * (m.rounds + 1) * a * i,
+    )
 
     #: Declared ranges, checked once at the edge (parley.models.constraints).
     param_ranges: ClassVar[dict[str, Interval]] = {

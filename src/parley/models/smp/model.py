@@ -19,6 +19,7 @@ from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval
+from parley.models.cost import Cost
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
@@ -76,6 +77,12 @@ class SMP:
     position_tolerance: float = 1e-3
     seed: int = 0
     threads: int = 0
+
+    #: ~9 bytes per (challenger, target, third party) triple and member: the challenge tensor.
+    memory_cost: ClassVar[Cost] = Cost(
+        "the challenge tensor (actors^3)",
+        lambda m, b, a, i: 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i,
+    )
 
     #: Declared ranges, checked once at the edge (parley.models.constraints).
     param_ranges: ClassVar[dict[str, Interval]] = {
