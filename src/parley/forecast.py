@@ -20,6 +20,7 @@ from parley.models import (
 )
 from parley.models.cost import check_memory
 from parley.models.registry import check_declared_params
+from parley.recommend import recommended_json
 from parley.whatif import ValueChange, whatif_case
 
 
@@ -163,6 +164,7 @@ def forecast_json(
         "case": case.title,
         "scenario": scenario,
         "models": {name: out.to_json() for name, out in outcomes.items()},
+        "recommended": recommended_json(case, {n: o.forecast for n, o in outcomes.items()}),
         "run": {"parley_version": __version__, "case_sha256": case.fingerprint()},
     }
     if changes:

@@ -68,3 +68,30 @@ def summarise(
         wide = bool(values) and high - low > DISAGREE_SHARE * (issue.upper - issue.lower)
         out.append(IssueSummary(issue.id, rec, low, high, wide))
     return out
+
+
+def recommended_json(case: Case, forecasts: Mapping[str, np.ndarray]) -> dict[str, dict]:
+    """The bottom line as JSON: per issue, the recommended model, its forecast (None when that
+    model was not run), the [lowest, highest] forecast across models and the disagreement flag.
+
+    >>> import numpy as np
+    >>> from parley.case import build_case
+    >>> case = build_case({"actors": [{"id": "a", "capability": 1}],
+    ...     "issues": [{"id": "x", "lower": 0, "upper": 100}],
+    ...     "stances": {"a": {"x": {"position": 40, "salience": 1}}}})
+    >>> recommended_json(case, {"compromise": np.array([[40.0]]), "eum": np.array([[60.0]])})
+    {'x': {'model': 'compromise', 'value': 40.0, 'range': [40.0, 60.0], 'disagree': False}}
+    """
+
+    def number(v: float) -> float | None:
+        return None if math.isnan(v) else v
+
+    return {
+        s.issue_id: {
+            "model": RECOMMENDED,
+            "value": number(s.recommended),
+            "range": [number(s.low), number(s.high)],
+            "disagree": s.disagree,
+        }
+        for s in summarise(case, forecasts)
+    }
