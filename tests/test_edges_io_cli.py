@@ -13,24 +13,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile.corpus import TABLE, YAML
 from typer.testing import CliRunner
 
 from parley.cli import app
 
 runner = CliRunner()
-
-TABLE = "actor,issue,position,salience,capability\na,x,1,50,10\nb,x,5,60,20\n"
-YAML = """\
-issues:
-  - {id: x, lower: 0, upper: 10}
-actors:
-  - {id: a, capability: 1}
-  - {id: b, capability: 2}
-stances:
-  a: {x: {position: 1, salience: 50}}
-  b: {x: {position: 9, salience: 60}}
-salience_scale: 100
-"""
 
 
 def invoke(*args: str):
