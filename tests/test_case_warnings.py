@@ -7,6 +7,7 @@ weights in the one-actor-holds-all test are capability x salience computed in th
 from __future__ import annotations
 
 import doctest
+import json
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,27 @@ def test_seed_case_with_a_wrong_scale_is_one_error_line(runner, tmp_path: Path, 
     (line,) = result.stderr.splitlines()
     where = seed.read_text().splitlines().index("salience_scale: 100") + 1  # the seed's line
     assert line.startswith(f"error: {path}: line {where}: salience_scale: ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ensemble", "-n", "20", "-m", "compromise", "--format", "json"],
+        ["front", "--members", "a,b", "-m", "median", "--format", "json"],
+        ["coalitions", "--format", "json"],
+    ],
+    ids=["ensemble", "front", "coalitions"],
+)
+def test_ensemble_front_and_coalitions_print_case_warnings_once(
+    runner, tmp_path: Path, command
+) -> None:
+    """Like forecast, compare, levers and report: each warning once on stderr, stdout stays the
+    JSON (so a pipe into another tool still parses)."""
+    stances = _two(0, 0.5, 10, 0.9)
+    stances["c"]["x"] = {"position": None, "salience": 0.7}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(_case(stances)), encoding="utf-8")
+    result = runner.invoke(app, [command[0], str(path), *command[1:]])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("warning: actor 'c' on issue 'x': salience 0.7 but no position") == 1
+    assert json.loads(result.stdout)

@@ -8,6 +8,7 @@ from typing import Annotated, TypedDict
 
 import typer
 
+from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
@@ -21,6 +22,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    warn,
 )
 from parley.cli.progress import progress_bar
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -98,6 +100,7 @@ def coalitions(
         )
     except ParleyError as exc:
         fail(exc, case)
+    warn(case_warnings(loaded))
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
@@ -194,6 +197,7 @@ def front(
                 fronts = [evaluate_front(base, split_ids(members), specs, None, name, **rules)]
     except ParleyError as exc:
         fail(exc, case)
+    warn(case_warnings(loaded))
     label = whatif_label(scenario, changes)
     result = fronts_json(fronts)
     if format is OutputFormat.json:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     FormatOpt,
@@ -29,6 +30,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import SetOpt, parse_sets
@@ -128,6 +130,7 @@ def ensemble(
             )
     except ParleyError as exc:
         fail(exc, case)
+    warn(case_warnings(loaded))
     obj = result.to_json()
     if format is OutputFormat.json:
         sys.stdout.write(json.dumps(obj, indent=2) + "\n")
