@@ -9,6 +9,7 @@ import pytest
 from casebuilders import make_case
 from conftest import ROOT
 
+import parley
 from parley.case import case_arrays
 from parley.cli import app
 from parley.coalitions.front_arrays import bloc_rows
@@ -265,6 +266,75 @@ def test_robustness_share_by_the_closed_form(seed):
         f1 = compromise_forecasts(one, moved)[0]
         helped += goal.value(f1) - goal.value(f0) > 1e-9
     assert a == 3 and result.robust["compromise"][lever] == helped / n
+
+
+def test_spread_gives_ranges_to_a_case_without_them():
+    """`spread` (as `parley ensemble --spread`) draws the members within +/- 20% of each scale
+    around the stated values; every member's share is then checked by the closed form."""
+    from parley.levers.robust import member_arrays
+
+    n, spread = 16, {"position": 0.2}
+    case = _small()
+    result = find_levers(
+        case, "a", model_specs(["compromise"]), kinds=["persuade"], members=n, spread=spread
+    )
+    draws = member_arrays(case, n, 0, spread)
+    base = case_arrays(case).positions[0]
+    moved_by = np.abs(draws.positions - base)
+    assert moved_by.max() <= 0.2 * 10 + 1e-12 and moved_by.min(axis=0).max() < moved_by.max()
+    assert len({float(v) for v in draws.positions[:, 1, 0]}) == n  # b's x varies per member
+    # the ensemble's own draws with the same seed and spread: the same members
+    ens = parley.ensemble(case, n, ["compromise"], spread=spread, mix=False)
+    same = get_model("compromise").run(draws, detail="forecast").forecast
+    assert np.allclose(ens.forecasts["compromise"], same, rtol=0, atol=1e-12)
+    lever = next(lv for lv in result.levers() if lv.label == "persuade c on x 50%")
+    k, i = draws.actor_ids.index("c"), draws.issue_ids.index("x")
+    helped = 0
+    for m in range(n):
+        one = draws.with_batch(
+            **{f: getattr(draws, f)[m : m + 1] for f in ("positions", "salience", "capability")}
+        )
+        goal = actor_goals(one, "a")
+        moved = one.with_batch(positions=one.positions.copy())
+        x = moved.positions[0, k, i]
+        moved.positions[0, k, i] = x + 0.5 * (goal.goal[i] - x)
+        f0 = compromise_forecasts(one, one)[0]
+        f1 = compromise_forecasts(one, moved)[0]
+        helped += goal.value(f1) - goal.value(f0) > 1e-9
+    assert result.robust["compromise"][lever] == helped / n
+
+
+def test_levers_spread_on_the_command_line(runner):
+    args = ["levers", str(SEED), "--actor", "iai", "-m", "compromise", "-k", "persuade"]
+    args += ["-n", "6", "--spread", "capability=0.3", "-f", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    seed = read_case(SEED)
+    expected = find_levers(
+        seed,
+        "iai",
+        model_specs(["compromise"]),
+        kinds=["persuade"],
+        members=6,
+        spread={"capability": 0.3},
+    ).to_json()
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected))
+    without = find_levers(seed, "iai", model_specs(["compromise"]), kinds=["persuade"], members=6)
+    assert expected != json.loads(json.dumps(without.to_json()))  # the spread changed the draws
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (["--spread", "position=0.1"], "error: --spread sets the ranges of the --members N draws"),
+        (["-n", "3", "--spread", "weight=0.1"], "error: --spread: unknown kind 'weight'"),
+        (["-n", "3", "--spread", "capability=1.5"], "error: --spread capability: expected a"),
+    ],
+)
+def test_levers_spread_errors_are_one_line_exit_2(runner, extra, expected):
+    result = runner.invoke(app, ["levers", str(SEED), "--actor", "iai", *extra])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(expected) and len(result.stderr.splitlines()) == 1
 
 
 def test_levers_json_with_members(runner):

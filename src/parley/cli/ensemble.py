@@ -23,6 +23,7 @@ from parley.cli.common import (
     RoundsOpt,
     ScenarioOpt,
     SheetOpt,
+    SpreadOpt,
     app,
     err,
     fail,
@@ -30,6 +31,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    parse_spread,
     warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -59,14 +61,7 @@ def ensemble(
         bool,
         typer.Option("--no-scenario-mix", help="Every member in the base case (no scenario draw)"),
     ] = False,
-    spread: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--spread",
-            help="Default range for values without one: KIND=FRACTION, KIND position, salience "
-            "or capability (repeatable)",
-        ),
-    ] = None,
+    spread: SpreadOpt = None,
     correlate: Annotated[
         list[str] | None,
         typer.Option(
@@ -105,7 +100,7 @@ def ensemble(
     try:
         if scenario is not None and no_scenario_mix:
             raise ParleyError("give --scenario NAME or --no-scenario-mix, not both")
-        spreads = key_values(spread, "--spread", "KIND=FRACTION")
+        spreads = parse_spread(spread)
         correlations = key_values(correlate, "--correlate", "TAG=RHO")
         loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)

@@ -18,12 +18,14 @@ from parley.cli.common import (
     PresetOpt,
     RoundsOpt,
     SheetOpt,
+    SpreadOpt,
     TableJsonOpt,
     app,
     fail,
     library_warnings,
     load_case,
     out,
+    parse_spread,
     warn,
 )
 from parley.cli.progress import progress_bar
@@ -71,6 +73,7 @@ def levers(
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
+    spread: SpreadOpt = None,
     top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
     format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
@@ -79,6 +82,9 @@ def levers(
 ) -> None:
     """Rank the moves open to an actor by their effect on its value of the outcome."""
     try:
+        spreads = parse_spread(spread)
+        if spreads and not members:
+            raise ParleyError("--spread sets the ranges of the --members N draws: give --members")
         loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
@@ -94,6 +100,7 @@ def levers(
                     progress=progress,
                     members=members,
                     seed=seed,
+                    spread=spreads,
                 )
     except ParleyError as exc:
         fail(exc, case)

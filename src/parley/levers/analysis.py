@@ -26,6 +26,7 @@ import numpy as np
 
 from parley.case import Case, CaseArrays, case_arrays
 from parley.coalitions.front_arrays import CHUNK, Progress, batched_runs, bloc_rows, merged_arrays
+from parley.ensemble.inputs import check_spread
 from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
 from parley.levers.batch import TOLERANCE, run_chunked
@@ -133,15 +134,18 @@ def find_levers(
     chunk: int = CHUNK,
     members: int = 0,
     seed: int = 0,
+    spread: Mapping[str, float | str] | None = None,
 ) -> LeverAnalysis:
     """Every lever of `actor` on `case` under each model of `specs` (see the module docstring).
 
     `goals`: {issue: value} replacing A's positions as what it wants. Fronts are judged only by
     models in which capability counts (`traits(name).uses_capability`), as `parley front` does.
     A model not asked for by name that fails is left out with a warning. `members` > 0 also
-    evaluates every lever in that many ensemble draws (`parley.levers.robust`, seeded by `seed`).
+    evaluates every lever in that many ensemble draws (`parley.levers.robust`, seeded by `seed`;
+    `spread`: default ranges for values stated without one, as `parley.ensemble` takes them).
     """
     kinds = check_kinds(kinds)
+    spread = check_spread(spread)  # a bad spread is an error before any model runs
     arrays = case_arrays(case)
     goal = actor_goals(arrays, actor, goals)
     a = arrays.actor_ids.index(actor)
@@ -173,7 +177,7 @@ def find_levers(
 
         judged = [spec for spec in specs if spec.name in analysis.effects]
         analysis.robust = lever_robustness(
-            case, actor, judged, kinds, members, seed, goals, fronts, chunk
+            case, actor, judged, kinds, members, seed, goals, fronts, chunk, spread
         )
     return analysis
 

@@ -1,8 +1,9 @@
 """Robust levers: does a lever still help when the inputs are drawn within their stated ranges?
 
 `lever_robustness` draws N ensemble members of the case with the ensemble's own machinery
-(`parley.ensemble`: the case's `{value, low, high}` ranges and distributions, seeded per member,
-the base case only), and evaluates every lever in every member under each model. A lever's share
+(`parley.ensemble`: the case's `{value, low, high}` ranges and distributions, and for values
+stated without a range the default `spread` exactly as `parley ensemble --spread` gives it, seeded
+per member, the base case only), and evaluates every lever in every member under each model. A lever's share
 is the fraction of members in which it helps A (effect above the tolerance; a lever that changes
 nothing in a member, say X already at A's goal there, does not help in it), judged with the
 member's own inputs (A's goals too, unless given); `LeverAnalysis.to_json` marks it robust at
@@ -29,9 +30,12 @@ from parley.levers.value import actor_goals
 from parley.models import traits
 
 
-def member_arrays(case: Case, members: int, seed: int = 0) -> CaseArrays:
-    """(N, A, I) arrays of `members` draws of the case's uncertain inputs (base case only)."""
-    plan = make_plan(case, [ModelSpec("compromise")], members, seed, mix=False)
+def member_arrays(
+    case: Case, members: int, seed: int = 0, spread: Mapping[str, float | str] | None = None
+) -> CaseArrays:
+    """(N, A, I) arrays of `members` draws of the case's uncertain inputs (base case only);
+    `spread`: default ranges by kind (`parley.ensemble.check_spread`), as the ensemble takes them."""
+    plan = make_plan(case, [ModelSpec("compromise")], members, seed, mix=False, spread=spread)
     world = plan.worlds[0]
     u = member_uniforms(seed, 0, members, plan.width)
     return world.batch(world.values(u[:, 1 : 1 + len(world.inputs)]))
@@ -53,13 +57,15 @@ def lever_robustness(
     goals: Mapping[str, float] | None = None,
     fronts: Sequence[tuple[Lever, list[int]]] = (),
     chunk: int = CHUNK,
+    spread: Mapping[str, float | str] | None = None,
 ) -> dict[str, dict[Lever, float]]:
-    """{model: {lever: share of members in which it helps A}} over `members` draws.
+    """{model: {lever: share of members in which it helps A}} over `members` draws (`spread`:
+    default ranges for values stated without one).
 
     `fronts`: the ally levers with their member indices (as `find_levers` formed them on the
     case); the bloc of each is re-formed in every member.
     """
-    draws = member_arrays(case, members, seed)
+    draws = member_arrays(case, members, seed, spread)
     a = draws.actor_ids.index(actor)
     each = [_member(draws, n) for n in range(members)]
     goal = [actor_goals(m, actor, goals) for m in each]
