@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from parley.cli.common import (
     fail,
     out,
     parse_spread,
+    print_json,
     warn,
 )
 from parley.errors import ParleyError
@@ -65,7 +65,7 @@ def _report(result, format: OutputFormat) -> None:
     from parley.report.backtest import backtest_table, ensemble_table, failure_lines
 
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.summary(), indent=2) + "\n")
+        print_json(result.summary())
     else:
         out.print(backtest_table(result))
         if result.ensembles:
@@ -147,6 +147,7 @@ def fit_combined(
     from parley.backtest.combined_fit import fit_record
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.deu3 import read_deu3
+    from parley.io.finite_json import dumps
     from parley.io.text import write_text
 
     try:
@@ -162,7 +163,7 @@ def fit_combined(
         )
     except ParleyError as exc:
         fail(exc)
-    write_text(output, json.dumps(record, indent=2) + "\n")
+    write_text(output, dumps(record) + "\n")
     cv = record["cross_validation"]
     out.print(
         f"wrote {output}: weights {record['weights']}; grouped {cv['folds']}-fold CV MAE "

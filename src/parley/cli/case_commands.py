@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +24,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    print_json,
     warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -88,7 +88,7 @@ def forecast(
     label = whatif_label(scenario, changes)
     obj = forecast_json(loaded, " + ".join(scenario) if scenario else None, outcomes, changes)
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+        print_json(obj)
     elif format is OutputFormat.csv:
         sys.stdout.write(forecast_csv(outcomes, loaded))
     elif long:

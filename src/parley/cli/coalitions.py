@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated, TypedDict
 
 import typer
@@ -22,6 +20,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    print_json,
     warn,
 )
 from parley.cli.progress import progress_bar
@@ -102,7 +101,7 @@ def coalitions(
         fail(exc, case)
     warn(case_warnings(loaded))
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        print_json(result)
         return
     power = result["power"]
     out.print(power_table(result, scenario, issue))
@@ -201,7 +200,7 @@ def front(
     label = whatif_label(scenario, changes)
     result = fronts_json(fronts)
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        print_json(result)
     elif search:
         out.print(search_table(fronts, among or "", label), highlight=False)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from rich.markup import escape
 from parley.case import Case
 from parley.errors import ParleyError, ParleyWarning, ScenarioError
 from parley.io import read_case
+from parley.io.finite_json import dumps
 
 app = typer.Typer(
     add_completion=False,
@@ -158,6 +160,12 @@ def load_case(path: Path, sheet: str | None = None, header_row: int | None = Non
     columns, ...) is printed as warnings. CaseError propagates to the command's `fail`."""
     with library_warnings():
         return read_case(path, sheet, header_row)
+
+
+def print_json(obj: object) -> None:
+    """Print a command's `--format json` result: strict JSON, each NaN or infinity as `null`
+    (`parley.io.finite_json`, the same writer as the web API's)."""
+    sys.stdout.write(dumps(obj) + "\n")
 
 
 def warn(lines: list[str]) -> None:

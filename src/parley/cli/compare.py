@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
@@ -24,6 +22,7 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    print_json,
     warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -67,7 +66,7 @@ def compare(
     warn(case_warnings(loaded))
     result = cmp.to_json()
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        print_json(result)
     else:
         if not cmp.scenarios:
             warn([f"{case}: the case has no scenarios; showing the base case only"])

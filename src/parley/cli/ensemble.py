@@ -3,7 +3,6 @@ probabilities (docs/uncertainty.md)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +31,7 @@ from parley.cli.common import (
     load_case,
     out,
     parse_spread,
+    print_json,
     warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -128,7 +128,7 @@ def ensemble(
     warn(case_warnings(loaded))
     obj = result.to_json()
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+        print_json(obj)
     elif format is OutputFormat.csv:
         sys.stdout.write(ensemble_csv(obj))
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
@@ -26,6 +24,7 @@ from parley.cli.common import (
     load_case,
     out,
     parse_spread,
+    print_json,
     warn,
 )
 from parley.cli.progress import progress_bar
@@ -107,7 +106,7 @@ def levers(
     warn(case_warnings(loaded))
     obj = result.to_json()
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+        print_json(obj)
     else:
         label = whatif_label(scenario, changes)
         if label:

@@ -22,9 +22,11 @@ from parley.cli.common import (
     library_warnings,
     load_case,
     out,
+    print_json,
 )
 from parley.cli.saving import StoreOpt
 from parley.errors import ParleyError
+from parley.io.finite_json import dumps
 from parley.report.tables import terminal_table
 
 if TYPE_CHECKING:
@@ -59,10 +61,6 @@ def _get(store: Store, run_id: str) -> StoredRun:
         fail(exc)
 
 
-def _json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2) + "\n")
-
-
 @runs_app.command("list")
 def list_runs(
     store: StoreOpt = None,
@@ -77,7 +75,7 @@ def list_runs(
     if case:
         runs = [r for r in runs if r.case_sha256.startswith(case)][:limit]
     if format is OutputFormat.json:
-        _json([r.summary() for r in runs])
+        print_json([r.summary() for r in runs])
         return
     table = terminal_table()
     for col in ("id", "when (UTC)", "command", "label", "case", "scenario", "models"):
@@ -101,7 +99,7 @@ def show(run_id: RunId, store: StoreOpt = None, format: TableJsonOpt = OutputFor
     """One run: what was run (case, scenario, models and parameters) and its result."""
     run = _get(_open(store), run_id)
     if format is OutputFormat.json:
-        _json(run.to_json())
+        print_json(run.to_json())
         return
     from parley.diff import forecasts_in
 
@@ -142,7 +140,7 @@ def show(run_id: RunId, store: StoreOpt = None, format: TableJsonOpt = OutputFor
 
 def _print_diff(diff: RunDiff, format: OutputFormat) -> None:
     if format is OutputFormat.json:
-        _json(diff.to_json())
+        print_json(diff.to_json())
     else:
         from parley.report.diff import diff_view
 
@@ -170,7 +168,7 @@ def export(
 ) -> None:
     """Everything recorded of a run (case, settings, result) as one JSON object."""
     run = _get(_open(store), run_id)
-    text = json.dumps(run.to_json(), indent=2) + "\n"
+    text = dumps(run.to_json()) + "\n"
     if output is None:
         sys.stdout.write(text)
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -27,6 +26,7 @@ from parley.cli.common import (
     load_case,
     out,
     parse_spread,
+    print_json,
     warn,
 )
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
@@ -83,7 +83,7 @@ def sensitivity(
     warn(case_warnings(loaded))
     obj = result.to_json()
     if format is OutputFormat.json:
-        sys.stdout.write(json.dumps(obj, indent=2) + "\n")
+        print_json(obj)
     else:
         for table in sensitivity_tables(result, top):
             out.print(table)

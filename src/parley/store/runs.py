@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, exists, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from parley.io.finite_json import finite
 from parley.store.engine import make_engine
 from parley.store.errors import StoreError
 from parley.store.migrate import upgrade
@@ -61,7 +62,7 @@ class Store:
                 seed=record.seed,
                 members=record.members,
                 parley_version=record.parley_version,
-                result=record.result,
+                result=finite(record.result),  # strict JSON: PostgreSQL refuses NaN
             )
             session.add(row)
             session.flush()

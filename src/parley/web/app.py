@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from parley import __version__
 from parley.errors import ParleyError
+from parley.io.finite_json import dumps
 from parley.store import Store, StoreError, open_store
 from parley.web.jobs import Cancelled, Jobs, RunTimeout
 from parley.web.security import csrf_token, guard
@@ -45,6 +46,14 @@ class WebState:
             return self._store
 
 
+class FiniteJSONResponse(JSONResponse):
+    """The API's JSON, written as the CLI's `--format json` is (`parley.io.finite_json`): a NaN or
+    infinity in a result is `null`, never a 500 (Starlette refuses non-finite numbers)."""
+
+    def render(self, content: object) -> bytes:
+        return dumps(content, indent=None, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _status(exc: ParleyError) -> int:
     if isinstance(exc, TooLarge):
         return 413
@@ -68,6 +77,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         description="Forecast how multi-party negotiations end: the JSON API mirrors the CLI.",
         docs_url=None,  # served below with the vendored Swagger UI (no CDN)
         redoc_url=None,
+        default_response_class=FiniteJSONResponse,
     )
     app.state.web = WebState(settings)
     templates = Jinja2Templates(directory=HERE / "templates")

@@ -103,9 +103,9 @@ def _grid_context(rows: dict[str, Any], ref: str) -> dict[str, Any]:
 
 
 def _dump(obj: Any) -> str:
-    import json
+    from parley.io.finite_json import dumps
 
-    return json.dumps(obj, ensure_ascii=False)
+    return dumps(obj, indent=None, ensure_ascii=False)
 
 
 async def _form_rows(request: Request) -> tuple[dict[str, Any], list[dict[str, str]]]:
