@@ -148,7 +148,7 @@ def fit_combined(
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.deu3 import read_deu3
     from parley.io.finite_json import dumps
-    from parley.io.text import write_text
+    from parley.io.safe_write import write_text
 
     try:
         dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)

@@ -33,6 +33,7 @@ from parley.errors import ParleyError
 from parley.forecast import forecast_json, model_specs, run_models
 from parley.io import write_case
 from parley.io.losses import conversion_losses
+from parley.io.safe_write import check_output
 from parley.report.forecast import forecast_csv, forecast_table
 from parley.report.forecast_summary import forecast_summary
 from parley.scenarios import apply_scenario
@@ -119,6 +120,7 @@ def convert(
 ) -> None:
     """Convert a case between formats (nothing is written if the input is invalid)."""
     try:
+        check_output(target, [source], "the case file")
         loaded = load_case(source, sheet, header_row)
         write_case(loaded, target, to)
     except ParleyError as exc:

@@ -149,10 +149,11 @@ def ensemble(
 
 
 def _checked_output(output: Path | None, case: Path) -> Path | None:
-    from parley.errors import OutputError
+    """`--output`, refused before anything runs if it is the case file, not a regular file, ..."""
+    from parley.io.safe_write import check_output
 
-    if output is not None and output.resolve() == case.resolve():
-        raise OutputError(f"{output}: is the case file itself; the draws would replace it")
+    if output is not None:
+        check_output(output, [case], "the case file")
     return output
 
 

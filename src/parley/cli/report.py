@@ -24,8 +24,9 @@ from parley.cli.common import (
     warn,
 )
 from parley.cli.whatif import SetOpt, parse_sets
-from parley.errors import OutputError, ParleyError
+from parley.errors import ParleyError
 from parley.forecast import model_specs
+from parley.io.safe_write import check_output
 
 
 @app.command()
@@ -88,8 +89,7 @@ def report(
 
     output = output or default_output(case)
     try:
-        if output.resolve() == case.resolve():
-            raise OutputError(f"{output}: is the case file itself; the report would replace it")
+        check_output(output, [case], "the case file")
         if members is not None and members < 0:
             raise ParleyError(
                 f"--members: expected 0 (no uncertainty section) or more, got {members}"

@@ -167,15 +167,21 @@ def export(
     ] = None,
 ) -> None:
     """Everything recorded of a run (case, settings, result) as one JSON object."""
-    run = _get(_open(store), run_id)
+    opened = _open(store)
+    run = _get(opened, run_id)
     text = dumps(run.to_json()) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(ParleyError(f"{output}: cannot write: {exc.strerror}"))
+    from parley.io.safe_write import write_text
+
+    database = (
+        opened.engine.url.database if opened.engine.url.get_backend_name() == "sqlite" else None
+    )
+    try:  # never over the store's own SQLite file
+        write_text(output, text, [Path(database)] if database else (), "the run store")
+    except ParleyError as exc:
+        fail(exc)
     out.print(f"wrote {output}", highlight=False)
 
 

@@ -25,10 +25,10 @@ from parley.ensemble.plan import EnsemblePlan, make_plan
 from parley.ensemble.result import EnsembleResult, scenario_names
 from parley.ensemble.run import Draws, run_plan
 from parley.ensemble.stats import Threshold
-from parley.errors import OutputError, ParleyError
+from parley.errors import ParleyError
 from parley.forecast import ModelSpec, model_specs
 from parley.io.draws import DrawsWriter, draws_format
-from parley.io.text import atomic_write
+from parley.io.safe_write import atomic_write
 from parley.models.status import STATUSES
 from parley.whatif import ValueChange
 
@@ -132,8 +132,6 @@ def _run_writing(
     """Run the plan writing every member to the draws file `path` as chunks finish; the file
     appears only when the run succeeds."""
     kind = draws_format(path)
-    if source is not None and path.resolve() == source.resolve():
-        raise OutputError(f"{path}: is the case file itself; the draws would replace it")
     names = np.array([n for n, _ in scenario_names(plan.weights)], dtype=object)
     codes = np.array(STATUSES, dtype=object)
     ran: list[Draws] = []
@@ -157,5 +155,5 @@ def _run_writing(
         ran.append(run_plan(plan, runner, keep_inputs=True, on_chunk=on_chunk))
         writer.close()
 
-    atomic_write(path, write)
+    atomic_write(path, write, [source] if source is not None else (), "the case file")
     return ran[0]

@@ -56,14 +56,17 @@ class LocalExecutor:
                 yield run_chunk(plan, start, stop, keep_inputs)
             return
         context = multiprocessing.get_context(_start_method())
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_hold, initargs=(plan,)
-        ) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_hold, initargs=(plan,))
+        try:
             # no list of the futures is kept: a finished chunk is freed once it has been yielded
             for future in as_completed(
                 [pool.submit(_run_held, a, b, keep_inputs) for a, b in ranges]
             ):
                 yield future.result()
+        finally:
+            # stopped early (an error, Ctrl-C, SIGTERM): drop the chunks not started rather than
+            # run them all before exiting, as leaving a `with ProcessPoolExecutor` block would
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_method() -> str:

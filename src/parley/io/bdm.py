@@ -37,7 +37,7 @@ from parley.io.rows import (
     stance_values,
 )
 from parley.io.safe_read import csv_rows, read_text
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
 ISSUE = "issue"

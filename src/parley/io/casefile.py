@@ -16,7 +16,7 @@ import yaml
 from parley.case import Case, Locations, build_case
 from parley.errors import CaseError, Problem
 from parley.io.safe_read import read_text
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 
 # far more values than any real case holds (1,000 actors x 100 issues x 3 values is 300,000 values
 # plus their keys), far fewer than an alias bomb expands to

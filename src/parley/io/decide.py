@@ -33,7 +33,7 @@ from parley.errors import CaseError
 from parley.io.layout import decimal_comma
 from parley.io.rows import Collector, cell, fmt, guess_delimiter, number_or_none, stance_values
 from parley.io.safe_read import read_text
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 
 ROW_TYPES = ("#O", "#/", "#A", "#P", "#M", "#D")
 DEFAULT_BOUNDS = (0.0, 100.0)

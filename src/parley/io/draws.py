@@ -38,7 +38,7 @@ def draws_format(path: Path) -> str:
 
 
 class DrawsWriter:
-    """Writes member rows to `path` (a temporary file: see `parley.io.text.atomic_write`)."""
+    """Writes member rows to `path` (a temporary file: see `parley.io.safe_write.atomic_write`)."""
 
     def __init__(
         self,

@@ -29,7 +29,7 @@ from parley.errors import CaseError, Problem
 from parley.io.rows import Collector, cell, first_lines, fmt, header_words, stance_values
 from parley.io.rows import number_or_none as _num
 from parley.io.safe_read import csv_rows, read_text
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 
 MAX_TOTAL_SALIENCE = 100.0
 SMP_PARAMETERS: dict[str, tuple[str, ...]] = {

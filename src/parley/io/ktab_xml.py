@@ -33,7 +33,7 @@ from parley.io.ktab import SMP_PARAMETERS, check_total_salience, ktab_rows
 from parley.io.rows import Collector, fmt
 from parley.io.rows import number_or_none as _num
 from parley.io.safe_read import read_text
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 
 KTAB_DEFAULTS = {
     "VictoryProbModel": "Linear",

@@ -48,7 +48,7 @@ from parley.io.rows import (
     stance_values,
 )
 from parley.io.safe_read import csv_rows, open_workbook, read_text, sheet_rows, worksheet
-from parley.io.text import atomic_write, write_text
+from parley.io.safe_write import atomic_write, write_text
 from parley.io.workbook import case_sheet_names, case_sheet_rows, read_case_sheets
 from parley.suggest import did_you_mean
 

@@ -31,7 +31,7 @@ from parley.analysis import CaseAnalysis
 from parley.case import Case, Scenario, case_arrays
 from parley.compare import BASE, Comparison
 from parley.errors import ParleyError
-from parley.io.text import write_text
+from parley.io.safe_write import write_text
 from parley.recommend import RECOMMENDED, RECORD, summarise
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 
