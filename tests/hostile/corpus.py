@@ -192,3 +192,21 @@ def rejected(result, name: str, *fragments: str) -> list[str]:
     for fragment in fragments:
         assert fragment in text, text
     return lines
+
+
+# ---- outputs: what a command that writes is given instead of a new file ------------------------
+
+
+def make_devnull_link(path: Path) -> Path:
+    path.symlink_to("/dev/null")
+    return path
+
+
+#: kind -> (make the output at a path, what the error line says); "input" (the output is one of
+#: the command's inputs) is set up by each command, since it depends on what the command reads.
+BAD_OUTPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "fifo": (make_fifo, "is a FIFO (named pipe)"),
+    "devnull-link": (make_devnull_link, "is a character device (/dev/null)"),
+    "directory": (make_directory, "is a directory"),
+    "missing-folder": (lambda path: path.parent / "missing" / path.name, "No such file"),
+}

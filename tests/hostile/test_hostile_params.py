@@ -90,3 +90,30 @@ def test_every_numeric_parameter_of_every_model_has_a_declared_range():
         for rounds in ("rounds", "max_turns"):
             if rounds in ranges:
                 assert ranges[rounds].high == MAX_ROUNDS
+
+
+# backtest fit-combined's options are declared once (combined_fit.FIT_OPTIONS) and checked at the
+# edge: never a traceback, a run without end (nested CV over 100,000 folds) or NaN weights
+BAD_FIT = [
+    ("--seed", "-1", "--seed: expected an integer >= 0, got -1"),
+    ("--penalty", "nan", "--penalty: expected a number >= 0 or none, got nan"),
+    ("--penalty", "inf", "--penalty: expected a number >= 0 or none, got inf"),
+    ("--penalty", "-1", "--penalty: expected a number >= 0 or none, got -1.0"),
+    ("--folds", "0", "--folds: expected an integer in [2, 20] or none, got 0"),
+    ("--folds", "100000", "--folds: expected an integer in [2, 20] or none, got 100000"),
+    ("--folds", "3", "--folds must be at most 2 (one per proposal with outcomes), got 3"),
+]
+
+
+@pytest.mark.parametrize(("option", "value", "message"), BAD_FIT)
+def test_fit_combined_options_are_checked_at_the_edge(tmp_path, option, value, message):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a", "b"):  # two proposals, each with one issue's outcome
+        (data / f"{name}.yaml").write_text(
+            SAMPLES["yaml"][1].replace("upper: 10}", "upper: 10, outcome: 4}")
+        )
+    out = tmp_path / "w.json"
+    result = invoke("backtest", "fit-combined", data, "-o", out, "-q", option, value)
+    assert rejected(result, option, message) == [f"error: {message}"]
+    assert not out.exists()

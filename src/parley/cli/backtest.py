@@ -135,7 +135,10 @@ def fit_combined(
     data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Weights file to write (JSON)")],
     capability: CapabilityOpt = "gdp",
-    folds: Annotated[int, typer.Option(help="Folds of the grouped cross-validation")] = 5,
+    folds: Annotated[
+        int | None,
+        typer.Option(help="Folds of the grouped cross-validation, 2 to 20 (default: 5)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
     penalty: Annotated[
         float | None,
@@ -144,13 +147,21 @@ def fit_combined(
     quiet: QuietOpt = False,
 ) -> None:
     """Fit the `combined` forecaster's weights on all issues; record the data and the CV score."""
-    from parley.backtest.combined_fit import fit_record
+    from parley.backtest.combined_fit import FIT_OPTIONS, fit_record
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.deu3 import read_deu3
     from parley.io.finite_json import dumps
-    from parley.io.safe_write import write_text
+    from parley.io.safe_write import check_output, write_text
+    from parley.models.constraints import check_value
 
     try:
+        given = {"folds": folds, "seed": seed, "penalty": penalty}
+        folds, seed, penalty = (
+            check_value(value, *FIT_OPTIONS[name], f"--{name}") for name, value in given.items()
+        )
+        # a folder's every file is read (the data hash covers them all): none may be the output
+        inputs = [data, *(data.iterdir() if data.is_dir() else ())]
+        check_output(output, inputs, "an input (the data)")
         dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
         record = fit_record(
             dataset,
@@ -161,9 +172,9 @@ def fit_combined(
             progress=not quiet,
             penalty=penalty,
         )
+        write_text(output, dumps(record) + "\n")
     except ParleyError as exc:
-        fail(exc)
-    write_text(output, dumps(record) + "\n")
+        fail(exc, flags={"folds": "--folds"})
     cv = record["cross_validation"]
     out.print(
         f"wrote {output}: weights {record['weights']}; grouped {cv['folds']}-fold CV MAE "
