@@ -11,6 +11,7 @@ members leaves A - k + 1 actors, so fronts of one size over actors that hold pos
 issue form a single batch.
 
 >>> from parley.models import get_model
+from parley.models.chunking import chunk_for
 >>> from parley.models.examples import three_actor_arrays
 >>> arrays = three_actor_arrays()
 >>> merged_arrays(arrays, [0, 1], bloc_rows(arrays, [0, 1])).actor_ids
@@ -33,10 +34,7 @@ from parley.case.arrays import CaseArrays
 from parley.errors import FrontError
 from parley.models import get_model
 from parley.models.baselines import weighted_mean
-
-CHUNK = 256
-"""Most fronts solved in one model run: bounds the memory of the pairwise models (eum's
-(B, A, A, I) arrays) while keeping per-run overhead negligible."""
+from parley.models.chunking import chunk_for
 
 Progress = Callable[[int, int], None]
 """`progress(done, total)`: called after each batched run with the fronts solved so far."""
@@ -162,18 +160,20 @@ def batched_runs(
     model: Any,
     members: Sequence[CaseArrays],
     progress: Progress | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> np.ndarray:
     """(N, I) forecasts of `model` on each of `members` (B = 1 arrays each), solved as few
-    forecast-only batched runs as the members' shapes and masks allow, `chunk` at a time."""
+    forecast-only batched runs as the members' shapes and masks allow, `chunk` at a time
+    (default: `chunk_for(model, ...)` per group, from the model's declared cost)."""
     groups: dict[tuple, list[int]] = {}
     for n, m in enumerate(members):
         groups.setdefault((m.mask.shape, m.mask.tobytes()), []).append(n)
     out = np.empty((len(members), len(members[0].issue_ids)))
     done = 0
     for rows in groups.values():
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
+        step = chunk or chunk_for(model, members[rows[0]])
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
             result = model.run(stack([members[n] for n in part]), detail="forecast")
             out[part] = np.asarray(result.forecast)
             done += len(part)
@@ -187,7 +187,7 @@ def front_forecasts(
     arrays: CaseArrays,
     fronts: Sequence[Sequence[int]],
     progress: Progress | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     model_params: Mapping[str, Mapping[str, Any]] | None = None,
     **rules: str,
 ) -> np.ndarray:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from parley.case import Case, CaseArrays, case_arrays
-from parley.coalitions.front_arrays import CHUNK, Progress, batched_runs, bloc_rows, merged_arrays
+from parley.coalitions.front_arrays import Progress, batched_runs, bloc_rows, merged_arrays
 from parley.ensemble.inputs import check_spread
 from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
@@ -131,7 +131,7 @@ def find_levers(
     goals: Mapping[str, float] | None = None,
     kinds: Sequence[str] | None = None,
     progress: Progress | None = None,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     members: int = 0,
     seed: int = 0,
     spread: Mapping[str, float | str] | None = None,
@@ -191,7 +191,7 @@ def _one_model(
     kinds: Sequence[str],
     fronts: list[tuple[Lever, list[int]]],
     merged: list[CaseArrays],
-    chunk: int,
+    chunk: int | None,
 ) -> tuple[dict[Lever, LeverEffect], float]:
     model = spec.build(case)
     f0 = np.asarray(model.run(arrays, detail="forecast").forecast)[0]

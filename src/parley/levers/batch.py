@@ -11,15 +11,17 @@ from typing import Any
 import numpy as np
 
 from parley.case import CaseArrays
-from parley.coalitions.front_arrays import CHUNK
+from parley.models.chunking import chunk_for
 
 TOLERANCE = 1e-9
 """An effect smaller than this (in value units, a share of the scale) counts as none."""
 
 
-def run_chunked(model: Any, batch: CaseArrays, chunk: int = CHUNK) -> np.ndarray:
-    """(B, I) forecasts of a batched CaseArrays, solved `chunk` members per forecast-only run."""
+def run_chunked(model: Any, batch: CaseArrays, chunk: int | None = None) -> np.ndarray:
+    """(B, I) forecasts of a batched CaseArrays, solved `chunk` members per forecast-only run
+    (default: `chunk_for(model, batch)`, from the model's declared cost)."""
     n = batch.shape[0]
+    chunk = chunk or chunk_for(model, batch)
     parts = []
     for start in range(0, n, chunk):
         part = batch.with_batch(

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from parley.case import Case, CaseArrays
-from parley.coalitions.front_arrays import CHUNK, batched_runs, bloc_rows, merged_arrays
+from parley.coalitions.front_arrays import batched_runs, bloc_rows, merged_arrays
 from parley.ensemble.draws import member_uniforms
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
@@ -56,7 +56,7 @@ def lever_robustness(
     seed: int = 0,
     goals: Mapping[str, float] | None = None,
     fronts: Sequence[tuple[Lever, list[int]]] = (),
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     spread: Mapping[str, float | str] | None = None,
 ) -> dict[str, dict[Lever, float]]:
     """{model: {lever: share of members in which it helps A}} over `members` draws (`spread`:

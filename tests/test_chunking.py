@@ -1,0 +1,55 @@
+"""chunk_for: members per batched run from the model's declared cost (hand calculations)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parley.coalitions.front_arrays import batched_runs
+from parley.levers.batch import run_chunked
+from parley.models import get_model
+from parley.models.chunking import CHUNK_BYTES, MAX_CHUNK, chunk_for
+from parley.models.examples import three_actor_arrays
+
+
+def test_eum_chunk_is_the_budget_over_its_pair_matrices():
+    # eum declares 190 bytes per actor pair per issue plus 8 bytes x (rounds + 1) x A x I of
+    # history: at 50 actors x 5 issues, 10 rounds, one member needs
+    # 190 x 2,500 x 5 + 8 x 11 x 250 = 2,375,000 + 22,000 = 2,397,000 bytes;
+    # 64 MiB = 67,108,864 bytes hold 27 of them (27.99...)
+    assert CHUNK_BYTES == 67_108_864
+    assert chunk_for(get_model("eum"), (1, 50, 5)) == 27
+    # 20 actors x 1 issue: 190 x 400 + 8 x 11 x 20 = 77,760 bytes a member: 863
+    assert chunk_for(get_model("eum"), (1000, 20, 1)) == 863
+
+
+def test_models_without_a_cost_count_their_own_arrays():
+    # compromise declares none: 64 bytes per actor and issue, 17 x 5 -> 5,440 bytes: 12,336
+    assert chunk_for(get_model("compromise"), (1, 17, 5)) == 12_336
+    assert chunk_for(get_model("mean"), (1, 2, 1)) == MAX_CHUNK
+
+
+def test_at_least_one_member_however_large():
+    assert chunk_for(get_model("eum"), (1, 2_000, 5)) == 1
+    assert chunk_for(get_model("eum"), (1, 2_000, 5), budget=1) == 1
+
+
+def test_chunked_runs_equal_one_run_per_member():
+    arrays = three_actor_arrays()
+    rng = np.random.default_rng(3)
+    n = 7
+    batch = arrays.with_batch(
+        positions=np.repeat(arrays.positions, n, 0) + rng.uniform(-5, 5, (n, *arrays.shape[1:])),
+        salience=np.repeat(arrays.salience, n, 0),
+        capability=np.repeat(arrays.capability, n, 0),
+    )
+    model = get_model("eum")
+    whole = run_chunked(model, batch)
+    one_by_one = run_chunked(model, batch, chunk=1)
+    assert np.allclose(whole, one_by_one, rtol=0, atol=1e-12)
+    members = [
+        batch.with_batch(
+            **{k: getattr(batch, k)[m : m + 1] for k in ("positions", "salience", "capability")}
+        )
+        for m in range(n)
+    ]
+    assert np.allclose(batched_runs(model, members), one_by_one, rtol=0, atol=1e-12)
