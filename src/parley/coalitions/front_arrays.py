@@ -11,7 +11,6 @@ members leaves A - k + 1 actors, so fronts of one size over actors that hold pos
 issue form a single batch.
 
 >>> from parley.models import get_model
-from parley.models.chunking import chunk_for
 >>> from parley.models.examples import three_actor_arrays
 >>> arrays = three_actor_arrays()
 >>> merged_arrays(arrays, [0, 1], bloc_rows(arrays, [0, 1])).actor_ids
