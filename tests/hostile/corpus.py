@@ -210,3 +210,38 @@ BAD_OUTPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "directory": (make_directory, "is a directory"),
     "missing-folder": (lambda path: path.parent / "missing" / path.name, "No such file"),
 }
+
+
+# ---- text: the first actor's id (`a`) replaced, as each format writes text ----------------------
+
+# terminal payloads: clear screen, window title (OSC 0), hyperlink (OSC 8), one-byte CSI (C1)
+PAYLOADS = {
+    "clear-screen": "\x1b[2J\x1b[H",
+    "osc-title": "\x1b]0;pwned\x07",
+    "osc8-link": "\x1b]8;;http://example.invalid/\x1b\\click\x1b]8;;\x1b\\",
+    "c1-csi": "\x9b2J",
+}
+TEXT_READERS = ("yaml", "json", "table", "bdm", "ktab", "decide")
+
+
+def with_actor_id(reader: str, folder: Path, name: str) -> Path:
+    """The valid sample of `reader` whose first actor is `name` instead of `a` (JSON and YAML
+    carry it as a JSON escape, the others as the raw characters)."""
+    import json
+
+    path = sample(reader, folder)
+    text = path.read_text(encoding="utf-8")
+    quoted = json.dumps(name)
+    if reader == "yaml":
+        text = text.replace("{id: a,", f"{{id: {quoted},").replace("  a: {x", f"  {quoted}: {{x")
+    elif reader == "json":
+        text = text.replace('"id": "a"', f'"id": {quoted}').replace('"a": {"x"', f'{quoted}: {{"x"')
+    elif reader == "decide":
+        text = text.replace("#A\ta\ta", f"#A\t{name}\t{name}").replace("#D\ta\t", f"#D\t{name}\t")
+    else:
+        text = "".join(
+            name + line[1:] if line.startswith("a,") else line
+            for line in text.splitlines(keepends=True)
+        )
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path

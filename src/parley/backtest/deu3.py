@@ -22,6 +22,7 @@ from typing import Any
 
 from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Dataset
 from parley.case import Case
+from parley.case.numbers import parse_number
 from parley.errors import CaseError, Problem
 from parley.io.safe_read import csv_rows, read_text
 from parley.suggest import did_you_mean
@@ -72,7 +73,7 @@ class _Table:
         if self.delimiter != "," and "," in text and "." not in text:
             text = text.replace(",", ".")  # decimal comma of the semicolon release
         try:
-            value = float(text)
+            value = _plain(text)
         except ValueError:
             self.error(line, column, f"expected a number or a blank, got {text!r}")
             return math.nan
@@ -80,6 +81,14 @@ class _Table:
             self.error(line, column, f"expected a finite number, got {text!r}")
             return math.nan
         return value
+
+
+def _plain(text: str) -> float:
+    """A cell's number by the plain-number rule (`5_0` is not 50); ValueError otherwise."""
+    value = parse_number(text)
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def _in_scale(value: float | None) -> float | None:
@@ -184,7 +193,7 @@ def read_capability_csv(path: Path, actors: list[str]) -> dict[str, float]:
             continue
         actor, raw = row[0].strip().lower(), row[1].strip()
         try:
-            value = float(raw)
+            value = _plain(raw)
         except ValueError:
             if line == 1:
                 continue  # a header row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,6 +12,7 @@ from parley.case.check import case_problems
 from parley.case.locations import Locations, Path
 from parley.case.schema import Case
 from parley.errors import CaseError, Problem
+from parley.text import lone_surrogate, visible
 
 
 def build_case(data: Any, source: str = "", locations: Locations | None = None) -> Case:
@@ -18,6 +20,9 @@ def build_case(data: Any, source: str = "", locations: Locations | None = None) 
     locations = locations or Locations()
     if not isinstance(data, dict):
         raise CaseError([Problem(source, "", "expected a case (a mapping with actors and issues)")])
+    broken = not_text(data)
+    if broken:
+        raise CaseError([_locate(source, locations, path, msg) for path, msg in broken])
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -28,6 +33,36 @@ def build_case(data: Any, source: str = "", locations: Locations | None = None) 
     if found:
         raise CaseError([_locate(source, locations, path, msg) for path, msg in found])
     return case
+
+
+def not_text(data: Any) -> list[tuple[Path, str]]:
+    """Every string (key or value) of `data` holding a lone surrogate, which no file or terminal
+    can hold (`"\\ud800"` in JSON or YAML): refused here, when the case is read, rather than
+    failing when a command prints or writes it. Iterative: a deep value never recurses.
+
+    >>> [(path, message)] = not_text({"actors": [{"id": "a\\ud800"}], "title": "ok"})
+    >>> print(path, message)
+    ('actors', 0, 'id') not text: a lone surrogate (\\ud800) in 'a\\ud800'
+    """
+    found: list[tuple[Path, str]] = []
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append(((*path, key), item))
+                if isinstance(key, str) and lone_surrogate(key):
+                    found.append(((*path, key), _surrogate_message(key)))
+        elif isinstance(value, list | tuple):
+            stack.extend(((*path, k), item) for k, item in enumerate(value))
+        elif isinstance(value, str) and lone_surrogate(value):
+            found.append((path, _surrogate_message(value)))
+    return sorted(found, key=lambda p: [str(x) for x in p[0]])
+
+
+def _surrogate_message(text: str) -> str:
+    shown = visible(text if len(text) <= 40 else text[:37] + "...")
+    return f"not text: a lone surrogate ({lone_surrogate(text)}) in '{shown}'"
 
 
 def _beyond_bad_stances(data: dict[str, Any], exc: ValidationError) -> list[tuple[Path, str]]:
@@ -109,4 +144,10 @@ def _message(err: ErrorDetails) -> str:
         return str(err.get("ctx", {}).get("error", err["msg"]))
     if kind == "extra_forbidden":
         return "unknown field"
+    if kind == "string_type" and isinstance(value, bool | int | float | date):
+        what = "a date" if isinstance(value, date) else f"a {type(value).__name__}"
+        if isinstance(value, bool):
+            what = "true/false"
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        return f"expected text, got {shown} (read as {what}); put the value in quotes"
     return err["msg"][0].lower() + err["msg"][1:]

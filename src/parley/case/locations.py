@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from parley.text import visible
+
 Path = tuple[str | int, ...]
 
 
 def dotted(path: Path) -> str:
     """`('stances', 'usa', 'oil', 'salience', 'value')` -> `stances.usa.oil.salience`."""
-    return ".".join(str(p) for p in path if p != "value")
+    return ".".join(visible(str(p)) for p in path if p != "value")
 
 
 class Locations:

@@ -8,13 +8,60 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from parley.case.numbers import number_problem, parse_number
+from parley.text import control_character
 
 Distribution = Literal["triangular", "pert", "uniform"]
 """How an ensemble draws a value within its range: `triangular` (mode = value), `pert` (beta-PERT:
 mode = value, less weight on the extremes) or `uniform` (flat between low and high)."""
+
+
+def _plain(value: Any) -> Any:
+    """Text meant as a number follows the plain-decimal rule (`5_0` is not 50)."""
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _printable(value: str) -> str:
+    """An id names an actor or issue on every terminal and in every file: no control characters
+    (escape sequences, tabs, newlines), which no format holds alike and a terminal would obey."""
+    found = control_character(value)
+    if found:
+        raise ValueError(
+            f"contains the control character {found}; ids are printable text (no tabs, newlines "
+            "or escape sequences)"
+        )
+    return value
+
+
+def _anchor_keys(value: Any) -> Any:
+    """Anchor points given twice as different spellings of one number (`0` and `0.0`, `"1"` and
+    `1`) would silently keep the last label."""
+    if not isinstance(value, dict):
+        return value
+    seen: dict[float, Any] = {}
+    for key in value:
+        number = key if isinstance(key, int | float) and not isinstance(key, bool) else None
+        if isinstance(key, str):
+            number = parse_number(key)
+        if number is None:
+            continue
+        if number in seen:
+            raise ValueError(
+                f"anchor {key!r} given twice (also as {seen[number]!r}), one label each"
+            )
+        seen[number] = key
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_plain)]
+Id = Annotated[str, Field(min_length=1), AfterValidator(_printable)]
 
 
 class _Strict(BaseModel):
@@ -27,9 +74,9 @@ class Estimate(_Strict):
     `distribution` overrides the case's default (`uncertainty: {distribution: ...}`) for this value.
     """
 
-    value: float
-    low: float | None = None
-    high: float | None = None
+    value: Number
+    low: Number | None = None
+    high: Number | None = None
     distribution: Distribution | None = None
 
     @model_validator(mode="before")
@@ -52,7 +99,7 @@ class Estimate(_Strict):
 class Actor(_Strict):
     """A party to the negotiation; capability here applies to every issue unless a stance overrides."""
 
-    id: str = Field(min_length=1)
+    id: Id
     name: str = ""
     description: str = ""
     tags: list[str] = []
@@ -66,15 +113,15 @@ class Actor(_Strict):
 class Issue(_Strict):
     """One dimension of the negotiation: a scale in its own units with labelled anchors."""
 
-    id: str = Field(min_length=1)
+    id: Id
     name: str = ""
     description: str = ""
-    lower: float
-    upper: float
+    lower: Number
+    upper: Number
     unit: str = ""
-    anchors: dict[float, str] = {}
-    status_quo: float | None = None
-    outcome: float | None = None
+    anchors: Annotated[dict[Number, str], BeforeValidator(_anchor_keys)] = {}
+    status_quo: Number | None = None
+    outcome: Number | None = None
 
     @property
     def label(self) -> str:
@@ -108,10 +155,10 @@ class ActorPatch(_Strict):
 
     actor: str
     issue: str | None = None
-    position: float | None = None
-    salience: float | None = None
-    capability: float | None = None
-    capability_factor: float | None = Field(default=None, gt=0)
+    position: Number | None = None
+    salience: Number | None = None
+    capability: Number | None = None
+    capability_factor: Number | None = Field(default=None, gt=0)
 
 
 class NewActor(Actor):
@@ -130,7 +177,7 @@ class Scenario(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    probability: float | None = Field(default=None, ge=0, le=1)
+    probability: Number | None = Field(default=None, ge=0, le=1)
     set: list[ActorPatch] = []
     add_actors: list[NewActor] = []
     drop_actors: list[str] = []
@@ -153,7 +200,7 @@ class Case(_Strict):
     description: str = ""
     sources: list[str] = []
     date: str | None = None
-    salience_scale: float = 1.0
+    salience_scale: Number = 1.0
     actors: list[Actor]
     issues: list[Issue]
     stances: dict[str, dict[str, Stance]] = {}

@@ -8,12 +8,14 @@ deeper than Python can follow is refused with one error line instead of hanging 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from parley.case import Case, Locations, build_case
+from parley.case.numbers import PLAIN_NUMBER
 from parley.errors import CaseError, Problem
 from parley.io.safe_read import read_text
 from parley.io.safe_write import write_text
@@ -21,6 +23,34 @@ from parley.io.safe_write import write_text
 # far more values than any real case holds (1,000 actors x 100 issues x 3 values is 300,000 values
 # plus their keys), far fewer than an alias bomb expands to
 MAX_VALUES = 2_000_000
+
+
+class CaseLoader(yaml.SafeLoader):
+    """YAML's safe loader with numbers read by parley's one rule (`parley.case.numbers`): YAML 1.1
+    also reads `5_0` as 50, `1:30` as 90 and `0o17` as 15; here they stay text, which the schema
+    then refuses where a number is expected (and keeps where text is: `title: 1_000`)."""
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+CaseLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CaseLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+CaseLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(rf"^(?:{PLAIN_NUMBER.pattern}|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+
+def _number_key(node: yaml.ScalarNode) -> float | None:
+    """A mapping key's number (`0`, `0.0`, `1e0` are all 0), None for other keys."""
+    if node.tag in (_INT, _FLOAT):
+        value = _scalar(node)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None
 
 
 def read_casefile(path: Path) -> Case:
@@ -42,9 +72,9 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
             raise CaseError(f"invalid JSON: {_first_clause(exc)}", source=source) from None
         return build_case(data, source, _json_locations(text, source))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=CaseLoader)
         _check_size(node, source)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=CaseLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
@@ -102,14 +132,22 @@ def _check_size(node: yaml.Node | None, source: str) -> None:
 
 def _keys_once(node: yaml.MappingNode, source: str, twice: list[Problem]) -> None:
     """A key that appears twice in one mapping: one problem per repeat, at the repeat's line."""
-    counts: dict[tuple[str, str], list[int]] = {}
+    counts: dict[tuple[str, object], list[tuple[int, str]]] = {}
     for key, _ in node.value:
         if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-            counts.setdefault((key.tag, key.value), []).append(key.start_mark.line + 1)
-    for (_, name), lines in counts.items():
-        for line in lines[1:]:
+            number = _number_key(key)  # 0 and 0.0 are one key once loaded
+            ident = ("number", number) if number is not None else (key.tag, key.value)
+            counts.setdefault(ident, []).append((key.start_mark.line + 1, key.value))
+    for seen in counts.values():
+        first_line, first = seen[0]
+        for line, name in seen[1:]:
+            also = f" as {first}" if name != first else ""
             twice.append(
-                Problem(source, f"line {line}", f"{name}: given twice (first on line {lines[0]})")
+                Problem(
+                    source,
+                    f"line {line}",
+                    f"{name}: given twice (first{also} on line {first_line})",
+                )
             )
 
 
@@ -127,7 +165,7 @@ def _walk(node: yaml.Node, path: tuple, locations: Locations) -> None:
 
 def _scalar(node: yaml.Node) -> Any:
     try:
-        return yaml.safe_load(yaml.serialize(node))
+        return yaml.load(yaml.serialize(node), Loader=CaseLoader)  # noqa: S506 (a SafeLoader)
     except (yaml.YAMLError, ValueError):
         return node.value
 
@@ -141,7 +179,7 @@ def _json_locations(text: str, source: str) -> Locations:
     """JSON is a subset of YAML 1.2 closely enough for locating values by line."""
     locations = Locations()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=CaseLoader)
     except yaml.YAMLError:
         return locations
     _check_size(node, source)

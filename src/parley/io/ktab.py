@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -130,11 +131,10 @@ def _trim(row: list[str]) -> list[str]:
 
 
 def _count(text: str, line: int, what: str, col: Collector) -> int | None:
-    try:
+    if re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):  # int() also reads '1_0' as 10
         return int(text)
-    except ValueError:
-        col.problem(line, f"{what}: expected a whole number, got {text!r}")
-        return None
+    col.problem(line, f"{what}: expected a whole number, got {text!r}")
+    return None
 
 
 def check_total_salience(actor: str, values: list[Any], line: int | None, col: Collector) -> None:

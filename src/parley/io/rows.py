@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from parley.case import Case, Locations, build_case
+from parley.case.numbers import parse_number
 from parley.errors import CaseError, Problem
 
 _DELIMITERS = re.compile(r"[,;\t|]")
@@ -85,12 +86,14 @@ def guess_delimiter(line: str) -> str:
 
 
 def number_or_none(value: Any) -> float | None:
-    """`value` as a float if it reads as one (used only to decide the salience scale)."""
-    try:
+    """`value` as a finite float if it reads as one by the plain-number rule, else None."""
+    if isinstance(value, str):
+        out = parse_number(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         out = float(value)
-    except (TypeError, ValueError):
+    else:
         return None
-    return out if math.isfinite(out) else None
+    return out if out is not None and math.isfinite(out) else None
 
 
 def salience_scale(values: Iterable[Any]) -> float:

@@ -32,17 +32,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from parley.case.numbers import PLAIN_NUMBER as _NUMBER
 from parley.errors import ModelError
 
-# plain decimal numbers: no '_' separators, no hex, no 'nan'/'inf' (Python's float() takes all)
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NONE = {"none", "null", ""}
 
 #: The most rounds (turns) any round-based model may be asked for: every model here settles within
