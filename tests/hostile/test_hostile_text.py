@@ -153,3 +153,46 @@ def test_a_value_yaml_reads_as_no_text_gets_a_hint_to_quote_it(tmp_path, line, f
 
 def test_the_csv_readers_are_all_covered():
     assert set(CSV_READERS) <= set(UNDERSCORED)
+
+
+TWO_IDS = """\
+issues:
+  - {id: x, lower: 0, upper: 10}
+actors:
+  - {id: "ID1", capability: 1}
+  - {id: "ID2", capability: 2}
+stances:
+  "ID1": {x: {position: 1, salience: 50}}
+  "ID2": {x: {position: 9, salience: 60}}
+salience_scale: 100
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "to", "suffix"),
+    [
+        ("a", " a", "table", ".csv"),  # the table reader strips cells: ' a' reads back as 'a'
+        ("a", " a", "bdm", ".csv"),
+        ("a", "a ", "ktab", ".csv"),
+    ],
+)
+def test_a_writer_refuses_a_file_that_would_not_read_back(tmp_path, first, second, to, suffix):
+    case = tmp_path / "case.yaml"
+    case.write_text(TWO_IDS.replace("ID1", first).replace("ID2", second))
+    target = tmp_path / f"out{suffix}"
+    target.write_text("kept\n")
+    result = invoke("convert", case, target, "--to", to)
+    rejected(result, str(target), f"not written: the {to} file would not read back as this case")
+    assert target.read_text() == "kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", target.name]
+
+
+@pytest.mark.parametrize("to", ["decide", "table", "ktab", "ktab-xml", "json", "xlsx"])
+def test_ids_differing_only_in_inner_spaces_survive_every_writer(tmp_path, to):
+    case = tmp_path / "case.yaml"
+    case.write_text(TWO_IDS.replace("ID1", "a b").replace("ID2", "a  b"))
+    target = tmp_path / f"out.{ {'decide': 'txt', 'table': 'csv', 'ktab': 'csv'}.get(to, to) }"
+    target = target.with_suffix(".xml") if to == "ktab-xml" else target
+    result = invoke("convert", case, target, "--to", to)
+    assert result.exit_code == 0, result.output
+    assert [a.id for a in read_case(target).actors] == ["a b", "a  b"]

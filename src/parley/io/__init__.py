@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import warnings
 from pathlib import Path
 
 from parley.case import Case
-from parley.errors import CaseError, ModelError
+from parley.errors import CaseError, ModelError, OutputError, ParleyWarning
 from parley.io.formats import FORMATS, Format, detect_format, output_format
 from parley.io.layout import ReadOptions, reading
+from parley.io.text import atomic_write
 from parley.models.registry import check_declared_params
 
 
@@ -47,7 +51,14 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
 
 
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:
-    """Write `case` to `path` (format from `fmt` or the extension); nothing is left half-written.
+    """Write `case` to `path` (format from `fmt` or the extension); nothing is left half-written,
+    and nothing is written that parley would not read back as this case.
+
+    Every writer goes the same way: the file is first written into a private temporary folder
+    under its own name, read back with the format's reader, and only then moved into place (by
+    the atomic writer). A file that does not read back, or reads back with an actor or issue
+    that is not the case's (a writer that changed an id), is refused and `path` is left as it
+    was; what a format cannot hold at all (names, scenarios...) is `conversion_losses`' to name.
 
     >>> import pathlib, tempfile
     >>> case = read_case("cases/iraq-2006/case.yaml")
@@ -57,9 +68,34 @@ def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:
     True
     """
     path = Path(path)
-    write = output_format(path, fmt).write
-    assert write is not None  # output_format returns only formats that write
-    write(case, path)
+    chosen = output_format(path, fmt)
+    assert chosen.write is not None  # output_format returns only formats that write
+    with tempfile.TemporaryDirectory(prefix="parley-write-") as folder:
+        draft = Path(folder) / path.name
+        chosen.write(case, draft)
+        _check_reads_back(case, chosen, draft, path)
+        atomic_write(path, lambda tmp: shutil.copyfile(draft, tmp))
+
+
+def _check_reads_back(case: Case, fmt: Format, draft: Path, target: Path) -> None:
+    refused = f"{target}: not written: the {fmt.name} file would not read back as this case"
+    try:
+        with warnings.catch_warnings():  # what the reader would say of the draft is not news
+            warnings.simplefilter("ignore", ParleyWarning)
+            again = fmt.read(draft)
+    except CaseError as exc:
+        first = exc.problems[0]
+        where = f"{first.where}: " if first.where else ""
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        raise OutputError(f"{refused}: {where}{first.message}{more}") from None
+    for what, old, new in (
+        ("actor", {a.id for a in case.actors}, [a.id for a in again.actors]),
+        ("issue", {i.id for i in case.issues}, [i.id for i in again.issues]),
+    ):
+        changed = [x for x in new if x not in old]
+        # a format that names issues itself (BDM's one issue) keeps none of the ids: not a change
+        if changed and (what == "actor" or len(changed) < len(new)):
+            raise OutputError(f"{refused}: it holds {what} {changed[0]!r}, which the case has not")
 
 
 __all__ = ["FORMATS", "Format", "detect_format", "output_format", "read_case", "write_case"]

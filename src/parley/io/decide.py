@@ -216,17 +216,22 @@ def _stances(rows: list[tuple[int, list[str]]], actors: list[dict], col: Collect
 
 def write_decide(case: Case, path: Path) -> None:
     def q(text: str) -> str:
+        """Free text on one line: runs of whitespace (tabs, newlines) become one space."""
         return "'" + " ".join(str(text).split()) + "'"
+
+    def ident(text: str) -> str:
+        """An id as it is (ids hold no tabs or newlines), so that it reads back the same."""
+        return f"'{text}'"
 
     out = [f"{q('#O')}\t{q(case.title)}"]
     for a in case.actors:
-        out.append("\t".join([q("#A"), q(a.id), q(a.name or a.id), q(a.description)]))
+        out.append("\t".join([q("#A"), ident(a.id), q(a.name or a.id), q(a.description)]))
     for i in case.issues:
-        out.append("\t".join([q("#P"), q(i.id), q(i.name or i.id), q(i.description)]))
+        out.append("\t".join([q("#P"), ident(i.id), q(i.name or i.id), q(i.description)]))
         points = sorted({i.lower, i.upper, *i.anchors})
         for value in points:
             label = i.anchors.get(value, "")
-            row = [q("#M"), q(i.id), fmt(value)] + ([q(label)] if label else [])
+            row = [q("#M"), ident(i.id), fmt(value)] + ([q(label)] if label else [])
             out.append("\t".join(row))
     for a in case.actors:
         for i in case.issues:
@@ -239,8 +244,8 @@ def write_decide(case: Case, path: Path) -> None:
                 "\t".join(
                     [
                         q("#D"),
-                        q(a.id),
-                        q(i.id),
+                        ident(a.id),
+                        ident(i.id),
                         fmt(position.value),
                         fmt(sal),
                         fmt(capability.value),
