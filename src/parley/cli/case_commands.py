@@ -36,6 +36,7 @@ from parley.io.losses import conversion_losses
 from parley.io.safe_write import check_output
 from parley.report.forecast import forecast_csv, forecast_table
 from parley.report.forecast_summary import forecast_summary
+from parley.report.terminal import write_stdout
 from parley.scenarios import apply_scenario
 from parley.whatif import whatif_label
 
@@ -91,7 +92,7 @@ def forecast(
     if format is OutputFormat.json:
         print_json(obj)
     elif format is OutputFormat.csv:
-        sys.stdout.write(forecast_csv(outcomes, loaded))
+        write_stdout(forecast_csv(outcomes, loaded))
     elif long:
         out.print(forecast_table(loaded, label, outcomes))
     else:

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from parley.case import Case
 from parley.errors import ParleyError, ParleyWarning, ScenarioError
 from parley.io import read_case
 from parley.io.finite_json import dumps
+from parley.report.terminal import TerminalConsole
 
 app = typer.Typer(
     add_completion=False,
@@ -26,9 +26,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # no console markup on stdout: titles, names and ids are the user's text, and '[...]' in them
-# (the " [scenario]" of a patched case's title, a name like "[EU] Council") must print as written
-out = Console(soft_wrap=True, markup=False)
-err = Console(stderr=True, soft_wrap=True)  # one problem, one line: never wrapped
+# (the " [scenario]" of a patched case's title, a name like "[EU] Council") must print as written;
+# control characters in that text (and in file names) are shown escaped (report.terminal)
+out = TerminalConsole(soft_wrap=True, markup=False)
+err = TerminalConsole(stderr=True, soft_wrap=True)  # one problem, one line: never wrapped
 
 
 class OutputFormat(StrEnum):

@@ -96,6 +96,7 @@ def ensemble(
     from parley.ensemble import ensemble as run_ensemble
     from parley.forecast import model_specs
     from parley.report.ensemble import ensemble_csv, ensemble_table
+    from parley.report.terminal import write_stdout
 
     try:
         if scenario is not None and no_scenario_mix:
@@ -130,7 +131,7 @@ def ensemble(
     if format is OutputFormat.json:
         print_json(obj)
     elif format is OutputFormat.csv:
-        sys.stdout.write(ensemble_csv(obj))
+        write_stdout(ensemble_csv(obj))
     else:
         out.print(ensemble_table(loaded, obj, out.width))
     if output is not None:
