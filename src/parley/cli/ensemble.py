@@ -3,7 +3,6 @@ probabilities (docs/uncertainty.md)."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

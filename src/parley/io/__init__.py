@@ -11,7 +11,7 @@ from parley.case import Case
 from parley.errors import CaseError, ModelError, OutputError, ParleyWarning
 from parley.io.formats import FORMATS, Format, detect_format, output_format
 from parley.io.layout import ReadOptions, reading
-from parley.io.text import atomic_write
+from parley.io.safe_write import atomic_write
 from parley.models.registry import check_declared_params
 
 
