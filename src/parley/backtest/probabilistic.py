@@ -64,12 +64,19 @@ def coverage(
     y = np.asarray(outcomes, dtype=float)
     if y.size == 0:
         return dict.fromkeys(map(str, levels))
-    out: dict[str, float | None] = {}
-    for level in levels:
-        lo, hi = central_interval(members, level)
-        inside = (y >= lo - TIE) & (y <= hi + TIE)
-        out[str(level)] = float(inside.mean())
-    return out
+    return {str(level): float(covered(members, y, level).mean()) for level in levels}
+
+
+def covered(members: np.ndarray, outcomes: np.ndarray, level: float) -> np.ndarray:
+    """(n,) whether each outcome lies inside its row's central `level`% interval (ends included,
+    within round-off).
+
+    >>> covered(np.array([[0.0, 1.0, 2.0, 3.0, 4.0]] * 2), np.array([2.5, 3.5]), 50)
+    array([ True, False])
+    """
+    y = np.asarray(outcomes, dtype=float)
+    lo, hi = central_interval(members, level)
+    return (y >= lo - TIE) & (y <= hi + TIE)
 
 
 def ensemble_summary(members: np.ndarray, outcomes: np.ndarray) -> dict[str, object]:

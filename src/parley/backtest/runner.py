@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,8 @@ class BacktestResult:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ensembles: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n, members) 0-100
+    folds: int = FOLDS  # of the grouped cross-validations (learners, the model-error term)
+    cv_seed: int = CV_SEED
 
     def errors(self, model: str) -> np.ndarray:
         return np.abs(self.forecasts[model] - self.outcomes)
@@ -71,7 +74,10 @@ class BacktestResult:
     def summary(self) -> dict:
         """The JSON object: `{"models": {name: {n, mae, rmse, median_ae, hit5, hit10,
         vs_compromise}}}`; with ensembles, each model also has `coverage` {"50", "80", "90"} and
-        `crps` (null for a model without an ensemble, such as a learner)."""
+        `crps` (null for a model without an ensemble, such as a learner), and the model-error
+        term's scores: `calibrated` (held out by cross-conformal prediction grouped by proposal)
+        and `calibrated_shipped` (the residuals shipped with parley, as they are; null for a model
+        without them), each `{"coverage": {"50", "80", "90"}, "crps", "n"}`."""
         ref = self.errors(REFERENCE)
         out: dict[str, dict[str, Any]] = {}
         for name in self.models:
@@ -85,7 +91,22 @@ class BacktestResult:
             }
             if self.ensembles:
                 out[name].update(self.ensemble_scores(name))
+                out[name].update(self.calibrated_scores(name))
         return {"models": out}
+
+    def calibrated_scores(self, model: str) -> dict[str, object]:
+        """The model-error term's scores (`parley.backtest.calibration`)."""
+        from parley.backtest.calibration import held_out_scores, shipped_scores
+        from parley.ensemble.model_error import load_residuals
+
+        point = self.forecasts[model]
+        shipped = load_residuals().by_model.get(model)
+        return {
+            "calibrated": held_out_scores(
+                point, self.outcomes, self.groups, self.folds, self.cv_seed
+            ),
+            "calibrated_shipped": shipped_scores(point, self.outcomes, shipped),
+        }
 
     def ensemble_scores(self, model: str) -> dict[str, object]:
         """Coverage and CRPS of the model's ensembles on the issues it forecast (nulls if none)."""
@@ -125,7 +146,9 @@ def run_backtest(
     outcomes = np.array(
         [100 * _unit(c.case.issue(i), _recorded(c.case.issue(i))) for c in cases for i in c.scored]
     )
-    result = BacktestResult(dataset.source, names, groups, issues, outcomes, {})
+    result = BacktestResult(
+        dataset.source, names, groups, issues, outcomes, {}, folds=folds, cv_seed=seed
+    )
     result.notes.extend(dataset.notes)
     with _progress(progress, console) as bar:
         for name in bases:
@@ -172,6 +195,21 @@ def _run_ensembles(result, dataset, names, members, spread, seed, learners) -> N
         result.notes.append(
             f"{name}: no ensemble (it learns from outcomes); coverage and crps null"
         )
+    result.notes.append(_calibration_note(result, dataset))
+
+
+def _calibration_note(result: BacktestResult, dataset: Dataset) -> str:
+    """How the `calibrated` scores were made, and whether the shipped residuals are in-sample."""
+    from parley.ensemble.model_error import load_residuals
+
+    fitted = load_residuals().record.get("fitted_on", {})
+    same = Path(dataset.source).name == fitted.get("file")
+    return (
+        f"calibrated: point forecast + model error, scored by {result.folds}-fold cross-conformal "
+        f"prediction grouped by proposal (seed {result.cv_seed}); calibrated_shipped: the "
+        f"residuals shipped with parley ({fitted.get('file')})"
+        + (", fitted on this very file, so in-sample" if same else "")
+    )
 
 
 def base_models() -> list[str]:

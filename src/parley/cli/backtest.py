@@ -181,3 +181,34 @@ def fit_combined(
         f"combined {cv['combined']['mae']:.2f} vs compromise {cv['compromise']['mae']:.2f}",
         highlight=False,
     )
+
+
+@backtest_app.command("calibrate")
+def calibrate(
+    data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Residuals file to write (JSON)")],
+    capability: CapabilityOpt = "gdp",
+    folds: Annotated[int, typer.Option(min=2, help="Folds of the grouped cross-validation")] = 5,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the fold assignment")] = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Record every model's errors on DEU III (or your cases) as the model-error term of
+    `parley ensemble`, with their held-out coverage (docs/uncertainty.md)."""
+    from parley.backtest.calibration import check_residuals, fit_residuals
+    from parley.backtest.dataset import read_case_dir
+    from parley.backtest.deu3 import read_deu3
+    from parley.io.text import write_text
+
+    try:
+        dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
+        where = capability if not data.is_dir() else "from the cases"
+        record = fit_residuals(dataset, data, where, folds, seed, progress=not quiet)
+        check_residuals(record)
+    except ParleyError as exc:
+        fail(exc)
+    write_text(output, json.dumps(record, indent=1) + "\n")
+    cv = record["cross_validation"]
+    out.print(f"wrote {output}: held-out coverage at 50/80/90% ({cv['folds']}-fold, by proposal)")
+    for name, scores in cv["models"].items():
+        cov = " / ".join(f"{v:.2f}" for v in scores["coverage"].values())
+        out.print(f"  {name:<12} {cov}   CRPS {scores['crps']:.2f}", highlight=False)
