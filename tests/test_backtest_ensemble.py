@@ -95,7 +95,7 @@ def test_cases_table_shows_the_ensemble_table(runner, folder):
         app, ["backtest", "cases", str(folder), "-m", "compromise", "--ensemble", "200", "-q"]
     )
     assert res.exit_code == 0, res.output
-    assert "90% interval" in res.stdout and "CRPS" in res.stdout
+    assert "90%" in res.stdout and "CRPS" in res.stdout and "+ model error" in res.stdout
 
 
 @pytest.mark.parametrize(

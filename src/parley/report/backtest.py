@@ -64,27 +64,40 @@ def backtest_table(result: BacktestResult) -> Table:
 
 
 def ensemble_table(result: BacktestResult) -> Table:
-    """One row per model: coverage of the ensemble's central 50/80/90% intervals (the share of
-    outcomes inside; calibrated = the nominal share) and its CRPS on 0-100."""
+    """Two rows per model: its input ensemble and its calibrated distribution (point forecast +
+    model error, scored held out by cross-conformal prediction grouped by proposal), each with the
+    coverage of its central 50/80/90% intervals (the share of outcomes inside; calibrated = the
+    nominal share) and its CRPS on 0-100."""
     summary = result.summary()["models"]
     members = next(iter(result.ensembles.values())).shape[1]
     table = terminal_table(
-        title=f"ensembles: {members} members per proposal (coverage: share of outcomes inside)",
+        title=f"ensembles: {members} members per proposal; coverage of the central 50/80/90% "
+        "intervals (share of outcomes inside)",
     )
-    for col in ("model", "n", "50% interval", "80% interval", "90% interval", "CRPS", "MAE"):
-        table.add_column(col, justify="left" if col == "model" else "right")
+    heads = ("model", "distribution", "n", "50%", "80%", "90%", "CRPS")
+    for col in (*heads, "MAE"):
+        table.add_column(col, justify="left" if col in heads[:2] else "right")
     for name, row in summary.items():
-        cov = row["coverage"]
-        table.add_row(
-            name,
-            str(row["n"]),
-            *(_num(cov[level]) for level in ("50", "80", "90")),
-            _num(row["crps"]),
-            _num(row["mae"]),
-        )
+        cal = row["calibrated"]
+        for label, scores, n, mae in (
+            ("inputs", row, row["n"], _num(row["mae"])),
+            ("+ model error", cal, cal["n"], ""),
+        ):
+            cov = scores["coverage"]
+            table.add_row(
+                name if label == "inputs" else "",
+                label,
+                str(n),
+                *(_num(cov[level]) for level in ("50", "80", "90")),
+                _num(scores["crps"]),
+                mae,
+            )
     table.caption = (
-        "CRPS: the mean absolute error generalised to a distribution (lower is better; equals the "
-        "MAE for a point forecast)"
+        "inputs: the ensemble over the inputs' ranges; + model error: the point forecast plus the "
+        "model's recorded errors on the other folds' proposals, held out (docs/uncertainty.md). "
+        "CRPS: the "
+        "mean absolute error generalised to a distribution (lower is better; equals the MAE for a "
+        "point forecast)"
     )
     return table
 
