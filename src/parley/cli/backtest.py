@@ -1,4 +1,4 @@
-"""`parley backtest deu3|cases|fit-combined`: how accurate each model is on recorded outcomes."""
+"""`parley backtest deu3|cases|fit-combined|calibrate`: how accurate each model is on recorded outcomes."""
 
 from __future__ import annotations
 
@@ -188,25 +188,36 @@ def calibrate(
     data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Residuals file to write (JSON)")],
     capability: CapabilityOpt = "gdp",
-    folds: Annotated[int, typer.Option(min=2, help="Folds of the grouped cross-validation")] = 5,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the fold assignment")] = 0,
+    folds: Annotated[
+        int | None,
+        typer.Option(help="Folds of the grouped cross-validation, 2 to 20 (default: 5)"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
     quiet: QuietOpt = False,
 ) -> None:
     """Record every model's errors on DEU III (or your cases) as the model-error term of
     `parley ensemble`, with their held-out coverage (docs/uncertainty.md)."""
     from parley.backtest.calibration import check_residuals, fit_residuals
+    from parley.backtest.combined_fit import FIT_OPTIONS
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.deu3 import read_deu3
-    from parley.io.text import write_text
+    from parley.io.finite_json import dumps
+    from parley.io.safe_write import check_output, write_text
+    from parley.models.constraints import check_value
 
     try:
+        given = {"folds": folds, "seed": seed}
+        folds, seed = (
+            check_value(value, *FIT_OPTIONS[name], f"--{name}") for name, value in given.items()
+        )
+        check_output(output, [data, *(data.iterdir() if data.is_dir() else ())], "an input")
         dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
         where = capability if not data.is_dir() else "from the cases"
-        record = fit_residuals(dataset, data, where, folds, seed, progress=not quiet)
+        record = fit_residuals(dataset, data, where, folds or 5, seed, progress=not quiet)
         check_residuals(record)
+        write_text(output, dumps(record, indent=1) + "\n")
     except ParleyError as exc:
-        fail(exc)
-    write_text(output, json.dumps(record, indent=1) + "\n")
+        fail(exc, flags={"folds": "--folds"})
     cv = record["cross_validation"]
     out.print(f"wrote {output}: held-out coverage at 50/80/90% ({cv['folds']}-fold, by proposal)")
     for name, scores in cv["models"].items():
