@@ -197,7 +197,7 @@ def calibrate(
 ) -> None:
     """Record every model's errors on DEU III (or your cases) as the model-error term of
     `parley ensemble`, with their held-out coverage (docs/uncertainty.md)."""
-    from parley.backtest.calibration import check_residuals, fit_residuals
+    from parley.backtest.calibration_fit import check_residuals, fit_residuals
     from parley.backtest.combined_fit import FIT_OPTIONS
     from parley.backtest.dataset import read_case_dir
     from parley.backtest.deu3 import read_deu3
