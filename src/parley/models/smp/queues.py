@@ -11,14 +11,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.models.smp.backend import (
+    axis_index,
     contiguous,
     device,
+    eye_mask,
+    lower_mask,
     namespace,
+    positive_part,
     take_last,
     take_rows,
+    to_numpy,
 )
 from parley.models.smp.utility import distances, utility
-from parley.models.smp.voting import MIN_COALITION, pce, vote
+from parley.models.smp.voting import (
+    MIN_COALITION,
+    log_victory,
+    pce,
+    victory_matrix,
+    vote,
+)
+
+#: Voting rules with vote(w, -du) == -vote(w, du) bit for bit. Cubic and PropCbc are
+#: antisymmetric in exact arithmetic only (NumPy's du**3 is not odd to the last bit),
+#: ASymProsp not at all.
+ANTISYMMETRIC = ("Proportional", "Binary", "PropBin")
 
 
 @dataclass(frozen=True)
@@ -92,8 +108,16 @@ def resolve_queues(
     m_n = int(xp.max(length))
     slots_valid = xp.arange(m_n, device=dev)[None, None, :] < length[:, :, None]
     queue = _queue_order(xp, member, bargains.init, actors, m_n, slots_valid)
-    coal = _queue_coalitions(xp, values, capability, queue, length, rule, max_elements)
-    prob = pce(pce_model, vp_model, coal, slots_valid)
+    prob = _queue_probabilities(
+        xp,
+        values,
+        capability,
+        queue,
+        length,
+        slots_valid,
+        (rule, vp_model, pce_model),
+        max_elements,
+    )
     prob = xp.where(slots_valid, prob, 0.0)
     if uniforms is None:
         chosen = xp.argmax(prob, axis=-1)
@@ -135,66 +159,108 @@ def _queue_order(xp: Any, member: Any, init: Any, actors: Any, m_n: int, slots_v
     return xp.where((slot == sq_slot) | ~slots_valid, 0, bargain)
 
 
-def _queue_coalitions(
+def _queue_probabilities(
     xp: Any,
     values: Any,
     capability: Any,
     queue: Any,
     length: Any,
-    rule: str,
+    valid: Any,
+    models: tuple[str, str, str],
     max_elements: int,
 ) -> Any:
-    """(B, K, M, M) KTAB coalition strengths between the options of every queue.
+    """(B, K, M) PCE probability of every option of every queue (KTAB's per-actor scalarPCE).
 
-    As in `voting.coalitions`, votes are computed once per pair m1 > m2 (a flat list of the
-    pairs of all queues, queue by queue, m1-major, in chunks): positive votes strengthen
-    C[m1, m2], negative ones C[m2, m1]. Queue k's pairs start at the sum of the earlier queues'
-    L(L - 1)/2 and pair (m1, m2) sits m1(m1 - 1)/2 + m2 further, so the dense result is one
-    gather from the flat list (the standard has no scatter).
+    KTAB votes once per pair of a queue, the later option against the earlier: positive votes
+    strengthen C[later, earlier], negative ones C[earlier, later]. The strengths come from
+    `_option_coalitions` (once per member) by a gather. Under the default Conditional PCE with a
+    rule in `ANTISYMMETRIC`, log P[i > j] too depends only on the two options, so it is computed
+    per member and gathered into queues grouped by length (`_conditional_by_length`).
     """
-    b_n, a_n, m_n = queue.shape
-    o_n = values.shape[-1]
-    dev = device(values)
-    # pair p of the flat list: its queue (by the queues' running pair counts) and its place t
-    per_queue = xp.reshape(length * (length - 1) // 2, (-1,))  # (B K,) pairs of each queue
-    ends = xp.cumulative_sum(per_queue)
-    starts = ends - per_queue
-    n_pairs = int(ends[-1])
-    if n_pairs == 0:
-        return xp.full((b_n, a_n, m_n, m_n), MIN_COALITION, dtype=values.dtype, device=dev)
-    every = xp.arange(n_pairs, dtype=ends.dtype, device=dev)
-    bk = xp.searchsorted(ends, every, side="right")  # queue (b K + k) of every pair
-    t = every - xp.take(starts, bk)
-    # a queue's pairs m1 > m2 in row-major order (t = m1(m1 - 1)/2 + m2): the first cells of
-    # the strict lower triangle once a stable sort puts them first (no data-dependent shapes)
-    ar = xp.arange(m_n, device=dev)
-    below = ar[:, None] > ar[None, :]  # (M, M) m1 > m2
-    cells = xp.argsort(xp.astype(~xp.reshape(below, (-1,)), xp.int8), stable=True)
-    cells = xp.take(cells[: m_n * (m_n - 1) // 2], t)
-    queue_flat = xp.reshape(queue, (-1,))
-    o1 = xp.take(queue_flat, bk * m_n + cells // m_n)
-    o2 = xp.take(queue_flat, bk * m_n + cells % m_n)
-    row0 = (bk // a_n) * o_n  # first row of the pair's batch member in by_option
-    by_option = xp.reshape(contiguous(xp.matrix_transpose(values)), (b_n * o_n, a_n))
-    chunk = max(1, max_elements // max(1, a_n))
+    rule, vp_model, pce_model = models
+    pos, neg = _option_coalitions(xp, values, capability, rule, max_elements)
+    if pce_model == "Conditional" and rule in ANTISYMMETRIC:
+        log_vm = log_victory(victory_matrix(vp_model, pos + MIN_COALITION))
+        return _conditional_by_length(xp, log_vm, queue, length)
+    m_n = queue.shape[-1]
+    later = lower_mask(queue, m_n)
+    shape = tuple(queue.shape) + tuple(queue.shape[-1:])
+    q1 = xp.broadcast_to(queue[..., :, None], shape)
+    q2 = xp.broadcast_to(queue[..., None, :], shape)
+    c = xp.where(later, _queue_gather(xp, pos, q1, q2), _queue_gather(xp, neg, q2, q1))
+    inside = valid[..., :, None] & valid[..., None, :] & ~eye_mask(queue, m_n)
+    return pce(pce_model, vp_model, xp.where(inside, c, 0.0) + MIN_COALITION, valid)
+
+
+def _option_coalitions(
+    xp: Any, values: Any, capability: Any, rule: str, max_elements: int
+) -> tuple[Any, Any]:
+    """(B, O, O) pos[o1, o2] = sum_a max(v_a, 0) and neg[o1, o2] = sum_a max(-v_a, 0) with
+    v_a = vote(c_a, V_a(o1) - V_a(o2)), over every ordered pair of options of each member.
+
+    Coalition strengths between two options do not depend on whose queue holds them, so they
+    are computed once per member (O = 1 + G options) and gathered into each queue. For the
+    rules in `ANTISYMMETRIC` neg is pos transposed, bit for bit, so only pos is summed.
+    Members go in chunks of at most `max_elements` votes.
+    """
+    b_n, a_n, o_n = values.shape
+    by_option = contiguous(xp.matrix_transpose(values))  # (B, O, A)
+    step = max(1, max_elements // max(1, o_n * o_n * a_n))
+    symmetric = rule in ANTISYMMETRIC
     pos, neg = [], []
-    for start in range(0, n_pairs, chunk):
-        sl = slice(start, min(n_pairs, start + chunk))
-        du = xp.take(by_option, row0[sl] + o1[sl], axis=0) - xp.take(
-            by_option, row0[sl] + o2[sl], axis=0
-        )  # (P, A)
-        v = vote(rule, xp.take(capability, row0[sl] // o_n, axis=0), du)
-        pos.append(xp.sum(xp.maximum(v, 0.0), axis=-1))
-        neg.append(xp.sum(xp.maximum(-v, 0.0), axis=-1))
-    # source: [0, pos..., neg...]; entry (m1, m2) of queue k reads 1 + start_k + t(m1, m2)
-    # below the diagonal, 1 + P + start_k + t(m2, m1) above it, 0 (nothing) elsewhere
-    zero = xp.zeros((1,), dtype=values.dtype, device=dev)
-    source = xp.concat([zero, *pos, *neg])
-    hi = xp.maximum(ar[:, None], ar[None, :])
-    tri = hi * (hi - 1) // 2 + xp.minimum(ar[:, None], ar[None, :])
-    sel = xp.where(below, 1 + tri, xp.where(ar[:, None] < ar[None, :], 1 + n_pairs + tri, 0))
-    inside = (hi < length[:, :, None, None]) & ~(ar[:, None] == ar[None, :])
-    start_k = xp.reshape(starts, (b_n, a_n))
-    idx = xp.where(inside, start_k[:, :, None, None] + sel, 0)
-    coal = xp.take(source, xp.reshape(idx, (-1,)))
-    return xp.reshape(coal, (b_n, a_n, m_n, m_n)) + MIN_COALITION
+    for start in range(0, b_n, step):
+        rows = slice(start, min(b_n, start + step))
+        vt = by_option[rows, ...]
+        v = vote(rule, capability[rows, None, None, :], vt[:, :, None, :] - vt[:, None, :, :])
+        if not symmetric:
+            neg.append(xp.sum(xp.maximum(-v, 0.0), axis=-1))
+        pos.append(xp.sum(positive_part(v), axis=-1))
+    p = pos[0] if len(pos) == 1 else xp.concat(pos, axis=0)
+    if symmetric:
+        return p, xp.matrix_transpose(p)
+    return p, neg[0] if len(neg) == 1 else xp.concat(neg, axis=0)
+
+
+def _conditional_by_length(xp: Any, log_vm: Any, queue: Any, length: Any) -> Any:
+    """(B, K, M) Conditional PCE of every queue from per-member log P[o1 > o2] (B, O, O).
+
+    Queues are grouped by their length L (at most O groups, a loop over lengths, not actors or
+    members): each group gathers its (L, L) blocks and sums exactly its L terms, so a queue's
+    probabilities do not depend on how long the batch's longest queue is, and no padded cells
+    are computed. The groups' results are put back in queue order by one inverse permutation.
+    """
+    b_n, k_n, m_n = queue.shape
+    dev = device(queue)
+    flat_q = xp.reshape(queue, (b_n * k_n, m_n))
+    flat_len = xp.reshape(length, (-1,))
+    order = xp.argsort(flat_len, stable=True)
+    sizes = xp.arange(1, m_n + 1, dtype=flat_len.dtype, device=dev)
+    ends = to_numpy(xp.searchsorted(xp.take(flat_len, order), sizes, side="right")).tolist()
+    o_n = log_vm.shape[-1]
+    table = xp.reshape(log_vm, (-1,))
+    parts, start = [], 0
+    for size, end in zip(range(1, m_n + 1), ends, strict=True):
+        if end == start:
+            continue
+        rows = order[start:end]
+        q = xp.take(flat_q, rows, axis=0)[:, :size]  # (n, L)
+        base = (rows // k_n)[:, None, None] * (o_n * o_n)
+        index = base + q[:, :, None] * o_n + q[:, None, :]
+        logp = xp.sum(xp.reshape(xp.take(table, xp.reshape(index, (-1,))), index.shape), axis=-1)
+        p = xp.exp(logp - xp.max(logp, axis=-1, keepdims=True))
+        p = p / xp.sum(p, axis=-1, keepdims=True)
+        pad = xp.zeros((end - start, m_n - size), dtype=p.dtype, device=dev)
+        parts.append(xp.concat([p, pad], axis=-1))
+        start = end
+    prob = xp.take(xp.concat(parts, axis=0), xp.argsort(order), axis=0)
+    return xp.reshape(prob, (b_n, k_n, m_n))
+
+
+def _queue_gather(xp: Any, by_pair: Any, first: Any, second: Any) -> Any:
+    """(B, K, M, M) by_pair[b, first[b, k, m1, m2], second[b, k, m1, m2]] for by_pair (B, O, O):
+    one flat gather (the standard has integer-array indexing, not take_along_axis)."""
+    b_n, o_n = by_pair.shape[0], by_pair.shape[-1]
+    flat = xp.reshape(by_pair, (-1,))
+    base = axis_index(first, b_n, 0, 4) * (o_n * o_n)
+    index = base + first * o_n + second
+    return xp.reshape(xp.take(flat, xp.reshape(index, (-1,))), tuple(index.shape))

@@ -10,6 +10,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from parley.models.smp.backend import (
@@ -24,7 +25,7 @@ from parley.models.smp.backend import (
 from parley.models.smp.bargain import interpolate
 from parley.models.smp.challenge import challenges
 from parley.models.smp.queues import Bargains, Resolution, bargain_values, resolve_queues
-from parley.models.smp.twins import first_twin
+from parley.models.smp.twins import first_twin, fixed_twins
 from parley.models.smp.utility import distances, perceived_risk, risk_from_probability, utility
 from parley.models.smp.voting import coalitions, pce
 
@@ -45,9 +46,14 @@ class Setup:
     accommodation: Any  # (A, A) ideal adjustment matrix (identity by default)
     params: Any  # the SMP model instance (KTAB option names as attributes)
 
-    @property
+    @cached_property
     def total_salience(self) -> Any:
         return namespace(self.salience).sum(self.salience, axis=-1)
+
+    @cached_property
+    def twins(self) -> Any:
+        """(B, A, A) actors alike in saliences and capability (see twins.py)."""
+        return fixed_twins(self.salience, self.capability)
 
     def take(self, idx: Any) -> Setup:
         """The setup of some batch members (integer indices, e.g. those still running)."""
@@ -106,7 +112,7 @@ def _estimates(
     """P and gain (B, T, A) of init[t] challenging every j, as estimator[t] sees it.
 
     U^h(n, q) = (1 - d_nq)(1 + d_nq r[h, n]) = a_nq + b_nq r[h, n]; the tensor is built transposed
-    ([t, q, n]) in slices of rows small enough to stay in cache.
+    ([t, q, n]) in tiles of members and rows small enough to stay in cache.
     """
     xp = namespace(state.dist, init)
     b_n, t_n = init.shape
@@ -114,41 +120,57 @@ def _estimates(
     d = state.dist
     a_t = contiguous(xp.matrix_transpose(1.0 - d))[:, None, ...]
     b_t = contiguous(xp.matrix_transpose((1.0 - d) * xp.minimum(d, 1.0)))[:, None, ...]
-    step = max(1, max_elements // max(1, b_n * a_n * a_n))
+    # tiles of members x rows small enough to stay in cache: a tile's buffers are reused by the
+    # next tile, and every element-wise pass runs over cache-resident memory
+    per_member = a_n * a_n
+    b_step = max(1, min(b_n, max_elements // max(1, per_member)))
+    step = max(1, max_elements // max(1, b_step * per_member))
     total_salience = setup.total_salience
     rule, commit = setup.params.VotingRule, setup.params.ThirdPartyCommit
 
-    def work(start: int, bufs: list[Any]) -> tuple[Any, Any]:
-        # each slice computes its own rows: the result cannot depend on the number of threads
-        rows = slice(start, min(t_n, start + step))
+    def work(tile: tuple[int, int], bufs: list[Any]) -> tuple[Any, Any]:
+        # each tile computes its own members and rows: the result cannot depend on the number
+        # of threads
+        b0, t0 = tile
+        mem, rows = slice(b0, min(b_n, b0 + b_step)), slice(t0, min(t_n, t0 + step))
         ut_buf, a_buf, b_buf = (
-            None if buf is None else buf[:, : rows.stop - start] for buf in bufs
+            None if buf is None else buf[: mem.stop - b0, : rows.stop - t0] for buf in bufs
         )
-        r = take_rows(state.perceived, estimator[:, rows])  # (B, T, N): r[h, n]
-        ut = into(ut_buf, "multiply", b_t, r[:, :, None, :])
-        ut += a_t
+        r = take_rows(state.perceived[mem, ...], estimator[mem, rows])  # (B, T, N): r[h, n]
+        ut = into(ut_buf, "multiply", b_t[mem, ...], r[:, :, None, :])
+        ut += a_t[mem, ...]
         return challenges(
-            ut, init[:, rows], total_salience, setup.capability, rule, commit, (a_buf, b_buf)
+            ut,
+            init[mem, rows],
+            total_salience[mem, ...],
+            setup.capability[mem, ...],
+            rule,
+            commit,
+            (a_buf, b_buf),
         )
 
-    def run(group: list[int]) -> list[tuple[Any, Any]]:
-        bufs = scratch(d, (b_n, min(step, t_n), a_n, a_n), 3)  # reused by the group's slices
-        return [work(start, bufs) for start in group]
+    def run(group: list[tuple[int, int]]) -> list[tuple[Any, Any]]:
+        shape = (min(b_step, b_n), min(step, t_n), a_n, a_n)
+        bufs = scratch(d, shape, 3)  # reused by the group's tiles
+        return [work(tile, bufs) for tile in group]
 
-    starts = list(range(0, t_n, step))
-    workers = min(threads(setup.params.threads), len(starts))
+    tiles = [(b0, t0) for b0 in range(0, b_n, b_step) for t0 in range(0, t_n, step)]
+    workers = min(threads(setup.params.threads), len(tiles))
     groups = [
-        starts[k * len(starts) // workers : (k + 1) * len(starts) // workers]
-        for k in range(workers)
+        tiles[k * len(tiles) // workers : (k + 1) * len(tiles) // workers] for k in range(workers)
     ]
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
             parts = [part for done in pool.map(run, groups) for part in done]
     else:
-        parts = run(starts)
+        parts = run(tiles)
     if len(parts) == 1:
         return parts[0]
-    return xp.concat([p for p, _ in parts], axis=1), xp.concat([g for _, g in parts], axis=1)
+    per_chunk = -(-t_n // step)  # tiles per member chunk, in row order
+    chunks = [parts[k : k + per_chunk] for k in range(0, len(parts), per_chunk)]
+    p_win = xp.concat([xp.concat([p for p, _ in c], axis=1) for c in chunks], axis=0)
+    gain = xp.concat([xp.concat([g for _, g in c], axis=1) for c in chunks], axis=0)
+    return p_win, gain
 
 
 def step(
@@ -170,7 +192,8 @@ def step(
     p_win, gain = _estimates(state, setup, actors, actors, max_elements)
     # twins are interchangeable targets: each gets its first twin's estimate, so that their tie
     # is exact and the first wins (see twins.py); no one challenges itself or its own twin
-    twin = first_twin(positions, ideals, setup.salience, setup.capability)[:, None, :]
+    twin = first_twin(positions, ideals, setup.salience, setup.capability, setup.twins)
+    twin = twin[:, None, :]
     p_win, gain = take_last(p_win, twin), take_last(gain, twin)
     gain = xp.where(twin == xp.matrix_transpose(twin), -math.inf, gain)
     candidate = gain > MIN_SIG_GAIN

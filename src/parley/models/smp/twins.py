@@ -13,14 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.models.smp.backend import namespace
+from parley.models.smp.backend import device, eye_mask, namespace
 
 
-def first_twin(positions: Any, ideals: Any, salience: Any, capability: Any) -> Any:
+def first_twin(
+    positions: Any, ideals: Any, salience: Any, capability: Any, fixed: Any | None = None
+) -> Any:
     """(B, A) index of the first actor identical to each actor (itself when it has no twin).
 
     Identical: equal positions, ideals and saliences on every issue and equal capability (exact
     equality: twins come from identical input rows, and positions are rounded to 4 decimals).
+    `fixed` (B, A, A), when given, is `fixed_twins(salience, capability)`, which does not change
+    over a run; where no member has two actors alike in it, nobody has a twin and positions
+    are not compared.
 
     >>> import numpy as np
     >>> x = np.array([[[0.2], [0.5], [0.2], [0.2]]])
@@ -29,10 +34,21 @@ def first_twin(positions: Any, ideals: Any, salience: Any, capability: Any) -> A
     [[0, 1, 0, 3]]
     """
     xp = namespace(positions, ideals, salience, capability)
-
-    def same(a: Any) -> Any:
-        return xp.all(a[:, :, None, :] == a[:, None, :, :], axis=-1)
-
-    twin = same(positions) & same(ideals) & same(salience)
-    twin = twin & (capability[:, :, None] == capability[:, None, :])
+    if fixed is None:
+        fixed = fixed_twins(salience, capability)
+    a_n = positions.shape[1]
+    if not bool(xp.any(fixed & ~eye_mask(fixed, a_n))):
+        return xp.broadcast_to(xp.arange(a_n, device=device(positions))[None, :], fixed.shape[:2])
+    twin = fixed & _same(positions) & _same(ideals)
     return xp.argmax(xp.astype(twin, xp.int8), axis=-1)
+
+
+def fixed_twins(salience: Any, capability: Any) -> Any:
+    """(B, A, A) actors alike in what a run never changes: saliences and capability."""
+    return _same(salience) & (capability[:, :, None] == capability[:, None, :])
+
+
+def _same(a: Any) -> Any:
+    """(B, A, A) rows of a (B, A, D) equal on every column."""
+    xp = namespace(a)
+    return xp.all(a[:, :, None, :] == a[:, None, :, :], axis=-1)

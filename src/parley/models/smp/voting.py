@@ -155,10 +155,7 @@ def pce(model: str, vp_model: str, coalitions: Any, valid: Any | None = None) ->
     vm = victory_matrix(vp_model, coalitions)
     pair = valid[..., :, None] & valid[..., None, :]
     if model == "Conditional":
-        logp = xp.sum(xp.where(pair, xp.log(xp.maximum(vm, 1e-300)), 0.0), axis=-1)
-        logp = xp.where(valid, logp, -math.inf)
-        p = xp.exp(logp - xp.max(logp, axis=-1, keepdims=True))
-        return p / xp.sum(p, axis=-1, keepdims=True)
+        return conditional_pce(log_victory(vm), valid)
     if model == "MarkovIncentive":
         eye = xp.astype(eye_mask(coalitions, coalitions.shape[-1]), coalitions.dtype)
         incentive = coalitions * vm + 1e-10 * eye
@@ -182,6 +179,23 @@ def pce(model: str, vp_model: str, coalitions: Any, valid: Any | None = None) ->
 
         return _markov(xp, step, valid, 1e-6)
     raise ValueError(f"unknown PCEModel {model!r}")
+
+
+def log_victory(vm: Any) -> Any:
+    """log P[i > j], with P floored at 1e-300 so that long products in logs stay finite."""
+    xp = namespace(vm)
+    return xp.log(xp.maximum(vm, 1e-300))
+
+
+def conditional_pce(log_vm: Any, valid: Any) -> Any:
+    """KTAB `condPCE` from log victory probabilities (..., M, M): p_i proportional to
+    prod_j P[i > j] over the valid options (padded ones get 0), in logs."""
+    xp = namespace(log_vm)
+    pair = valid[..., :, None] & valid[..., None, :]
+    logp = xp.sum(xp.where(pair, log_vm, 0.0), axis=-1)
+    logp = xp.where(valid, logp, -math.inf)
+    p = xp.exp(logp - xp.max(logp, axis=-1, keepdims=True))
+    return p / xp.sum(p, axis=-1, keepdims=True)
 
 
 def _markov(xp: Any, step: Callable[[Any], Any], valid: Any, tol: float) -> Any:
