@@ -15,9 +15,11 @@ from parley.models.smp.backend import (
     contiguous,
     device,
     eye_mask,
+    into,
     lower_mask,
     namespace,
     positive_part,
+    scratch,
     take_last,
     take_rows,
     to_numpy,
@@ -89,7 +91,7 @@ def resolve_queues(
     vp_model: str,
     pce_model: str,
     uniforms: Any | None,
-    max_elements: int = 1 << 22,
+    max_elements: int = 1 << 16,
 ) -> Resolution:
     """Every actor k picks one option of its queue (KTAB's order, see `_queue_order`).
 
@@ -205,13 +207,21 @@ def _option_coalitions(
     """
     b_n, a_n, o_n = values.shape
     by_option = contiguous(xp.matrix_transpose(values))  # (B, O, A)
-    step = max(1, max_elements // max(1, o_n * o_n * a_n))
+    step = max(1, min(b_n, max_elements // max(1, o_n * o_n * a_n)))
     symmetric = rule in ANTISYMMETRIC
+    (buf,) = scratch(values, (step, o_n, o_n, a_n), 1)  # reused: fresh ones page-fault
     pos, neg = [], []
     for start in range(0, b_n, step):
         rows = slice(start, min(b_n, start + step))
         vt = by_option[rows, ...]
-        v = vote(rule, capability[rows, None, None, :], vt[:, :, None, :] - vt[:, None, :, :])
+        out = None if buf is None else buf[: rows.stop - start]
+        du = into(out, "subtract", vt[:, :, None, :], vt[:, None, :, :])
+        weight = capability[rows, None, None, :]
+        if rule == "Proportional":
+            du *= weight  # vote in place
+            v = du
+        else:
+            v = vote(rule, weight, du)
         if not symmetric:
             neg.append(xp.sum(xp.maximum(-v, 0.0), axis=-1))
         pos.append(xp.sum(positive_part(v), axis=-1))
