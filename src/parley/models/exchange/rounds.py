@@ -60,9 +60,12 @@ class RoundResult:
 
 
 class _Lookup:
-    """Which candidates hold a given (actor, issue) key as supplier or as demander."""
+    """Which candidates hold a given (actor, issue) key as supplier or as demander.
 
-    def __init__(self, ints: np.ndarray) -> None:
+    The (key, role) entries are sorted by key once per round, with each key's first entry and
+    count in dense arrays indexed by key: a query is two reads, not a binary search."""
+
+    def __init__(self, ints: np.ndarray, n_keys: int) -> None:
         n = ints.shape[0]
         keys = np.concatenate(
             [2 * ints[:, KIQ], 2 * ints[:, KJP], 2 * ints[:, KIP] + 1, 2 * ints[:, KJQ] + 1]
@@ -70,14 +73,14 @@ class _Lookup:
         rows = np.tile(np.arange(n), 4)
         kind = np.repeat(np.arange(4), n)  # i supplies, j supplies, i demands, j demands
         order = np.argsort(keys, kind="stable")
-        self.keys, self.rows, self.kind = keys[order], rows[order], kind[order]
+        self.rows, self.kind = rows[order], kind[order]
+        self.count = np.bincount(keys, minlength=2 * n_keys)
+        self.first = np.cumsum(self.count) - self.count
 
     def find(self, supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, kind) of the candidates supplying a `supply` key or demanding a `demand` key."""
         query = np.concatenate([2 * supply, 2 * demand + 1])
-        lo = np.searchsorted(self.keys, query, "left")
-        hi = np.searchsorted(self.keys, query, "right")
-        lens = hi - lo
+        lo, lens = self.first[query], self.count[query]
         pos = np.arange(int(lens.sum())) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
         return self.rows[pos], self.kind[pos]
 
@@ -134,7 +137,8 @@ def play_round(
 
     if n:
         compute(np.arange(n))
-    lookup = _Lookup(ints)
+    lookup = _Lookup(ints, n_b * n_a * n_i)
+    touched = np.zeros(n, dtype=bool)
     while n:
         best = _best(rank, members, seg_start, seg_id)
         if best.size == 0:
@@ -162,7 +166,12 @@ def play_round(
         sup = kind < 2
         sr, sc = rows[sup], kind[sup]
         superseded[sr, sc] += move[sr, sc]
-        todo = np.unique(rows) if incremental else np.flatnonzero(rank > -np.inf)
+        if incremental:  # the touched rows, sorted and once each
+            touched[rows] = True
+            todo = np.flatnonzero(touched)
+            touched[todo] = False
+        else:
+            todo = np.flatnonzero(rank > -np.inf)
         if todo.size:
             compute(todo)
 
@@ -199,8 +208,8 @@ def _best(
     thr = top - TIE * np.maximum(1.0, top)
     ok = (rank >= thr[seg_id]) & (rank > -np.inf)
     rows = np.flatnonzero(ok)
-    _, first = np.unique(members[rows], return_index=True)
-    return rows[first]
+    m = members[rows]  # ascending: candidates are member-contiguous
+    return rows[np.r_[True, m[1:] != m[:-1]]] if rows.size else rows
 
 
 def next_start(x0: np.ndarray, voting: np.ndarray, s: np.ndarray, fixed: float, weight: float):
