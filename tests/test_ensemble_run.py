@@ -297,5 +297,6 @@ def test_cuda_agrees_with_cpu():
 def test_cuda_without_a_device_is_one_clear_error():
     if cuda_available():
         pytest.skip("a CUDA device is present")
-    with pytest.raises(ParleyError, match="--device cuda needs PyTorch with a CUDA device"):
+    with pytest.raises(ParleyError, match="^device cuda needs PyTorch with a CUDA device") as info:
         parley.ensemble(ranged_case(), 10, ["compromise"], device="cuda")
+    assert info.value.parameter == "device"  # the CLI says --device

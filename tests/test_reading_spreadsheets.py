@@ -15,6 +15,7 @@ import pytest
 import parley.io.layout
 import parley.io.workbook
 from parley.cli import app
+from parley.cli.common import flag_lines
 from parley.errors import CaseError, ParleyWarning
 from parley.io import read_case
 
@@ -139,8 +140,9 @@ def test_xlsx_without_the_columns_names_the_sheet_read_and_the_others(tmp_path) 
     assert str(info.value) == (
         f"{path}: no sheet has the columns actor, issue, position, salience, capability: read "
         "sheet 'Data' (row 1 lacks position, salience, capability); the other sheets: 'Notes'; "
-        "choose one with --sheet NAME"
+        "choose one with sheet='NAME'"
     )
+    assert flag_lines(info.value)[0].endswith("choose one with --sheet NAME")  # the CLI's words
 
 
 def test_workbook_recognised_from_content(tmp_path) -> None:

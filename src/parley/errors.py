@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -23,23 +23,43 @@ class Problem:
 class ParleyError(Exception):
     """Base class of the errors parley reports to users (never a traceback).
 
-    Library code names its own parameters, never a command-line flag: an error about one
-    parameter is made with `about`, which records it in `parameter`, and the CLI shows the flag
-    that sets it (`parley.cli.common.fail`).
+    Library code names its own parameters, never a command-line flag or a web field: an error
+    about one parameter is made with `about`, which records it in `parameter`, and each edge shows
+    its own name for it (the CLI its flag, `parley.cli.common.fail`; the web its field, which is
+    the parameter's name). A message that suggests a setting (`salience=False`) records it with
+    `suggesting`, so that the CLI can show the flag that makes it (`--no-salience`).
 
     >>> err = ParleyError.about("samples", "must be at least 1, got 0")
     >>> str(err), err.parameter
     ('samples must be at least 1, got 0', 'samples')
+    >>> str(ParleyError.about("spread", ": unknown kind 'weight'"))
+    "spread: unknown kind 'weight'"
+    >>> err = ParleyError(f"every salience is 0: try {setting('salience', False)}")
+    >>> str(err.suggesting("salience", False)), err.settings
+    ('every salience is 0: try salience=False', (('salience', False),))
     """
 
     parameter: str | None = None
+    settings: tuple[tuple[str, object], ...] = ()
 
     @classmethod
-    def about(cls, parameter: str, problem: str) -> Self:
-        """An error whose message starts with the library parameter it is about."""
-        err = cls(f"{parameter} {problem}")
+    def about(cls, parameter: str, problem: str, *args: Any) -> Self:
+        """An error whose message starts with the library parameter it is about (then a space,
+        or directly the `problem` when it starts with ':'); `args` go to the constructor (a
+        CaseError's source file)."""
+        err = cls(f"{parameter}{'' if problem.startswith(':') else ' '}{problem}", *args)
         err.parameter = parameter
         return err
+
+    def suggesting(self, parameter: str, value: object) -> Self:
+        """This error, recording that its message suggests `setting(parameter, value)`."""
+        self.settings = (*self.settings, (parameter, value))
+        return self
+
+
+def setting(parameter: str, value: object) -> str:
+    """How a library message writes a suggested setting: `salience=False`, `capability='equal'`."""
+    return f"{parameter}={value!r}"
 
 
 class CaseError(ParleyError):

@@ -21,7 +21,9 @@ file.
 >>> apply_changes(case, [ValueChange("bb", "x", "position", 3)])
 Traceback (most recent call last):
 ...
-parley.errors.ScenarioError: --set: unknown actor 'bb' (did you mean 'b'?); actors: a, b
+parley.errors.ScenarioError: set: unknown actor 'bb' (did you mean 'b'?); actors: a, b
+
+Errors name the parameter `set` (the web form's field); the CLI shows its flag, `--set`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ FIELDS = ("position", "salience", "capability")
 """What `--set` can change: an actor's position, salience or capability on an issue, or its
 capability on every issue (no issue given)."""
 
-SOURCE = "--set"
+SOURCE = "set"
+"""The parameter a what-if error names (`ParleyError.parameter`): `--set` on the command line."""
 FORM = "ACTOR.ISSUE.FIELD=VALUE or ACTOR.capability=VALUE"
 
 
@@ -77,7 +80,7 @@ def apply_changes(case: Case, changes: Sequence[ValueChange]) -> Case:
     issues = [i.id for i in case.issues]
     data = case.model_dump()
     by_id = {a["id"]: a for a in data["actors"]}
-    where = Locations()  # a problem of the patched case names the --set item that caused it
+    where = Locations()  # a problem of the patched case names the `set` item that caused it
     for change in changes:
         _check(change, actors, issues)
         if change.issue is None:
@@ -99,7 +102,9 @@ def apply_changes(case: Case, changes: Sequence[ValueChange]) -> Case:
     try:
         return build_case(data, SOURCE, where)
     except CaseError as exc:
-        raise ScenarioError("\n".join(str(p) for p in exc.problems)) from None
+        err = ScenarioError("\n".join(str(p) for p in exc.problems))  # each line: "set: ..."
+        err.parameter = SOURCE
+        raise err from None
 
 
 def whatif_case(
@@ -133,7 +138,7 @@ def unknown_name(kind: str, name: str, known: Sequence[str]) -> str:
 
 def _check(change: ValueChange, actors: list[str], issues: list[str]) -> None:
     def problem(message: str) -> ScenarioError:
-        return ScenarioError(f"{SOURCE}: {message}")
+        return ScenarioError.about(SOURCE, f": {message}")
 
     if change.actor not in actors:
         raise problem(unknown_name("actor", change.actor, actors))
@@ -164,7 +169,7 @@ def _parse(item: str) -> ValueChange:
     key, sep, raw = item.partition("=")
     parts = [p.strip() for p in key.split(".")]
     if not sep or len(parts) not in (2, 3) or not all(parts):
-        raise ScenarioError(f"--set expects {FORM}, got {item!r}")
+        raise ScenarioError.about(SOURCE, f"expects {FORM}, got {item!r}")
     text = raw.strip()
     if text.lower() in {"none", "null"}:
         value = None  # no position on the issue
@@ -172,10 +177,10 @@ def _parse(item: str) -> ValueChange:
         try:
             value = float(text)
         except ValueError:
-            raise ScenarioError(
-                f"--set {item}: expected a number (or none for no position), got {text!r}"
+            raise ScenarioError.about(
+                SOURCE, f"{item}: expected a number (or none for no position), got {text!r}"
             ) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ScenarioError(f"--set {item}: expected a finite number, got {text!r}")
+            raise ScenarioError.about(SOURCE, f"{item}: expected a finite number, got {text!r}")
     actor, issue, field = parts if len(parts) == 3 else (parts[0], None, parts[1])
     return ValueChange(actor, issue, field, value, item)

@@ -23,7 +23,7 @@ from typing import Any
 from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Dataset
 from parley.case import Case
 from parley.case.numbers import parse_number
-from parley.errors import CaseError, Problem
+from parley.errors import CaseError, Problem, setting
 from parley.io.safe_read import csv_rows, read_text
 from parley.suggest import did_you_mean
 
@@ -158,9 +158,9 @@ def _capabilities(
         if gdp_row is None:
             raise CaseError(
                 "line 2: no GDP row (a row with blank prnr and isnr right after the header); "
-                "use --capability equal or a CSV of capabilities",
+                f"use {setting('capability', 'equal')} or a CSV of capabilities",
                 table.source,
-            )
+            ).suggesting("capability", "equal")
         line, row = gdp_row
         caps = {}
         for actor in actors:

@@ -48,14 +48,14 @@ def ensemble_forecasts(
 
     A model that fails on a proposal leaves its rows NaN; `on_failure(model, group, message)` is
     told (the backtest records it). Members run as one batch per proposal and model.
-    `correlate`: rank correlations by actor tag, as `parley ensemble --correlate`.
+    `correlate`: rank correlations by actor tag, as `parley.ensemble` takes them.
     """
     from parley.ensemble.draws import member_uniforms
     from parley.ensemble.plan import make_plan
     from parley.forecast import ModelSpec
 
     if members < 2:
-        raise ParleyError(f"--ensemble: expected at least 2 members, got {members}")
+        raise ParleyError.about("ensemble", f": expected at least 2 members, got {members}")
     specs = [ModelSpec(name) for name in names]
     n = sum(len(bc.scored) for bc in dataset.cases)
     out = {name: np.full((n, members), np.nan) for name in names}

@@ -14,7 +14,14 @@ import typer
 from rich.markup import escape
 
 from parley.case import Case
-from parley.errors import ParleyError, ParleyWarning, ScenarioError
+from parley.errors import (
+    CaseError,
+    ParleyError,
+    ParleyWarning,
+    Problem,
+    ScenarioError,
+    setting,
+)
 from parley.io import read_case
 from parley.io.finite_json import dumps
 from parley.report.terminal import TerminalConsole
@@ -115,7 +122,51 @@ FLAGS = {
     "params": "--param",
     "limit": "--limit",
     "incompatible": "--incompatible",
+    "workers": "--workers",
+    "thresholds": "--threshold",
+    "spread": "--spread",
+    "correlate": "--correlate",
+    "device": "--device",
+    "set": "--set",
+    "goal": "--goal",
+    "sheet": "--sheet",
+    "header_row": "--header-row",
+    "ensemble": "--ensemble",
+    "store": "--store",
+    "capability": "--capability",
+    "salience": "--salience",
 }
+#: Suggested settings (`ParleyError.settings`) whose flag is not `FLAG VALUE`.
+SETTING_FLAGS: dict[tuple[str, object], str] = {("salience", False): "--no-salience"}
+
+
+def flag_lines(exc: ParleyError, flags: dict[str, str] | None = None) -> list[str]:
+    """The error's lines as the command line says them: a problem that starts with a library
+    parameter starts with its flag instead (`FLAGS`, or the command's own `flags`), and a
+    suggested setting (`salience=False`) is written as the flag that makes it (`--no-salience`).
+
+    >>> flag_lines(ParleyError.about("spread", ": unknown kind 'weight'"))
+    ["--spread: unknown kind 'weight'"]
+    """
+    names = {**FLAGS, **(flags or {})}
+    flag = names.get(exc.parameter or "")
+
+    def flagged(text: str) -> str:
+        name = exc.parameter or ""
+        if flag and text.startswith(name) and text[len(name) : len(name) + 1] in (" ", ":"):
+            return flag + text[len(name) :]
+        return text
+
+    if isinstance(exc, CaseError):  # the parameter leads a problem's message, after its file
+        lines = [str(Problem(p.source, p.where, flagged(p.message))) for p in exc.problems]
+    else:
+        lines = [flagged(line) for line in str(exc).splitlines()]
+    for parameter, value in exc.settings:
+        written = SETTING_FLAGS.get(
+            (parameter, value), f"{names.get(parameter, parameter)} {value}"
+        )
+        lines = [line.replace(setting(parameter, value), written) for line in lines]
+    return lines
 
 
 def fail(
@@ -125,13 +176,9 @@ def fail(
 
     `case`: the case file the command read; a scenario's problems (found in the patched case,
     which has no file of its own) are prefixed with it so that every line names the file. An
-    error about a library parameter names the command's flag for it instead (`FLAGS`, or this
-    command's own `flags`, e.g. `report`'s `--front-max-size`).
+    error about a library parameter names the command's flag for it instead (`flag_lines`).
     """
-    lines = str(exc).splitlines()
-    flag = {**FLAGS, **(flags or {})}.get(exc.parameter or "")
-    if flag and lines and lines[0].startswith(f"{exc.parameter} "):
-        lines[0] = flag + lines[0][len(exc.parameter or "") :]
+    lines = flag_lines(exc, flags)
     if case is not None and isinstance(exc, ScenarioError):
         lines = [ln if ln.startswith(f"{case}: ") else f"{case}: {ln}" for ln in lines]
     for line in lines:

@@ -32,7 +32,7 @@ from functools import cached_property
 import numpy as np
 
 from parley.case import Case
-from parley.errors import ParleyError
+from parley.errors import ParleyError, setting
 from parley.suggest import did_you_mean
 
 
@@ -336,8 +336,10 @@ def game_from_case(
     if q.fraction is not None and players and not any(weights[a] for a in players):
         # a share of nothing: no coalition (or every one) meets it, and the indices are 0/0
         on = f" on issue {issue!r}" if issue else ""
-        hint = " (every salience there is 0: try --no-salience)" if issue and salience else ""
-        raise CoalitionError(
-            f"every player weighs 0{on}{hint}; a quota that is a share of the weight means nothing"
+        hint = f" (every salience there is 0: try {setting('salience', False)})"
+        err = CoalitionError(
+            f"every player weighs 0{on}{hint if issue and salience else ''}; a quota that is a "
+            "share of the weight means nothing"
         )
+        raise err.suggesting("salience", False) if issue and salience else err
     return VotingGame(players, np.array([weights[a] for a in players]), q, pairs)

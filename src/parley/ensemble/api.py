@@ -81,7 +81,9 @@ def ensemble(
     for t in parsed:
         if t.issue not in {i.id for i in case.issues}:
             known = ", ".join(i.id for i in case.issues)
-            raise ParleyError(f"--threshold {t.issue}{t.label}: unknown issue (issues: {known})")
+            raise ParleyError.about(
+                "thresholds", f"{t.issue}{t.label}: unknown issue (issues: {known})"
+            )
     check_device(device)
     spread, correlate = check_spread(spread), check_correlate(case, correlate)
     plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device, changes)

@@ -37,13 +37,15 @@ def check_correlate(case: Case, correlate: Mapping[str, float | str] | None) -> 
     for tag, rho in (correlate or {}).items():
         if tag not in tags:
             known = ", ".join(tags) or "none"
-            raise ParleyError(f"--correlate: no actor has tag {tag!r} (tags: {known})")
+            raise ParleyError.about("correlate", f": no actor has tag {tag!r} (tags: {known})")
         try:
             value = float(rho)
         except (TypeError, ValueError):
-            raise ParleyError(f"--correlate {tag}: expected a number, got {rho!r}") from None
+            raise ParleyError.about("correlate", f"{tag}: expected a number, got {rho!r}") from None
         if not -1 <= value <= 1:
-            raise ParleyError(f"--correlate {tag}: expected a coefficient in [-1, 1], got {rho!r}")
+            raise ParleyError.about(
+                "correlate", f"{tag}: expected a coefficient in [-1, 1], got {rho!r}"
+            )
         out[tag] = value
     return out
 
@@ -74,9 +76,10 @@ def copula_root(rho: np.ndarray) -> np.ndarray:
     np.fill_diagonal(r, 1.0)
     w, v = np.linalg.eigh(r)
     if w.min() < -1e-9:
-        raise ParleyError(
-            "--correlate: these coefficients cannot hold together (negative correlation among "
-            "three or more actors of one tag is impossible); use coefficients >= 0"
+        raise ParleyError.about(
+            "correlate",
+            ": these coefficients cannot hold together (negative correlation among "
+            "three or more actors of one tag is impossible); use coefficients >= 0",
         )
     return v * np.sqrt(np.clip(w, 0, None))
 

@@ -29,9 +29,10 @@ def cuda_available() -> bool:
 def check_device(device: str) -> None:
     """Raise ParleyError when `device` cannot be used here."""
     if device == "cuda" and not cuda_available():
-        raise ParleyError(
-            "--device cuda needs PyTorch with a CUDA device (pip install 'parley[gpu]'); "
-            "none is available here"
+        raise ParleyError.about(
+            "device",
+            "cuda needs PyTorch with a CUDA device (pip install 'parley[gpu]'); "
+            "none is available here",
         )
 
 

@@ -137,10 +137,10 @@ class DaskExecutor:
 
 
 def executor_for(workers: int | None, scheduler: str | None) -> LocalExecutor | DaskExecutor:
-    """The executor the command-line options ask for: `--scheduler` an existing Dask cluster,
-    `--workers N` a Dask LocalCluster of N workers, neither the local cores."""
+    """The executor asked for: `scheduler` an existing Dask cluster, `workers` a Dask
+    LocalCluster of that many workers, neither the local cores."""
     if workers is not None and workers < 1:
-        raise ParleyError(f"--workers must be >= 1, got {workers}")
+        raise ParleyError.about("workers", f"must be >= 1, got {workers}")
     if scheduler is not None:
         return DaskExecutor(scheduler=scheduler)
     if workers is not None:

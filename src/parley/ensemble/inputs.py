@@ -1,7 +1,7 @@
 """The uncertain inputs of a case: every value an ensemble or a sensitivity analysis varies.
 
 A case states ranges as `{value, low, high}` on positions, saliences and capabilities; values
-without one stay fixed, unless a default spread gives them a range (`--spread KIND=FRACTION`):
+without one stay fixed, unless a default `spread` gives them a range (`{KIND: FRACTION}`):
 
 - `position`: +/- FRACTION of the issue's scale (upper - lower), clipped to the scale;
 - `salience`: +/- FRACTION of the salience scale (1 or 100), clipped to it;
@@ -68,17 +68,22 @@ def check_spread(spread: Mapping[str, float | str] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for kind, fraction in (spread or {}).items():
         if kind not in KINDS:
-            raise ParleyError(f"--spread: unknown kind {kind!r} (expected {', '.join(KINDS)})")
+            raise ParleyError.about(
+                "spread", f": unknown kind {kind!r} (expected {', '.join(KINDS)})"
+            )
         try:
             value = float(fraction)
         except (TypeError, ValueError):
-            raise ParleyError(f"--spread {kind}: expected a number, got {fraction!r}") from None
+            raise ParleyError.about(
+                "spread", f"{kind}: expected a number, got {fraction!r}"
+            ) from None
         if not (math.isfinite(value) and value > 0):
-            raise ParleyError(f"--spread {kind}: expected a fraction > 0, got {fraction!r}")
+            raise ParleyError.about("spread", f"{kind}: expected a fraction > 0, got {fraction!r}")
         if kind == "capability" and value >= 1:
-            raise ParleyError(
-                f"--spread capability: expected a fraction below 1 (capability must stay > 0), "
-                f"got {fraction!r}"
+            raise ParleyError.about(
+                "spread",
+                f"capability: expected a fraction below 1 (capability must stay > 0), "
+                f"got {fraction!r}",
             )
         out[kind] = value
     return out

@@ -103,7 +103,9 @@ class Threshold:
             with contextlib.suppress(ValueError):
                 value = float(match["value"])
         if not match or not math.isfinite(value):
-            raise ParleyError(f"--threshold expects ISSUE<=VALUE (or <, >=, >), got {text!r}")
+            raise ParleyError.about(
+                "thresholds", f"expects ISSUE<=VALUE (or <, >=, >), got {text!r}"
+            )
         return cls(match["issue"], match["op"], value)
 
     @property

@@ -31,16 +31,17 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
     path = Path(path)
     fmt = detect_format(path)
     if sheet is not None and fmt.name != "xlsx":
-        raise CaseError(
-            f"--sheet applies to a workbook (.xlsx); read as {fmt.description}", str(path)
+        raise CaseError.about(
+            "sheet", f"applies to a workbook (.xlsx); read as {fmt.description}", str(path)
         )
     if header_row is not None and fmt.name not in ("table", "xlsx"):
-        raise CaseError(
-            f"--header-row applies to a stakeholder table (CSV or XLSX); read as {fmt.description}",
+        raise CaseError.about(
+            "header_row",
+            f"applies to a stakeholder table (CSV or XLSX); read as {fmt.description}",
             str(path),
         )
     if header_row is not None and header_row < 1:
-        raise CaseError(f"--header-row must be 1 or more, got {header_row}", str(path))
+        raise CaseError.about("header_row", f"must be 1 or more, got {header_row}", str(path))
     with reading(ReadOptions(sheet, header_row)):
         case = fmt.read(path)
     try:

@@ -89,7 +89,9 @@ def find_header(
         for k, (n, _) in enumerate(rows):
             if n == wanted:
                 return k
-        raise CaseError(f"--header-row {wanted}: {unit} {wanted} is blank or past the end", source)
+        raise CaseError.about(
+            "header_row", f"{wanted}: {unit} {wanted} is blank or past the end", source
+        )
     for k, (_, cells) in enumerate(rows[:HEADER_SEARCH]):
         words = _words(cells)
         if all(w in words for w in needed):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.case import Case
-from parley.errors import CaseError, ParleyWarning
+from parley.errors import CaseError, ParleyWarning, setting
 from parley.io.layout import decimal_comma, find_header, read_options, sniff_delimiter
 from parley.io.rows import (
     Collector,
@@ -147,9 +147,9 @@ def _stakeholder_sheet(book: Any, source: str) -> tuple[Any, list[Row]]:
         raise CaseError(
             f"no sheet has the columns {', '.join(REQUIRED)}: read sheet {title!r} (row "
             f"{head[0]} lacks {', '.join(missing)}); the other sheets: "
-            f"{', '.join(map(repr, others))}; choose one with --sheet NAME",
+            f"{', '.join(map(repr, others))}; choose one with {setting('sheet', 'NAME')}",
             source=source,
-        )
+        ).suggesting("sheet", "NAME")
     return book[title], rows[find_header(rows, NEEDED, source, "row") :]
 
 

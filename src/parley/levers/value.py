@@ -66,18 +66,21 @@ def actor_goals(arrays: CaseArrays, actor: str, goals: Mapping[str, float] | Non
     for issue, value in (goals or {}).items():
         if issue not in arrays.issue_ids:
             known = list(arrays.issue_ids)
-            raise LeverError(
-                f"--goal: unknown issue {issue!r}{did_you_mean(issue, known)}; "
-                f"issues: {', '.join(known)}"
+            raise LeverError.about(
+                "goal",
+                f": unknown issue {issue!r}{did_you_mean(issue, known)}; "
+                f"issues: {', '.join(known)}",
             )
         i = arrays.issue_ids.index(issue)
         lo, hi = arrays.bounds[i]
         if not lo <= value <= hi:
-            raise LeverError(
-                f"--goal {issue}={value:g}: outside the issue's scale [{lo:g}, {hi:g}]"
+            raise LeverError.about(
+                "goal", f"{issue}={value:g}: outside the issue's scale [{lo:g}, {hi:g}]"
             )
         if not held[i]:
-            raise LeverError(f"--goal {issue}={value:g}: {actor} holds no position on {issue}")
+            raise LeverError.about(
+                "goal", f"{issue}={value:g}: {actor} holds no position on {issue}"
+            )
         goal[i] = value
     weight = np.where(held, arrays.salience[0, a], 0.0)
     if weight.sum() <= 0:
@@ -86,14 +89,15 @@ def actor_goals(arrays: CaseArrays, actor: str, goals: Mapping[str, float] | Non
 
 
 def parse_goals(items: Sequence[str] | None) -> dict[str, float]:
-    """Each `--goal ISSUE=VALUE` text as {issue: value}; a malformed one is a one-line LeverError.
+    """Each `goal` text `ISSUE=VALUE` as {issue: value}; a malformed one is a one-line LeverError
+    naming the parameter `goal` (the CLI shows `--goal`).
 
     >>> parse_goals(["withdrawal=2", " sequencing = 1.5"])
     {'withdrawal': 2.0, 'sequencing': 1.5}
     >>> parse_goals(["withdrawal"])
     Traceback (most recent call last):
     ...
-    parley.levers.value.LeverError: --goal expects ISSUE=VALUE with a number, got 'withdrawal'
+    parley.levers.value.LeverError: goal expects ISSUE=VALUE with a number, got 'withdrawal'
     """
     goals: dict[str, float] = {}
     for item in items or ():
@@ -103,7 +107,9 @@ def parse_goals(items: Sequence[str] | None) -> dict[str, float]:
                 raise ValueError
             goals[issue.strip()] = float(raw)
         except ValueError:
-            raise LeverError(f"--goal expects ISSUE=VALUE with a number, got {item!r}") from None
+            raise LeverError.about(
+                "goal", f"expects ISSUE=VALUE with a number, got {item!r}"
+            ) from None
         if goals[issue.strip()] != goals[issue.strip()]:
-            raise LeverError(f"--goal {item}: expected a number, got {raw.strip()!r}")
+            raise LeverError.about("goal", f"{item}: expected a number, got {raw.strip()!r}")
     return goals

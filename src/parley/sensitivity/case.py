@@ -28,9 +28,10 @@ def case_problem(case: Case, spread: Mapping[str, float] | None = None) -> tuple
     functions of their distributions) and its issues as outputs; the inputs themselves beside it."""
     inputs = uncertain_inputs(case, spread)
     if not inputs:
-        raise CaseError(
-            "no uncertain inputs: the case states no ranges ({value, low, high}); "
-            "give default ones with --spread KIND=FRACTION (e.g. --spread position=0.1)"
+        raise CaseError.about(
+            "spread",
+            ": no uncertain inputs: the case states no ranges ({value, low, high}); give default "
+            "ones as KIND=FRACTION (e.g. position=0.1)",
         )
     values = np.array([u.value for u in inputs])
     lows = np.array([u.low for u in inputs])

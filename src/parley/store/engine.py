@@ -23,17 +23,18 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"--store: not a database URL or file path: {url!r}") from None
+        raise StoreError.about("store", f": not a database URL or file path: {url!r}") from None
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
         return create_engine(parsed, pool_pre_ping=True)
     except NoSuchModuleError:
-        raise StoreError(f"--store: no database driver for {parsed.drivername!r}") from None
+        raise StoreError.about("store", f": no database driver for {parsed.drivername!r}") from None
     except ModuleNotFoundError as exc:
-        raise StoreError(
-            f"--store {parsed.get_backend_name()}: driver {exc.name!r} is missing "
-            "(pip install 'parley[postgres]')"
+        raise StoreError.about(
+            "store",
+            f"{parsed.get_backend_name()}: driver {exc.name!r} is missing "
+            "(pip install 'parley[postgres]')",
         ) from None
 
 
@@ -43,7 +44,7 @@ def _sqlite_engine(url) -> Engine:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"--store: cannot create {folder}: {exc.strerror}") from None
+            raise StoreError.about("store", f": cannot create {folder}: {exc.strerror}") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
