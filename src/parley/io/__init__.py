@@ -9,20 +9,29 @@ from pathlib import Path
 
 from parley.case import Case
 from parley.errors import CaseError, ModelError, OutputError, ParleyWarning
+from parley.io.case_files import checked_case_inputs
 from parley.io.formats import FORMATS, Format, detect_format, output_format
 from parley.io.layout import ReadOptions, reading
 from parley.io.safe_write import atomic_write
 from parley.models.registry import check_declared_params
 
 
-def read_case(path: str | Path, sheet: str | None = None, header_row: int | None = None) -> Case:
+def read_case(
+    path: str | Path,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    *,
+    allow_files: bool = True,
+) -> Case:
     """Read a case from any supported format, recognised from extension and content.
 
     `sheet` picks a workbook's stakeholder sheet, `header_row` the (1-based) row or line of a
     table's header (`--sheet`, `--header-row`); a reader may warn (ParleyWarning) of what it
     ignored, such as extra columns. The model parameters the case carries (`model_params`) are
     checked here, by each model's declared types and ranges, so that a bad one names the file
-    whatever command reads it.
+    whatever command reads it; files they name are resolved against the case file's folder,
+    opened and parsed here too (`parley.io.case_files`), or refused when not `allow_files` (a
+    case uploaded to the workbench).
 
     >>> case = read_case("cases/iraq-2006/case.yaml")
     >>> len(case.actors), case.issues[0].id
@@ -48,7 +57,7 @@ def read_case(path: str | Path, sheet: str | None = None, header_row: int | None
         check_declared_params(case.model_params, build=True)
     except ModelError as exc:
         raise CaseError(str(exc), source=str(path)) from None
-    return case
+    return checked_case_inputs(case, path, allow_files)
 
 
 def write_case(case: Case, path: str | Path, fmt: str | None = None) -> None:

@@ -44,7 +44,7 @@ def read_upload(data: bytes, filename: str | None, limit: int) -> Case:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            return read_case(path)
+            return read_case(path, allow_files=False)  # a request never names a server file
         except ParleyError as exc:
             raise _renamed(exc, str(path), name) from None
 

@@ -18,8 +18,9 @@ forecast's `combined.notes` says so.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from parley.models.baselines import static_outcome
 from parley.models.by_issue import model_forecast
 from parley.models.combined.crossval import cross_validate_stack
 from parley.models.combined.rules import PROCEDURES, VOTING_RULES, parse_rule
-from parley.models.combined.stack import ANCHOR, case_inputs
+from parley.models.combined.stack import ANCHOR, Stack, case_inputs
 from parley.models.combined.weights import load_weights
 from parley.models.outcome import Detail, Outcome, check_detail
 from parley.models.registry import get_model, model_names, register, traits
@@ -62,10 +63,27 @@ class Combined:
     voting: str | None = None
     weights: str | None = None
 
+    #: Parameters naming a file: a case's are resolved against its folder (parley.io.case_files).
+    file_params: ClassVar[tuple[str, ...]] = ("weights",)
+
+    def check_inputs(self, issue_ids: Sequence[str]) -> None:
+        """What a run reads and parses before it runs anything (the weights file, the procedure
+        and voting rules of these issues), checked when a case carrying them is read."""
+        self._inputs(list(issue_ids))
+
+    def _inputs(self, issue_ids: list[str]) -> tuple[Stack, dict, dict, dict]:
+        stack, record = load_weights(self.weights)
+        try:
+            procedure = parse_rule(self.procedure, issue_ids, PROCEDURES)
+            voting = parse_rule(self.voting, issue_ids, VOTING_RULES)
+        except CaseError as exc:
+            raise ModelError(f"combined: procedure/voting: {exc}") from None
+        return stack, record, procedure, voting
+
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         check_detail(detail)
 
-        stack, record = load_weights(self.weights)
+        stack, record, procedure, voting = self._inputs(list(arrays.issue_ids))
         # models with weight 0 add nothing: they are not run (the compromise model always is, as
         # the anchor of the reference-point terms)
         needed = [
@@ -79,11 +97,6 @@ class Combined:
             )
         if any(traits(m).learns_from_outcomes for m in needed):
             raise ModelError("combined: its weights name a learned model as a base model")
-        try:
-            procedure = parse_rule(self.procedure, list(arrays.issue_ids), PROCEDURES)
-            voting = parse_rule(self.voting, list(arrays.issue_ids), VOTING_RULES)
-        except CaseError as exc:
-            raise ModelError(f"combined: procedure/voting: {exc}") from None
         lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
         columns = []
         for name in stack.models:

@@ -17,6 +17,7 @@ from parley.io.safe_read import read_text
 from parley.models.combined.stack import Stack
 
 WEIGHTS_FILE = "combined_weights.json"
+_LABEL = "combined.weights"  # the parameter that names the file, as errors name it
 
 
 def load_weights(path: str | Path | None = None) -> tuple[Stack, dict]:
@@ -32,13 +33,11 @@ def load_weights(path: str | Path | None = None) -> tuple[Stack, dict]:
         where = path or f"the package (parley/models/combined/{WEIGHTS_FILE})"
         why = f" ({exc.problems[0].message})" if isinstance(exc, CaseError) else ""
         raise ModelError(
-            f"combined: no fitted weights in {where}{why}; "
+            f"{_LABEL}: no fitted weights in {where}{why}; "
             "fit them with `parley backtest fit-combined`"
         ) from None
     try:
         record = json.loads(text)
         return Stack.from_json(record), record
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(
-            f"combined: {path or WEIGHTS_FILE} is not a weights file ({exc})"
-        ) from None
+        raise ModelError(f"{_LABEL}: {path or WEIGHTS_FILE} is not a weights file ({exc})") from None
