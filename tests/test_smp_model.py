@@ -131,7 +131,7 @@ def test_invalid_name_carried_by_case_errors_clearly():
 
 
 def test_direct_construction_checks_ktab_names():
-    with pytest.raises(ValueError, match="BargnModel must be one of"):
+    with pytest.raises(ValueError, match="smp.BargnModel: expected one of"):
         get_model("smp").__class__(BargnModel="InitOnly")
 
 

@@ -117,3 +117,19 @@ def test_fit_combined_options_are_checked_at_the_edge(tmp_path, option, value, m
     result = invoke("backtest", "fit-combined", data, "-o", out, "-q", option, value)
     assert rejected(result, option, message) == [f"error: {message}"]
     assert not out.exists()
+
+
+def test_direct_construction_is_checked_by_the_same_declared_ranges():
+    # each range declared once (param_ranges): a model built directly gets the line --param gets
+    from parley.errors import ModelError
+    from parley.models import get_model
+
+    for name in model_names():
+        cls = model_class(name)
+        for field, interval in declared_ranges(cls).items():
+            bad = (interval.low - 1) if interval.low is not None else interval.high + 1
+            with pytest.raises(ModelError) as from_param:
+                get_model(name, None, {field: bad})
+            with pytest.raises(ValueError) as direct:
+                cls(**{field: bad})
+            assert str(direct.value) == str(from_param.value), (name, field)

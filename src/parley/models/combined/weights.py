@@ -40,4 +40,6 @@ def load_weights(path: str | Path | None = None) -> tuple[Stack, dict]:
         record = json.loads(text)
         return Stack.from_json(record), record
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"{_LABEL}: {path or WEIGHTS_FILE} is not a weights file ({exc})") from None
+        raise ModelError(
+            f"{_LABEL}: {path or WEIGHTS_FILE} is not a weights file ({exc})"
+        ) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal
 
-from parley.models.constraints import MAX_ROUNDS, Interval
+from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 
 
 @dataclass(frozen=True)
@@ -90,22 +90,7 @@ class EumParams:
     }
 
     def __post_init__(self) -> None:
-        if self.rounds < 0:
-            raise ValueError(f"rounds must be >= 0, got {self.rounds}")
-        if not 0.0 <= self.q <= 1.0:
-            raise ValueError(f"q must lie in [0, 1], got {self.q}")
-        if self.t is not None and not 0.0 <= self.t <= 1.0:
-            raise ValueError(f"t must lie in [0, 1] or be None, got {self.t}")
-        if self.tolerance < 0:
-            raise ValueError(f"tolerance must be >= 0, got {self.tolerance}")
-        if not 0.0 <= self.coincident < 1.0:
-            raise ValueError(f"coincident must lie in [0, 1), got {self.coincident}")
-        if not 0.0 <= self.median_tie < 1.0:
-            raise ValueError(f"median_tie must lie in [0, 1), got {self.median_tie}")
-        if self.patience < 1:
-            raise ValueError(f"patience must be >= 1, got {self.patience}")
-        if self.detail_max_actors < 0:
-            raise ValueError(f"detail_max_actors must be >= 0, got {self.detail_max_actors}")
+        check_fields(self, "eum")  # direct construction: the declared types and ranges above
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -18,7 +18,7 @@ import numpy as np
 from parley.case.arrays import CaseArrays
 from parley.models import status
 from parley.models.baselines import weighted_mean
-from parley.models.constraints import MAX_ROUNDS, Interval
+from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
@@ -75,15 +75,11 @@ class Exchange:
     }
 
     def __post_init__(self) -> None:
-        if self.rounds < 0:
-            raise ValueError(f"rounds must be >= 0, got {self.rounds}")
-        if not 0.0 <= self.p <= 1.0:
-            raise ValueError(f"p must lie in [0, 1], got {self.p}")
-        low, high = self.fixed_weight, self.fixed_weight + self.salience_weight
-        if min(self.fixed_weight, self.salience_weight) < 0 or high > 1:
+        check_fields(self, "exchange")  # direct construction: the declared types and ranges
+        if self.fixed_weight + self.salience_weight > 1:  # a relation, beyond each one's range
             raise ValueError(
-                "fixed_weight and salience_weight must be >= 0 with a sum <= 1 "
-                f"(got {low} and {self.salience_weight})"
+                "fixed_weight and salience_weight must sum to at most 1 "
+                f"(got {self.fixed_weight} and {self.salience_weight})"
             )
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:

@@ -9,8 +9,7 @@ step, parameter and departure. Positions are mapped to 0-1 by each issue's bound
 from __future__ import annotations
 
 import json
-import typing
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy as np
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
-from parley.models.constraints import MAX_ROUNDS, Interval
+from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
@@ -96,28 +95,9 @@ class SMP:
     }
 
     def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self))
-        for f in fields(self):
-            hint = hints[f.name]
-            if typing.get_origin(hint) is Literal:
-                allowed = typing.get_args(hint)
-                value = getattr(self, f.name)
-                if value not in allowed:
-                    raise ValueError(
-                        f"{f.name} must be one of {', '.join(allowed)} (KTAB names), got {value!r}"
-                    )
+        # direct construction: KTAB's option names, the declared types and ranges above
+        check_fields(self, "smp")
         object.__setattr__(self, "accommodation", _triples(self.accommodation))
-        if self.threads < 0:
-            raise ValueError("threads must be 0 (one per core) or a positive count")
-        if self.max_turns < 0 or self.min_turns < 1:
-            raise ValueError("max_turns must be at least 0 and min_turns at least 1")
-        if self.min_delta_ratio < 0 or self.min_sig_delta < 0 or self.position_tolerance <= 0:
-            raise ValueError("min_delta_ratio, min_sig_delta >= 0 and position_tolerance > 0")
-        try:
-            object.__setattr__(self, "seed", int(self.seed))
-            np.random.SeedSequence(self.seed)
-        except (TypeError, ValueError):
-            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}") from None
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         """Run on the array library of `arrays.positions` (NumPy, CuPy, torch, ...); the stop
