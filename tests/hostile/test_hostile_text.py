@@ -196,3 +196,24 @@ def test_ids_differing_only_in_inner_spaces_survive_every_writer(tmp_path, to):
     result = invoke("convert", case, target, "--to", to)
     assert result.exit_code == 0, result.output
     assert [a.id for a in read_case(target).actors] == ["a b", "a  b"]
+
+
+def test_a_deu3_file_truncated_mid_row_is_refused_naming_the_row(tmp_path):
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "data" / "deu3" / "deu3_dev.tsv").read_text()
+    lines = text.splitlines()
+    cut = tmp_path / "cut.tsv"
+    cut.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][: len(lines[-1]) // 2])
+    shown = len(lines[-1][: len(lines[-1]) // 2].split("\t"))
+    before = snapshot(tmp_path)
+    rejected(
+        invoke("backtest", "deu3", cut, "-m", "mean", "-c", "equal", "-q"),
+        str(cut),
+        f"line {len(lines)}: {shown} of 75 columns: the row is cut short",
+    )
+    assert snapshot(tmp_path) == before
+    # the same file cut at the end of a row is a shorter file, read as such
+    whole = tmp_path / "whole.tsv"
+    whole.write_text("\n".join(lines[:-1]) + "\n")
+    assert invoke("backtest", "deu3", whole, "-m", "mean", "-c", "equal", "-q").exit_code == 0

@@ -53,7 +53,16 @@ class _Table:
         self.header = [h.strip().lower() for h in rows[0][1]]
         self.col = {h: k for k, h in enumerate(self.header)}
         self.rows = [(line, row) for line, row in rows[1:] if any(c.strip() for c in row)]
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = [
+            Problem(
+                self.source,
+                f"line {line}",
+                f"{len(row)} of {len(self.header)} columns: the row is cut short (the file "
+                "truncated mid-row?); its missing cells would read as blanks and be scored",
+            )
+            for line, row in self.rows
+            if len(row) < len(self.header)
+        ]
 
     def error(self, line: int, column: str, message: str) -> None:
         number = self.col.get(column, -1) + 1
