@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from parley.backtest.dataset import PROCEDURES, VOTING_RULES, BacktestCase, Dataset
-from parley.case import Case
+from parley.case import Locations, build_case
 from parley.case.numbers import parse_number
 from parley.errors import CaseError, Problem, setting
 from parley.io.safe_read import csv_rows, read_text
@@ -247,6 +247,7 @@ def _proposal(
     stances: dict[str, dict[str, Any]] = {}
     scored: list[str] = []
     procedure, voting = {}, {}
+    where = Locations()
     for line, row in items:
         isnr = table.cell(row, "isnr")
         held = {}
@@ -268,6 +269,7 @@ def _proposal(
         if any(i["id"] == isnr for i in issues):
             table.error(line, "isnr", f"duplicate issue id {isnr!r} in proposal {prnr!r}")
             continue
+        where.add(("issues", len(issues)), f"line {line}", "isnr")
         issues.append(
             {
                 "id": isnr,
@@ -292,7 +294,9 @@ def _proposal(
     first = items[0][1]
     title = " ".join(p for p in (prnr, table.cell(first, "prname")) if p)
     involved = [a for a in actors if a in stances]
-    case = Case.model_validate(
+    # the schema's checks, each problem located by its issue's line; the relations are not
+    # checked: a proposal is scored as the data set records it (an actor's saliences may all be 0)
+    case = build_case(
         {
             "title": title,
             "description": "DEU III proposal " + prnr,
@@ -304,7 +308,10 @@ def _proposal(
             "issues": issues,
             "stances": stances,
             "model_params": {"combined": _rules_param(procedure, voting)},
-        }
+        },
+        table.source,
+        where,
+        relations=False,
     )
     return BacktestCase(prnr, case, tuple(scored), procedure, voting)
 

@@ -15,8 +15,11 @@ from parley.errors import CaseError, Problem
 from parley.text import lone_surrogate, visible
 
 
-def build_case(data: Any, source: str = "", locations: Locations | None = None) -> Case:
-    """Validate `data` against the case schema and its relations; raise CaseError with all problems."""
+def build_case(
+    data: Any, source: str = "", locations: Locations | None = None, relations: bool = True
+) -> Case:
+    """Validate `data` against the case schema and (unless not `relations`: a data set scored as
+    recorded) its relations; raise CaseError with all problems."""
     locations = locations or Locations()
     if not isinstance(data, dict):
         raise CaseError([Problem(source, "", "expected a case (a mapping with actors and issues)")])
@@ -29,7 +32,7 @@ def build_case(data: Any, source: str = "", locations: Locations | None = None) 
         problems = _problems(exc, source, locations)
         problems += [_locate(source, locations, p, m) for p, m in _beyond_bad_stances(data, exc)]
         raise CaseError(sorted(problems, key=_file_order)) from None
-    found = case_problems(case)
+    found = case_problems(case) if relations else []
     if found:
         raise CaseError([_locate(source, locations, path, msg) for path, msg in found])
     return case
