@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SEED := cases/iraq-2006/case.yaml
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck install install-test install-report install-web serve chromium postgresql clean
+.PHONY: demo test lint typecheck install install-test install-report install-web serve chromium postgresql clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ typecheck: install-test
 
 test: lint typecheck chromium postgresql
 	$(BIN)/python -m pytest
+
+# the readers' fuzz properties (tests/hostile/fuzz.py) for longer than the suite: `make fuzz MINUTES=30`
+MINUTES ?= 10
+fuzz: install-test
+	$(BIN)/python benchmarks/fuzz_readers.py --minutes $(MINUTES)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
