@@ -87,6 +87,21 @@ def ensemble(
         Path | None,
         typer.Option("--output", "-o", help="Write every member's draws (.parquet or .csv)"),
     ] = None,
+    model_error: Annotated[
+        bool,
+        typer.Option(
+            "--model-error/--no-model-error",
+            help="Also show each model's calibrated distribution: its forecast plus its recorded "
+            "errors on DEU III (default: on)",
+        ),
+    ] = True,
+    residuals: Annotated[
+        Path | None,
+        typer.Option(
+            "--residuals",
+            help="Model errors from this file (parley backtest calibrate) instead of DEU III's",
+        ),
+    ] = None,
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
@@ -100,6 +115,8 @@ def ensemble(
     try:
         if scenario is not None and no_scenario_mix:
             raise ParleyError("give --scenario NAME or --no-scenario-mix, not both")
+        if residuals is not None and not model_error:
+            raise ParleyError("give --residuals FILE or --no-model-error, not both")
         spreads = parse_spread(spread)
         correlations = key_values(correlate, "--correlate", "TAG=RHO")
         loaded = load_case(case, sheet, header_row)
@@ -122,6 +139,7 @@ def ensemble(
                 draws=_checked_output(output, case),
                 progress=progress,
                 changes=changes,
+                model_error=(residuals or True) if model_error else False,
             )
     except ParleyError as exc:
         fail(exc, case)

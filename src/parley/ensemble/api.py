@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from parley.ensemble.correlation import check_correlate
 from parley.ensemble.device import check_device
 from parley.ensemble.executors import DaskExecutor, LocalExecutor, executor_for
 from parley.ensemble.inputs import check_spread
+from parley.ensemble.model_error import Residuals, load_residuals, with_model_error
 from parley.ensemble.plan import EnsemblePlan, make_plan
 from parley.ensemble.result import EnsembleResult, scenario_names
 from parley.ensemble.run import Draws, run_plan
@@ -51,6 +53,7 @@ def ensemble(
     draws: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     changes: Sequence[ValueChange] = (),
+    model_error: bool | str | Path | Residuals = True,
 ) -> EnsembleResult:
     """Run `members` members of `case` (a Case or a case file) with each model.
 
@@ -63,6 +66,9 @@ def ensemble(
     `draws`: a .parquet or .csv file to write every member's scenario, inputs and forecasts to
     (`parley.io.draws`). `progress(done, total)` is called as members finish. `changes`: what-if
     values (`--set`, `parley.whatif`) applied in every world after its scenario, certain values.
+    `model_error`: beside each model's input ensemble, its calibrated distribution (the forecast
+    of the case as stated plus the model's recorded errors, `parley.ensemble.model_error`): True
+    with the residuals shipped with parley (DEU III), a path to a residuals file, or False.
     Same seed, same numbers: whatever the executor, workers or chunking.
     """
     source = None
@@ -85,6 +91,7 @@ def ensemble(
                 "thresholds", f"{t.issue}{t.label}: unknown issue (issues: {known})"
             )
     check_device(device)
+    residuals = _residuals(model_error)
     spread, correlate = check_spread(spread), check_correlate(case, correlate)
     plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device, changes)
     runner = executor or executor_for(workers, scheduler)
@@ -92,6 +99,15 @@ def ensemble(
         ran = run_plan(plan, runner, on_chunk=_progress(plan.members, progress))
     else:
         ran = _run_writing(plan, runner, Path(draws), source, progress)
+    calibrated: dict[str, np.ndarray] = {}
+    without: dict[str, str] = {}
+    if residuals is not None:
+        not_default = {
+            s.name for s in specs if s.preset or s.params or case.model_params.get(s.name)
+        }
+        calibrated, without = with_model_error(
+            plan, ran.world, list(ran.forecasts), residuals, not_default
+        )
     return EnsembleResult(
         case=case,
         members=members,
@@ -104,6 +120,8 @@ def ensemble(
         scenarios=scenario_names(plan.weights),
         thresholds=parsed,
         left_out=ran.left_out,
+        calibrated=calibrated,
+        model_error=_model_error_json(residuals, without),
         settings={
             "scenario": scenario,
             "set": [str(c) for c in changes],
@@ -116,6 +134,28 @@ def ensemble(
             "chunk": ran.chunk,
         },
     )
+
+
+def _residuals(model_error: bool | str | Path | Residuals) -> Residuals | None:
+    """The residuals of the model-error term asked for (None: off); a bad file is a ParleyError."""
+    if isinstance(model_error, Residuals):
+        return model_error
+    if model_error is False:
+        return None
+    return load_residuals(None if model_error is True else model_error)
+
+
+def _model_error_json(residuals: Residuals | None, without: dict[str, str]) -> dict[str, Any]:
+    """What the calibrated distributions are and where their residuals come from ({}: off)."""
+    if residuals is None:
+        return {}
+    return {
+        "label": residuals.label,
+        "source": residuals.source(),
+        "method": "the forecast of the case as stated (each member's scenario's) plus a residual "
+        "drawn from the model's recorded errors (fractions of the scale), cut at the scale's ends",
+        "left_out": without,
+    }
 
 
 def _progress(total: int, progress: Callable[[int, int], None] | None):

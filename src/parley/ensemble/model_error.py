@@ -27,6 +27,7 @@ array([[30., 50., 60., 80.]])
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from parley.ensemble.plan import EnsemblePlan
 from parley.errors import CaseError, ParleyError
 from parley.io.safe_read import read_text
 
@@ -139,3 +141,35 @@ def draw_with_error(
     pick = np.minimum((np.asarray(u) * r.size).astype(np.intp), r.size - 1)
     lo, hi = np.asarray(lower, float), np.asarray(upper, float)
     return np.clip(np.asarray(point, float) + r[pick] * (hi - lo), lo, hi)
+
+
+def with_model_error(
+    plan: EnsemblePlan,
+    world: np.ndarray,
+    names: Sequence[str],
+    residuals: Residuals,
+    not_default: Collection[str] = (),
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Per model of `names`, (N, I) members of its calibrated distribution: each member's
+    scenario's forecast of the case as stated plus a drawn residual (`draw_with_error`); and the
+    models left without one, with why: no recorded residuals, or (`not_default`) a preset or
+    parameters other than the defaults the residuals were recorded at. `world`: (N,) each
+    member's scenario (index into `plan.worlds`)."""
+    bounds = plan.worlds[0].arrays.bounds
+    u = residual_uniforms(plan.seed, len(world), len(plan.issue_ids))
+    out: dict[str, np.ndarray] = {}
+    skipped: dict[str, str] = {}
+    for name in names:
+        r = residuals.by_model.get(name)
+        if r is None:
+            skipped[name] = "no recorded residuals for this model"
+        elif name in not_default:
+            skipped[name] = "its residuals were recorded at its defaults; this run sets others"
+        else:
+            point = np.full((len(plan.worlds), len(plan.issue_ids)), np.nan)
+            for w in np.unique(world):
+                model = dict(plan.worlds[w].models)[name]
+                forecast = model.run(plan.worlds[w].arrays, detail="forecast").forecast
+                point[w] = np.asarray(forecast, dtype=float)[0]
+            out[name] = draw_with_error(point[world], r, bounds[:, 0], bounds[:, 1], u)
+    return out, skipped

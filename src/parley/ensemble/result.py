@@ -32,6 +32,9 @@ class EnsembleResult:
     scenarios:  (name, probability) of each scenario members may live in ("base": the base case).
     thresholds: the events whose probability is reported.
     left_out:   models left out, with the reason.
+    calibrated: model -> (N, I) members of its calibrated distribution (with model error,
+                `parley.ensemble.model_error`); empty when the model-error term is off.
+    model_error: its label, source, method and the models left without it ({}: off).
     settings:   how it ran: spread, correlate, scenario mix, device, executor, chunk size.
     """
 
@@ -46,6 +49,8 @@ class EnsembleResult:
     scenarios: tuple[tuple[str, float], ...]
     thresholds: tuple[Threshold, ...] = ()
     left_out: dict[str, str] = field(default_factory=dict)
+    calibrated: dict[str, np.ndarray] = field(default_factory=dict)
+    model_error: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -58,21 +63,26 @@ class EnsembleResult:
 
     def to_json(self) -> dict[str, Any]:
         """`{"case", "members", "seed", "models": {M: {"issues": {I: {"median", "mean", "q05",
-        "q25", "q75", "q95", "se_median", "bands", "thresholds"}}, "status": {...}}},
-        "scenarios": {S: {"probability", "members", "share", "median": {M: {I: v}}}},
-        "across_models": {I: {"lowest_median", "highest_median", "range"}}, "settings", "run"}`;
-        values in issue units."""
+        "q25", "q75", "q95", "se_median", "bands", "thresholds"}}, "status": {...},
+        "calibrated": {"issues": {I: {...}}}}}, "scenarios": {S: {"probability", "members",
+        "share", "median": {M: {I: v}}}}, "across_models": {I: {"lowest_median",
+        "highest_median", "range"}}, "settings", "model_error", "run"}`; values in issue units;
+        `calibrated` (the same statistics, with model error) and `model_error` (label, source,
+        method, models left without it) only when the model-error term is on."""
         issues = {i.id: i for i in self.case.issues}
         thresholds = list(self.thresholds)
-        models = {}
-        for m, values in self.forecasts.items():
-            models[m] = {
-                "issues": {
-                    i: issue_json(values[:, k], issues[i], thresholds)
-                    for k, i in enumerate(self.issue_ids)
-                },
-                "status": _counts(self.status[m]),
+
+        def by_issue(values: np.ndarray) -> dict[str, Any]:
+            return {
+                i: issue_json(values[:, k], issues[i], thresholds)
+                for k, i in enumerate(self.issue_ids)
             }
+
+        models: dict[str, dict[str, Any]] = {}
+        for m, values in self.forecasts.items():
+            models[m] = {"issues": by_issue(values), "status": _counts(self.status[m])}
+            if m in self.calibrated:
+                models[m]["calibrated"] = {"issues": by_issue(self.calibrated[m])}
         obj: dict[str, Any] = {
             "case": self.case.title,
             "members": self.members,
@@ -84,6 +94,8 @@ class EnsembleResult:
         }
         if self.left_out:
             obj["left_out"] = self.left_out
+        if self.model_error:
+            obj["model_error"] = self.model_error
         obj["run"] = {"parley_version": __version__, "case_sha256": self.case.fingerprint()}
         return obj
 

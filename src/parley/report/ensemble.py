@@ -14,10 +14,13 @@ from parley.case import Case
 from parley.report.numbers import fmt_value, places_for
 from parley.report.tables import terminal_table
 
+ERROR_ROW = "+ model error"
+
 
 def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
-    """One block per issue, one line per model: the median with its Monte Carlo error, the central
-    50% and 90% intervals, the likeliest anchored band (its anchor, probability and label) and
+    """One block per issue, one line per model (and, when the model-error term is on, a line
+    `+ model error` under it: its calibrated distribution): the median with its Monte Carlo error,
+    the central 50% and 90% intervals, the likeliest anchored band (its anchor, probability and label) and
     each threshold's probability; then the range of the models' medians; then the medians by
     scenario. Fits `width` columns (long anchor labels are cut)."""
     scen = obj["scenarios"]
@@ -40,23 +43,10 @@ def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
         rows = []
         anchors = {label: point for point, label in issue.anchors.items()}
         for name, model in models.items():
-            s = model["issues"][issue.id]
-            likeliest = ""
-            if s["bands"]:
-                label, p = max(s["bands"].items(), key=lambda kv: kv[1])
-                point = anchors.get(label)
-                where = fmt_value(point) if point is not None else ""
-                likeliest = f"{_pct(p)} {where} {label}".replace("  ", " ")
-            rows.append(
-                [
-                    name,
-                    f"{fmt_value(s['median'], places)} ±{_se(s['se_median'])}",
-                    f"{fmt_value(s['q25'], places)}-{fmt_value(s['q75'], places)}",
-                    f"{fmt_value(s['q05'], places)}-{fmt_value(s['q95'], places)}",
-                    *(_pct(s["thresholds"][t]) for t in thresholds),
-                    likeliest,
-                ]
-            )
+            rows.append(_row(name, model["issues"][issue.id], thresholds, anchors, places))
+            if "calibrated" in model:
+                calibrated = model["calibrated"]["issues"][issue.id]
+                rows.append(_row(ERROR_ROW, calibrated, thresholds, anchors, places))
         heads = ["model", "median", "50%", "90%", *(f"P({t})" for t in thresholds)]
         used = 0
         for k, head in enumerate(heads):
@@ -67,9 +57,14 @@ def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
         for row in rows:
             table.add_row(*row)
         spread = obj["across_models"].get(issue.id)
+        captions = []
         if spread and len(models) > 1:
             lo, hi = fmt_value(spread["lowest_median"]), fmt_value(spread["highest_median"])
-            table.caption = f"medians across models: {lo} to {hi}"
+            captions.append(f"medians across models: {lo} to {hi}")
+        if obj.get("model_error"):
+            captions.append(f"{ERROR_ROW}: the model above {obj['model_error']['label']}")
+        if captions:
+            table.caption = "; ".join(captions)
             table.caption_justify = "left"
         parts += [Text(""), table]
         if sum(1 for v in scen.values() if v["members"]) > 1:
@@ -77,6 +72,31 @@ def ensemble_table(case: Case, obj: dict[str, Any], width: int = 80) -> Group:
     if obj.get("left_out"):
         parts.append(Text("left out: " + ", ".join(obj["left_out"]), style="dim"))
     return Group(*parts)
+
+
+def _row(
+    name: str,
+    s: dict[str, Any],
+    thresholds: list[str],
+    anchors: dict[str, float],
+    places: int,
+) -> list[str]:
+    """One model's line: median ± its Monte Carlo error, 50% and 90% intervals, thresholds'
+    probabilities and the likeliest anchored band."""
+    likeliest = ""
+    if s["bands"]:
+        label, p = max(s["bands"].items(), key=lambda kv: kv[1])
+        point = anchors.get(label)
+        where = fmt_value(point) if point is not None else ""
+        likeliest = f"{_pct(p)} {where} {label}".replace("  ", " ")
+    return [
+        name,
+        f"{fmt_value(s['median'], places)} ±{_se(s['se_median'])}",
+        f"{fmt_value(s['q25'], places)}-{fmt_value(s['q75'], places)}",
+        f"{fmt_value(s['q05'], places)}-{fmt_value(s['q95'], places)}",
+        *(_pct(s["thresholds"][t]) for t in thresholds),
+        likeliest,
+    ]
 
 
 def _scenario_table(obj: dict[str, Any], issue_id: str) -> Table:
@@ -106,19 +126,23 @@ def _value(v: float | None) -> str:
 
 def ensemble_csv(obj: dict[str, Any]) -> str:
     """Tidy rows `scenario, model, issue, statistic, value`: scenario "all" for the ensemble's
-    statistics (median, mean, q05..q95, se_median, band:LABEL, threshold:OPVALUE), then each
-    scenario's median."""
+    statistics (median, mean, q05..q95, se_median, band:LABEL, threshold:OPVALUE; the same
+    prefixed `calibrated:` for the distribution with model error), then each scenario's median."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["scenario", "model", "issue", "statistic", "value"])
     for model, m in obj["models"].items():
-        for issue, s in m["issues"].items():
-            for stat in ("median", "mean", "q05", "q25", "q75", "q95", "se_median"):
-                writer.writerow(["all", model, issue, stat, repr(s[stat])])
-            for label, p in s["bands"].items():
-                writer.writerow(["all", model, issue, f"band:{label}", repr(p)])
-            for label, p in s["thresholds"].items():
-                writer.writerow(["all", model, issue, f"threshold:{label}", repr(p)])
+        parts = [("", m["issues"])]
+        if "calibrated" in m:
+            parts.append(("calibrated:", m["calibrated"]["issues"]))
+        for prefix, issues in parts:
+            for issue, s in issues.items():
+                for stat in ("median", "mean", "q05", "q25", "q75", "q95", "se_median"):
+                    writer.writerow(["all", model, issue, prefix + stat, repr(s[stat])])
+                for label, p in s["bands"].items():
+                    writer.writerow(["all", model, issue, f"{prefix}band:{label}", repr(p)])
+                for label, p in s["thresholds"].items():
+                    writer.writerow(["all", model, issue, f"{prefix}threshold:{label}", repr(p)])
     for name, s in obj["scenarios"].items():
         for model, medians in s["median"].items():
             for issue, v in medians.items():
