@@ -181,7 +181,9 @@ def test_levers_json_contract(runner):
     for model, rows in data["models"].items():
         assert [r["effect"] for r in rows] == sorted((r["effect"] for r in rows), reverse=True)
         for row in rows:
-            assert set(row) == {"kind", "target", "issue", "amount", "effect", "shifts", "agree"}
+            keys = {"kind", "target", "issue", "amount", "effect", "shifts", "agree", "noise"}
+            assert set(row) == keys  # noise: the default small-perturbation ensemble's marks
+            assert set(row["noise"]) == set(row["shifts"])
             assert row["kind"] in KINDS and model in row["agree"]
             assert set(row["shifts"]) == {"withdrawal", "unity", "inclusion", "oil", "bases"}
     kinds = {r["kind"] for r in data["models"]["median"]}
@@ -306,7 +308,7 @@ def test_spread_gives_ranges_to_a_case_without_them():
 
 def test_levers_spread_on_the_command_line(runner):
     args = ["levers", str(SEED), "--actor", "iai", "-m", "compromise", "-k", "persuade"]
-    args += ["-n", "6", "--spread", "capability=0.3", "-f", "json"]
+    args += ["-n", "6", "--spread", "capability=0.3", "-f", "json", "--noise-members", "0"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     seed = read_case(SEED)

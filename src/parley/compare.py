@@ -16,16 +16,24 @@ array([-0.73,  0.13,  0.14, -0.03, -3.09])
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from parley.case import Case
-from parley.errors import ScenarioError
+from parley.ensemble.noise import (
+    Perturbation,
+    forecasts,
+    halfwidth,
+    issue_scales,
+    noise_json,
+    within_noise,
+)
+from parley.errors import ParleyError, ScenarioError
 from parley.forecast import ModelSpec, forecast_json, run_models
 from parley.models import Outcome
-from parley.whatif import ValueChange
+from parley.whatif import ValueChange, whatif_case
 
 BASE = "base"
 """The name the base case goes by in a comparison (and in its JSON)."""
@@ -42,6 +50,10 @@ class Comparison:
     runs: dict[str, dict[str, Outcome]]
     changes: tuple[ValueChange, ...] = ()
     """What-if changes (`--set`) applied to the base case and to every scenario."""
+    noise: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    """With a noise ensemble (`with_noise`): {scenario: {model: (I,) noise scale of its shift}}."""
+    noise_members: int = 0
+    """The noise ensemble's members (0: not measured)."""
 
     @property
     def scenarios(self) -> list[str]:
@@ -60,14 +72,46 @@ class Comparison:
         """(I,) scenario forecast minus base forecast, in each issue's units."""
         return self.forecast(scenario, model) - self.forecast(BASE, model)
 
+    def within_noise(self, scenario: str, model: str) -> np.ndarray | None:
+        """(I,) whether each issue's shift is within the model's noise (None: not measured)."""
+        noise = self.noise.get(scenario, {}).get(model)
+        if noise is None:
+            return None
+        return within_noise(self.shift(scenario, model), noise, issue_scales(self.case))
+
+    def with_noise(self, specs: Sequence[ModelSpec], perturbation: Perturbation) -> Comparison:
+        """This comparison with the noise scale of every shift (`parley.ensemble.noise`): the
+        base case and each scenario perturbed by the same common random numbers, the spread of
+        the member shifts per model and issue. A model that fails on a perturbed member gets no
+        noise (its shifts are shown unmarked)."""
+        cases = {
+            name: whatif_case(self.case, None if name == BASE else name, self.changes)
+            for name in self.runs
+        }
+        batches = {name: perturbation.arrays(c) for name, c in cases.items()}
+        noise: dict[str, dict[str, np.ndarray]] = {name: {} for name in self.scenarios}
+        for spec in specs:
+            if spec.name not in self.models:
+                continue
+            try:
+                base = forecasts(spec.build(cases[BASE]), batches[BASE])
+                for name in self.scenarios:
+                    moved = forecasts(spec.build(cases[name]), batches[name])
+                    noise[name][spec.name] = halfwidth(moved - base)
+            except ParleyError:
+                for name in self.scenarios:
+                    noise[name].pop(spec.name, None)
+        return replace(self, noise=noise, noise_members=perturbation.members)
+
     def to_json(self) -> dict[str, Any]:
         """`{"scenarios": {"base": <forecast JSON>, name: ...}, "shift": {name: {model: {issue}}}}`.
 
         Each scenario's object is exactly what `parley forecast --scenario NAME --format json`
-        prints; `shift` is added beside them.
+        prints; `shift` is added beside them. With a noise ensemble, `noise` is added too:
+        `{name: {model: {issue: {"noise": x, "within_noise": bool}}}}`.
         """
         issues = [i.id for i in self.case.issues]
-        return {
+        obj = {
             "scenarios": {
                 name: forecast_json(
                     self.case, None if name == BASE else name, outcomes, self.changes
@@ -85,6 +129,16 @@ class Comparison:
                 for name in self.scenarios
             },
         }
+        if self.noise:
+            scale = issue_scales(self.case)
+            obj["noise"] = {
+                name: {
+                    model: noise_json(issues, self.shift(name, model), noise, scale)
+                    for model, noise in by_model.items()
+                }
+                for name, by_model in self.noise.items()
+            }
+        return obj
 
 
 def compare_scenarios(

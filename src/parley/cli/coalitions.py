@@ -11,6 +11,7 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    NoiseMembersOpt,
     OutputFormat,
     ScenarioOpt,
     SheetOpt,
@@ -19,6 +20,7 @@ from parley.cli.common import (
     fail,
     library_warnings,
     load_case,
+    noise_ensemble,
     out,
     print_json,
     warn,
@@ -27,6 +29,7 @@ from parley.cli.progress import progress_bar
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.coalitions.analysis import coalition_analysis
+from parley.coalitions.front_noise import with_front_noise
 from parley.coalitions.fronts import (
     FrontError,
     evaluate_front,
@@ -34,6 +37,7 @@ from parley.coalitions.fronts import (
     search_fronts,
 )
 from parley.coalitions.voting import parse_pairs, split_ids
+from parley.ensemble.noise import DEFAULT_MEMBERS
 from parley.errors import ParleyError
 from parley.forecast import front_judges, model_specs
 from parley.report.coalitions import front_tables, power_table, search_table
@@ -158,6 +162,7 @@ def front(
         str, typer.Option(help="Bloc salience: capability_weighted, mean or max")
     ] = "capability_weighted",
     capability_rule: Annotated[str, typer.Option(help="Bloc capability: sum or max")] = "sum",
+    noise_members: NoiseMembersOpt = DEFAULT_MEMBERS,
     format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     save_label: LabelOpt = None,
@@ -193,7 +198,10 @@ def front(
             else:
                 if not members:
                     raise FrontError("give --members A,B,... (or --search --among TAG)")
+                noise = noise_ensemble(noise_members)
                 fronts = [evaluate_front(base, split_ids(members), specs, None, name, **rules)]
+                if noise is not None:
+                    fronts = [with_front_noise(base, fronts[0], specs, noise, **rules)]
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

@@ -68,6 +68,24 @@ RoundsOpt = Annotated[
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format")]
 
 
+NoiseMembersOpt = Annotated[
+    int,
+    typer.Option(
+        "--noise-members",
+        min=0,
+        help="Members of the small-perturbation ensemble that marks shifts within the model's "
+        "noise on the case with ~ (0: off; docs/uncertainty.md)",
+    ),
+]
+
+
+def noise_ensemble(members: int):
+    """The `Perturbation` of `--noise-members N` (None when 0: off)."""
+    from parley.ensemble.noise import Perturbation
+
+    return Perturbation(members) if members else None
+
+
 def table_or_json(value: OutputFormat) -> OutputFormat:
     """The check of a command that writes a table or JSON but no CSV (a usage error, exit 2)."""
     if value is OutputFormat.csv:
@@ -135,6 +153,7 @@ FLAGS = {
     "store": "--store",
     "capability": "--capability",
     "salience": "--salience",
+    "noise_members": "--noise-members",
 }
 #: Suggested settings (`ParleyError.settings`) whose flag is not `FLAG VALUE`.
 SETTING_FLAGS: dict[tuple[str, object], str] = {("salience", False): "--no-salience"}

@@ -11,6 +11,7 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    NoiseMembersOpt,
     OutputFormat,
     ParamOpt,
     PresetOpt,
@@ -21,6 +22,7 @@ from parley.cli.common import (
     fail,
     library_warnings,
     load_case,
+    noise_ensemble,
     out,
     print_json,
     warn,
@@ -28,6 +30,7 @@ from parley.cli.common import (
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.compare import compare_scenarios
+from parley.ensemble.noise import DEFAULT_MEMBERS
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.report.comparison import comparison_table
@@ -49,6 +52,7 @@ def compare(
     preset: PresetOpt = None,
     param: ParamOpt = None,
     rounds: RoundsOpt = None,
+    noise_members: NoiseMembersOpt = DEFAULT_MEMBERS,
     format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
     label: LabelOpt = None,
@@ -59,8 +63,11 @@ def compare(
         loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
+        noise = noise_ensemble(noise_members)
         with library_warnings():
             cmp = compare_scenarios(loaded, specs, scenario or None, changes)
+            if noise is not None and cmp.scenarios:
+                cmp = cmp.with_noise(specs, noise)
     except ParleyError as exc:
         fail(exc, case)
     warn(case_warnings(loaded))

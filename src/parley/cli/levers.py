@@ -11,6 +11,7 @@ from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
     ModelOpt,
+    NoiseMembersOpt,
     OutputFormat,
     ParamOpt,
     PresetOpt,
@@ -22,6 +23,7 @@ from parley.cli.common import (
     fail,
     library_warnings,
     load_case,
+    noise_ensemble,
     out,
     parse_spread,
     print_json,
@@ -30,6 +32,7 @@ from parley.cli.common import (
 from parley.cli.progress import progress_bar
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
+from parley.ensemble.noise import DEFAULT_MEMBERS
 from parley.errors import ParleyError
 from parley.forecast import model_specs
 from parley.levers import find_levers, parse_goals
@@ -73,6 +76,7 @@ def levers(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws")] = 0,
     spread: SpreadOpt = None,
+    noise_members: NoiseMembersOpt = DEFAULT_MEMBERS,
     top: Annotated[int, typer.Option("--top", help="Rows of the table (0: all)", min=0)] = 20,
     format: TableJsonOpt = OutputFormat.table,
     save: SaveOpt = False,
@@ -100,6 +104,7 @@ def levers(
                     members=members,
                     seed=seed,
                     spread=spreads,
+                    noise=noise_ensemble(noise_members),
                 )
     except ParleyError as exc:
         fail(exc, case)

@@ -66,6 +66,13 @@ def member_arrays(arrays: CaseArrays, idx: Sequence[int]) -> CaseArrays:
     )
 
 
+def one_member(arrays: CaseArrays, n: int) -> CaseArrays:
+    """Batch member `n` of `arrays` alone (B = 1)."""
+    return arrays.with_batch(
+        **{k: getattr(arrays, k)[n : n + 1] for k in ("positions", "salience", "capability")}
+    )
+
+
 def bloc_rows(
     arrays: CaseArrays,
     idx: Sequence[int],

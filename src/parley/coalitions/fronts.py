@@ -63,6 +63,9 @@ class FrontResult:
     forecast_with: dict[str, dict[str, float]]
     forecast_without: dict[str, dict[str, float]]
     bloc: dict[str, Any] = field(default_factory=dict)
+    noise: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """With a noise ensemble (`parley.coalitions.front_noise`): per model and issue
+    `{"noise": x, "within_noise": bool}` for the shift with minus without the front."""
 
     @property
     def stable(self) -> bool:
@@ -120,6 +123,7 @@ class FrontResult:
             "forecast_with": self.forecast_with,
             "forecast_without": self.forecast_without,
             "bloc": self.bloc,
+            **({"noise": self.noise} if self.noise else {}),
         }
 
 

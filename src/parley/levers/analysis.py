@@ -17,6 +17,7 @@ and `agree` says under which models a lever moves A's value the same way.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import numpy as np
 from parley.case import Case, CaseArrays, case_arrays
 from parley.coalitions.front_arrays import Progress, batched_runs, bloc_rows, merged_arrays
 from parley.ensemble.inputs import check_spread
+from parley.ensemble.noise import Perturbation, forecasts, halfwidth, noise_json, within_noise
 from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
 from parley.levers.batch import TOLERANCE, run_chunked
@@ -59,6 +61,17 @@ class LeverAnalysis:
     effects: dict[str, dict[Lever, LeverEffect]]
     robust: dict[str, dict[Lever, float]] = field(default_factory=dict)
     """With an ensemble: per model, the share of members in which each lever helps A."""
+    noise: dict[str, np.ndarray] = field(default_factory=dict)
+    """With a noise ensemble: per model, (I,) the noise scale of its forecast on the case (half
+    the 90% width over perturbed copies, `parley.ensemble.noise`); a shift within it is noise."""
+    scales: np.ndarray | None = None
+    """(I,) each issue's scale (upper - lower), for the noise tolerance."""
+
+    def within_noise(self, model: str, effect: LeverEffect) -> np.ndarray | None:
+        """(I,) whether each of the lever's shifts under `model` is within that model's noise."""
+        if model not in self.noise or self.scales is None:
+            return None
+        return within_noise(effect.shifts, self.noise[model], self.scales)
 
     @property
     def models(self) -> list[str]:
@@ -85,7 +98,7 @@ class LeverAnalysis:
 
         Each lever object: kind, target, issue, amount, effect, shifts {issue: change in issue
         units}, agree [models with the same sign]; with an ensemble also `helps_share` and
-        `robust`.
+        `robust`; with a noise ensemble `noise` {issue: {"noise": x, "within_noise": bool}}.
         """
         models: dict[str, list[dict[str, Any]]] = {}
         for model in self.effects:
@@ -101,6 +114,10 @@ class LeverAnalysis:
                     share = self.robust[model].get(e.lever, 0.0)
                     row["helps_share"] = share
                     row["robust"] = share >= ROBUST_SHARE
+                if model in self.noise and self.scales is not None:
+                    row["noise"] = noise_json(
+                        self.issue_ids, e.shifts, self.noise[model], self.scales
+                    )
                 rows.append(row)
             models[model] = rows
         return {"actor": self.actor, "value": self.value, "models": models}
@@ -135,6 +152,7 @@ def find_levers(
     members: int = 0,
     seed: int = 0,
     spread: Mapping[str, float | str] | None = None,
+    noise: Perturbation | None = None,
 ) -> LeverAnalysis:
     """Every lever of `actor` on `case` under each model of `specs` (see the module docstring).
 
@@ -143,6 +161,9 @@ def find_levers(
     A model not asked for by name that fails is left out with a warning. `members` > 0 also
     evaluates every lever in that many ensemble draws (`parley.levers.robust`, seeded by `seed`;
     `spread`: default ranges for values stated without one, as `parley.ensemble` takes them).
+    `noise`: a small-perturbation ensemble giving each model's noise scale on the case, so that
+    shifts within it are marked (`parley.ensemble.noise`; the forecast's own spread, not a
+    per-lever difference, which would cost members x levers runs).
     """
     kinds = check_kinds(kinds)
     spread = check_spread(spread)  # a bad spread is an error before any model runs
@@ -172,6 +193,13 @@ def find_levers(
         analysis.effects[spec.name] = effects
     if not analysis.effects:
         raise LeverError("no model could run on this case")
+    if noise is not None:
+        batch = noise.arrays(case)
+        analysis.scales = arrays.bounds[:, 1] - arrays.bounds[:, 0]
+        for spec in specs:
+            if spec.name in analysis.effects:
+                with contextlib.suppress(ParleyError):  # no noise: its shifts stay unmarked
+                    analysis.noise[spec.name] = halfwidth(forecasts(spec.build(case), batch))
     if members > 0:
         from parley.levers.robust import lever_robustness
 

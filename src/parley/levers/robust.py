@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from parley.case import Case, CaseArrays
-from parley.coalitions.front_arrays import batched_runs, bloc_rows, merged_arrays
+from parley.coalitions.front_arrays import batched_runs, bloc_rows, merged_arrays, one_member
 from parley.ensemble.draws import member_uniforms
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
@@ -39,12 +39,6 @@ def member_arrays(
     world = plan.worlds[0]
     u = member_uniforms(seed, 0, members, plan.width)
     return world.batch(world.values(u[:, 1 : 1 + len(world.inputs)]))
-
-
-def _member(arrays: CaseArrays, n: int) -> CaseArrays:
-    return arrays.with_batch(
-        **{k: getattr(arrays, k)[n : n + 1] for k in ("positions", "salience", "capability")}
-    )
 
 
 def lever_robustness(
@@ -67,7 +61,7 @@ def lever_robustness(
     """
     draws = member_arrays(case, members, seed, spread)
     a = draws.actor_ids.index(actor)
-    each = [_member(draws, n) for n in range(members)]
+    each = [one_member(draws, n) for n in range(members)]
     goal = [actor_goals(m, actor, goals) for m in each]
     merged = [
         merged_arrays(m, idx, bloc_rows(m, idx)) for m in each for _, idx in fronts

@@ -9,6 +9,7 @@ from typing import Any
 from rich.table import Table
 
 from parley.coalitions.fronts import FrontResult
+from parley.report.noise_marks import marked, note
 from parley.report.numbers import fmt_shift, fmt_value
 from parley.report.tables import terminal_table
 
@@ -54,7 +55,10 @@ def front_tables(result: FrontResult, scenario: str | None, places: dict[str, in
     for actor in result.members:
         row = [f"{result.gain_by_model[m][actor]:+.3f}" for m in models]
         table.add_row(actor, *row, f"{result.gain[actor]:+.3f}")
-    forecasts = terminal_table(title="Forecasts without and with the front")
+    forecasts = terminal_table(
+        title="Forecasts without and with the front",
+        caption=note() if result.noise else None,
+    )
     forecasts.add_column("issue")
     forecasts.add_column("model")
     for column in ("without", "with", "shift"):
@@ -67,7 +71,10 @@ def front_tables(result: FrontResult, scenario: str | None, places: dict[str, in
                 m,
                 fmt_value(before, places[issue]),
                 fmt_value(after, places[issue]),
-                fmt_shift(after - before, places[issue]),
+                marked(
+                    fmt_shift(after - before, places[issue]),
+                    result.noise.get(m, {}).get(issue, {}).get("within_noise"),
+                ),
                 end_section=j == len(models) - 1,
             )
     return [table, forecasts]

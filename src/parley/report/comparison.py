@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from parley.compare import BASE, Comparison
+from parley.report.noise_marks import marked, note
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.report.tables import terminal_table
 from parley.whatif import whatif_label
@@ -15,9 +16,12 @@ __all__ = ["comparison_table", "fmt_shift"]
 def comparison_table(cmp: Comparison) -> Table:
     """One row per issue and model; columns: base, then each scenario as 'forecast (shift)'."""
     changed = f" (every run with {whatif_label(None, cmp.changes)})" if cmp.changes else ""
+    caption = "each scenario cell: forecast (shift from base, in the issue's units)"
+    if cmp.noise:
+        caption += f"; {note()}, {cmp.noise_members} members"
     table = terminal_table(
         title=f"{cmp.case.title}: scenarios compared with the base case{changed}",
-        caption="each scenario cell: forecast (shift from base, in the issue's units)",
+        caption=caption,
     )
     table.add_column("issue", style="bold", max_width=28)
     table.add_column("model")
@@ -30,8 +34,10 @@ def comparison_table(cmp: Comparison) -> Table:
             cells = [fmt_value(float(cmp.forecast(BASE, model)[k]), places)]
             for name in cmp.scenarios:
                 value = float(cmp.forecast(name, model)[k])
-                shift = float(cmp.shift(name, model)[k])
-                cells.append(f"{fmt_value(value, places)} ({fmt_shift(shift, places)})")
+                shift = fmt_shift(float(cmp.shift(name, model)[k]), places)
+                inside = cmp.within_noise(name, model)
+                shift = marked(shift, None if inside is None else bool(inside[k]))
+                cells.append(f"{fmt_value(value, places)} ({shift})")
             end = m == len(cmp.models) - 1
             table.add_row(issue.label if m == 0 else "", model, *cells, end_section=end)
     return table

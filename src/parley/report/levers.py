@@ -12,6 +12,7 @@ from rich.table import Table
 from parley.case import Case
 from parley.levers import Lever, LeverAnalysis
 from parley.levers.analysis import ROBUST_SHARE, sign
+from parley.report.noise_marks import marked, note
 from parley.report.numbers import fmt_shift, places_for
 from parley.report.tables import terminal_table
 
@@ -53,13 +54,14 @@ def main_shifts(case: Case, analysis: LeverAnalysis, lever: Lever, most: int = 2
     judged = {m: e[lever] for m, e in analysis.effects.items() if lever in e}
     model = max(judged, key=lambda m: (abs(judged[m].effect), -list(judged).index(m)))
     shifts = judged[model].shifts
+    inside = analysis.within_noise(model, judged[model])
     order = sorted(range(len(shifts)), key=lambda i: -abs(shifts[i]))
     parts = []
     for i in order[:most]:
         issue = case.issues[i]
         text = fmt_shift(float(shifts[i]), places_for(issue.lower, issue.upper))
         if text != "0":
-            parts.append(f"{issue.id} {text}")
+            parts.append(f"{issue.id} {marked(text, None if inside is None else bool(inside[i]))}")
     return (", ".join(parts) + f" ({model})") if parts else "-"
 
 
@@ -83,6 +85,8 @@ def levers_table(case: Case, analysis: LeverAnalysis, top: int | None = None) ->
             f". robust: helps in at least {ROBUST_SHARE:.0%} of the ensemble members under "
             "every model (the lowest model's share shown)"
         )
+    if analysis.noise:
+        caption += ". " + note("forecast shift")
     table = terminal_table(
         title=f"Levers of {analysis.actor}; its value of the base forecast: {values}",
         caption=caption,

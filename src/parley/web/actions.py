@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.case import Case, case_warnings
+from parley.coalitions.front_noise import with_front_noise
 from parley.coalitions.fronts import FrontError, evaluate_front, fronts_json, search_fronts
 from parley.coalitions.voting import split_ids
 from parley.compare import compare_scenarios
+from parley.ensemble.noise import Perturbation
 from parley.forecast import check_model_params, forecast_json, front_judges, model_specs, run_models
 from parley.models import Outcome
 from parley.scenarios import apply_scenario
@@ -55,6 +57,8 @@ def compare(
     changes = parse_changes(sets)
     specs = model_specs(list(models) or None)
     cmp = compare_scenarios(case, specs, list(scenarios) or None, changes)
+    if cmp.scenarios:  # shifts within the model's noise marked, as the CLI does by default
+        cmp = cmp.with_noise(specs, Perturbation())
     return cmp.to_json(), cmp, [s for s in specs if s.name in cmp.models]
 
 
@@ -76,6 +80,7 @@ def front(
         fronts = search_fronts(base, among, specs, max_size, None)
     elif members:
         fronts = [evaluate_front(base, split_ids([members]), specs, None)]
+        fronts = [with_front_noise(base, fronts[0], specs, Perturbation())]
     else:
         raise FrontError("give members A,B,... or among TAG (a search)")
     return fronts_json(fronts), fronts, specs
@@ -161,4 +166,6 @@ def levers(
     specs = model_specs(list(models) or None)
     base = whatif_case(case, list(scenarios), parse_changes(sets))
     chosen = [k.strip() for item in kinds for k in item.split(",") if k.strip()]
-    return find_levers(base, actor, specs, goals=parse_goals(list(goals)), kinds=chosen).to_json()
+    return find_levers(
+        base, actor, specs, goals=parse_goals(list(goals)), kinds=chosen, noise=Perturbation()
+    ).to_json()
