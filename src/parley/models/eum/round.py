@@ -100,14 +100,17 @@ def play_round(
     r_previous: Array,
     params: EumParams,
     mu: Array | None = None,
+    matrices: bool = True,
 ) -> RoundResult:
     """One round for (N, n) positions x, weights w = c*s, saliences s and ranges delta (N,).
 
     delta must be > 0 (callers pass 1 where the range is 0; then every position is the same and
-    nothing happens). mu, the median of x, may be passed in when already known.
+    nothing happens). mu, the median of x, may be passed in when already known. matrices=False
+    leaves out every pair's offer kind and target (`Offers`), which only events and charts use.
     """
     xp = namespace(x, w, s, delta, r_previous)
-    d = xp.abs(x[:, :, None] - x[:, None, :]) / delta[:, None, None]
+    dist = xp.abs(x[:, :, None] - x[:, None, :])  # |x_i - x_j|, symmetric
+    d = dist / delta[:, None, None]
     if mu is None:
         mu = median_position(x, w, delta, params.median, params.median_tie)
     pairs = sorted_pairs(x) if params.kernel == "fast" else None
@@ -131,11 +134,14 @@ def play_round(
     # between them (as for equal positions), so round-off cannot make offers that block real ones
     apart = d > params.coincident
     offers = make_offers(
-        xp.where(apart, a, 0.0),
-        xp.where(apart, b, 0.0),
+        a,
+        b,
         x,
         conflict=params.conflict == "full",
         capitulation=params.capitulation,
         rule=params.offer_choice,
+        allowed=apart,
+        dist=dist,
+        matrices=matrices,
     )
     return RoundResult(mu, p_risk, eu_risk, sec, big_r, r, p_win, a, b, offers)

@@ -145,7 +145,9 @@ def simulate(
             break
         delta = safe0 if params.range != "round" else xp.max(x, axis=1) - xp.min(x, axis=1)
         delta = xp.where(delta > 0, delta, 1.0)
-        res: RoundResult = play_round(x, w, s, delta, r_prev, params, medians[-1])
+        res: RoundResult = play_round(
+            x, w, s, delta, r_prev, params, medians[-1], matrices=keep is not None
+        )
         moved = active[:, None] & (res.offers.chosen >= 0)
         if keep is not None:
             details.append(_detail(xp, x, res, active, keep, full_detail))
@@ -247,7 +249,7 @@ def _simulate_compact(
             delta = xp.where(delta > 0, delta, 1.0)
         else:
             delta = d0a
-        res: RoundResult = play_round(xa, wa, sa, delta, ra, params, mua)
+        res: RoundResult = play_round(xa, wa, sa, delta, ra, params, mua, matrices=False)
         xa, ra = res.offers.new_x, res.r
         moved = xp.sum(xp.astype(res.offers.chosen >= 0, xp.int64), axis=1)
         x = xp.where(on2, take(xa, slot), x)
@@ -295,6 +297,7 @@ def _detail(
     def at_chosen(m: Array) -> Array:
         return xp.take_along_axis(take(m), j, axis=2)[:, :, 0]
 
+    assert o.kind is not None and o.target is not None  # the loop asks for them when kept
     kind = xp.astype(xp.where(chosen >= 0, at_chosen(o.kind), 0), xp.int8)
     return RoundDetail(
         rows=rows,
