@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from array_api_compat import array_namespace
+from array_api_compat import array_namespace, is_numpy_namespace
 
 from parley.case.arrays import CaseArrays
 from parley.models.outcome import Detail, Outcome, check_detail, labels
@@ -43,15 +43,35 @@ def weighted_mean(arrays: CaseArrays) -> np.ndarray:
     capability-weighted mean is used instead (no division by zero).
     """
     xp = array_namespace(arrays.positions)
-    w = _salience_or_capability_weights(arrays)
-    return xp.sum(w * arrays.positions, axis=1) / xp.sum(w, axis=1)
+    w = arrays.weights
+    total = actor_sum(xp, w)
+    if not bool(xp.all(total > 0)):  # rare: only then build the fallback weights
+        w = _salience_or_capability_weights(arrays)
+        total = actor_sum(xp, w)
+    return actor_sum(xp, w * arrays.positions) / total
+
+
+def actor_sum(xp: Any, values: Any) -> Any:
+    """Sum of (B, A, I) values over the actor axis, (B, I).
+
+    With several issues NumPy reduces the middle axis in inner loops of I elements (five on the
+    seed case), several times the cost of a pass over the data; `einsum` makes the same additions
+    in the same order (actor by actor) in one sweep, about 5x faster on (20,000, 17, 5). With one
+    issue the actor axis is contiguous and `sum` is fast and pairwise (accurate for thousands of
+    actors), as it is in other array libraries.
+    """
+    if is_numpy_namespace(xp) and values.shape[2] > 1:
+        return np.einsum("bai->bi", values)
+    return xp.sum(values, axis=1)
 
 
 def _salience_or_capability_weights(arrays: CaseArrays):
     """capability x salience, or capability alone on issues where every salience is zero."""
     xp = array_namespace(arrays.positions)
     w = arrays.weights
-    total = xp.sum(w, axis=1, keepdims=True)
+    total = actor_sum(xp, w)[:, None, :]
+    if bool(xp.all(total > 0)):
+        return w
     return xp.where(total > 0, w, arrays.capability * xp.astype(arrays.mask, w.dtype))
 
 
@@ -64,11 +84,11 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     xp = array_namespace(positions, weights)
     order = xp.argsort(positions, axis=1, stable=True)
-    x = xp.take_along_axis(positions, order, axis=1)
     cum = xp.cumulative_sum(xp.take_along_axis(weights, order, axis=1), axis=1)
     reached = xp.astype(cum >= cum[:, -1:, :] / 2 * (1 - 1e-12), xp.int8)
-    idx = xp.argmax(reached, axis=1)
-    return xp.take_along_axis(x, idx[:, None, :], axis=1)[:, 0, :]
+    idx = xp.argmax(reached, axis=1)[:, None, :]  # in sorted order; the actor is order[idx]
+    actor = xp.take_along_axis(order, idx, axis=1)
+    return xp.take_along_axis(positions, actor, axis=1)[:, 0, :]
 
 
 @register("compromise")
@@ -105,7 +125,7 @@ class Mean:
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         xp = array_namespace(arrays.positions)
         m = xp.astype(arrays.mask, arrays.positions.dtype)
-        forecast = xp.sum(arrays.positions * m, axis=1) / xp.sum(m, axis=0)
+        forecast = actor_sum(xp, arrays.positions * m) / xp.sum(m, axis=0)
         return static_outcome(arrays, forecast, detail)
 
 

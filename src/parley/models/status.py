@@ -42,9 +42,11 @@ def statuses(values: object, batch: int | None = None) -> np.ndarray:
     if isinstance(values, str):
         if batch is None:
             raise ValueError("statuses: a single status needs the batch size")
-        values = [values] * batch
+        if values not in STATUSES:
+            raise ValueError(f"unknown status {values} (known: {', '.join(STATUSES)})")
+        return np.full(batch, values)  # one check, not one per member
     out = np.asarray(values, dtype=object).astype(str)
-    unknown = sorted(set(out.tolist()) - set(STATUSES))
+    unknown = sorted(set(np.unique(out).tolist()) - set(STATUSES))
     if unknown:
         raise ValueError(f"unknown status {', '.join(unknown)} (known: {', '.join(STATUSES)})")
     return out
