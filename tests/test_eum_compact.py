@@ -54,3 +54,39 @@ def test_compacted_batch_equals_plain_loop_and_members_alone(params: dict) -> No
         assert stop == fast.stopped_at[k]
         np.testing.assert_array_equal(alone.positions[0], fast.positions[k, : stop + 1])
         np.testing.assert_array_equal(alone.median[0], fast.median[k, : stop + 1])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"stop": "median", "tolerance": 0.005, "patience": 2, "rounds": 60},
+        {"stop": "rounds", "rounds": 40},
+        {"stop": "rounds", "rounds": 30, "range": "round", "degenerate_risk": "previous"},
+    ],
+)
+def test_problems_in_a_cycle_are_copied_not_played(
+    params: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Problems whose state repeats exactly (actors trading positions in a cycle) are copied
+    from their cycle: fewer problem-rounds are played, and every number is the plain loop's."""
+    import parley.models.eum.simulate as simulate_module
+
+    played = []
+    play = simulate_module.play_round
+
+    def counting(x, *args, **kwargs):
+        played.append(x.shape[0])
+        return play(x, *args, **kwargs)
+
+    rng = np.random.default_rng(5)
+    n_batch, n = 40, 8
+    x = rng.uniform(0, 100, (n_batch, n))
+    c, s = rng.uniform(10, 100, (n_batch, n)), rng.uniform(0.2, 1, (n_batch, n))
+    bounds = np.tile([0.0, 100.0], (n_batch, 1))
+    p = EumParams(**params)
+    plain = simulate(x, c, s, bounds, p, compact=False)
+    monkeypatch.setattr(simulate_module, "play_round", counting)
+    fast = simulate(x, c, s, bounds, p)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name), err_msg=name)
+    assert sum(played) < int(plain.stopped_at.sum())  # some rounds were copied, not played

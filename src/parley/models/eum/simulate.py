@@ -18,6 +18,7 @@ import numpy as np
 from array_api_compat import device as device_of
 
 from parley.models.backend import Array, namespace, to_numpy
+from parley.models.eum.cycles import Replay, Ring
 from parley.models.eum.median import median_position
 from parley.models.eum.params import EumParams
 from parley.models.eum.round import RoundResult, play_round
@@ -216,20 +217,24 @@ def _simulate_compact(
     medians: list[Array],
     params: EumParams,
 ) -> Trace:
-    """The rounds of `simulate` when no details are kept: finished problems leave the batch.
+    """The rounds of `simulate` when no details are kept: only problems still changing are played.
 
     A round of one problem depends on its own row only, so each round plays just the problems
     still going (gathered by index: a batch costs the sum of its problems' rounds, not its size x
-    the slowest one's) and the (N, ...) trace is rebuilt by gathering through `slot`, each row's
-    place among those playing. The numbers are those of the plain loop.
+    the slowest one's) and the (N, ...) trace is rebuilt by spreading each set back to its rows.
+    Problems whose state repeats (`parley.models.eum.cycles`) leave the played set too: their
+    rounds are copied from the cycle until the stop rule fires or the cap. The numbers are those
+    of the plain loop, bit for bit.
     """
     dev = device_of(x)
     n_batch, n = x.shape
+    no = xp.zeros(n_batch, dtype=xp.bool, device=dev)
     stopped_at = xp.zeros(n_batch, dtype=xp.int64, device=dev)
-    converged = xp.zeros(n_batch, dtype=xp.bool, device=dev)
+    converged = no
     rs: list[Array] = []
     moves: list[Array] = []
-    playing = active  # (N,) in the full batch
+    playing = active  # (N,) rows played this round
+    repeating = no  # (N,) rows copied from their cycle
     rows = xp.nonzero(playing)[0]
 
     def take(values: Array, idx: Array) -> Array:
@@ -238,42 +243,80 @@ def _simulate_compact(
     xa, wa, sa, d0a = take(x, rows), take(w, rows), take(s, rows), take(safe0, rows)
     ra, mua = xp.ones_like(xa), take(medians[0], rows)
     streak = xp.zeros(xa.shape[0], dtype=xp.int64, device=dev)
+    ring = Ring.start(xp, xa, ra, mua)
+    replay: Replay | None = None
+    no_r = xp.full((n_batch, n), xp.nan, dtype=x.dtype, device=dev)
+    none_moved = xp.zeros(n_batch, dtype=xp.int64, device=dev)
     for t in range(1, params.rounds + 1):
-        if xa.shape[0] == 0:
+        if xa.shape[0] == 0 and replay is None:
             break
-        slot = xp.cumulative_sum(xp.astype(playing, xp.int64)) - 1
-        slot = xp.where(slot >= 0, slot, 0)
-        on, on2 = playing, playing[:, None]
-        if params.range == "round":
-            delta = xp.max(xa, axis=1) - xp.min(xa, axis=1)
-            delta = xp.where(delta > 0, delta, 1.0)
-        else:
-            delta = d0a
-        res: RoundResult = play_round(xa, wa, sa, delta, ra, params, mua, matrices=False)
-        xa, ra = res.offers.new_x, res.r
-        moved = xp.sum(xp.astype(res.offers.chosen >= 0, xp.int64), axis=1)
-        x = xp.where(on2, take(xa, slot), x)
-        positions.append(x)
-        rs.append(xp.where(on2, take(ra, slot), xp.nan))
-        moves.append(xp.where(on, take(moved, slot), 0))
-        med = median_position(xa, wa, delta, params.median, params.median_tie)
-        stopped_at = xp.where(on, t, stopped_at)
-        medians.append(xp.where(on, take(med, slot), medians[-1]))
-        still = xp.abs(med - mua) < params.tolerance * d0a
+        x_t, rr_t, moves_t, med_t = x, no_r, none_moved, medians[-1]
+        if xa.shape[0]:
+            if params.range == "round":
+                delta = xp.max(xa, axis=1) - xp.min(xa, axis=1)
+                delta = xp.where(delta > 0, delta, 1.0)
+            else:
+                delta = d0a
+            res: RoundResult = play_round(xa, wa, sa, delta, ra, params, mua, matrices=False)
+            xa, ra = res.offers.new_x, res.r
+            moved = xp.sum(xp.astype(res.offers.chosen >= 0, xp.int64), axis=1)
+            med = median_position(xa, wa, delta, params.median, params.median_tie)
+            x_t, rr_t = _spread(xp, playing, xa, x_t), _spread(xp, playing, ra, rr_t)
+            moves_t = _spread(xp, playing, moved, moves_t)
+            med_t = _spread(xp, playing, med, med_t)
+        if replay is not None:
+            xr, rr, mr, medr = replay.round(xp, t)
+            x_t, rr_t = _spread(xp, repeating, xr, x_t), _spread(xp, repeating, rr, rr_t)
+            moves_t = _spread(xp, repeating, mr, moves_t)
+            med_t = _spread(xp, repeating, medr, med_t)
+        x = x_t
+        positions.append(x_t)
+        rs.append(rr_t)
+        moves.append(moves_t)
+        medians.append(med_t)
+        stopped_at = xp.where(playing | repeating, t, stopped_at)
+        if replay is not None and params.stop == "median":
+            replay, ended = replay.after(xp, medr, params.tolerance, params.patience)
+            ended = _spread(xp, repeating, ended, no)
+            converged, repeating = converged | ended, repeating & ~ended
+        if not xa.shape[0]:
+            continue
+        done = xp.zeros(xa.shape[0], dtype=xp.bool, device=dev)
+        if params.stop == "median":
+            still = xp.abs(med - mua) < params.tolerance * d0a
+            streak = xp.where(still, streak + 1, 0)
+            done = streak >= params.patience
         mua = med
-        if params.stop != "median":
+        ring = ring.push(xp, xa, ra, moved, med)
+        cycle = ring.periods(xp)
+        cycling = (cycle > 0) & ~done
+        leaving = done | cycling
+        if not bool(xp.any(leaving)):
             continue
-        streak = xp.where(still, streak + 1, 0)
-        done = streak >= params.patience
-        if not bool(xp.any(done)):
-            continue
-        converged = converged | (on & take(done, slot))
-        playing = on & ~take(done, slot)
-        going = xp.nonzero(~done)[0]
+        converged = converged | _spread(xp, playing, done, no)
+        if bool(xp.any(cycling)):
+            found = xp.nonzero(cycling)[0]
+            new = Replay.found(
+                xp, take(rows, found), ring.take(xp, found), take(cycle, found), t,
+                take(streak, found), take(mua, found), take(d0a, found),
+            )  # fmt: skip
+            replay = new if replay is None else replay.join(xp, new)
+            repeating = repeating | _spread(xp, playing, cycling, no)
+        playing = playing & ~_spread(xp, playing, leaving, no)
+        going = xp.nonzero(~leaving)[0]
         rows = take(rows, going)
         xa, wa, sa, d0a = take(xa, going), take(wa, going), take(sa, going), take(d0a, going)
         ra, mua, streak = take(ra, going), take(mua, going), take(streak, going)
+        ring = ring.take(xp, going)
     return _trace(xp, positions, medians, rs, moves, stopped_at, converged, [])
+
+
+def _spread(xp: Any, on: Array, values: Array, rest: Array) -> Array:
+    """(N, ...) with the rows of `values` at the rows where `on` is True (in row order, as many
+    as there are), `rest` elsewhere."""
+    slot = xp.cumulative_sum(xp.astype(on, xp.int64)) - 1
+    picked = xp.take(values, xp.where(slot >= 0, slot, 0), axis=0)
+    return xp.where(on[:, None] if values.ndim == 2 else on, picked, rest)
 
 
 def _detail(
