@@ -76,7 +76,8 @@ def test_rounds_param_must_name_a_parameter():
 
 def test_traits_have_their_defaults_in_one_place():
     assert traits("_probe") == Traits(rounds_param="rounds")  # it has a `rounds` parameter
-    assert traits("compromise") == Traits()  # no rounds: --rounds sets nothing
+    # no rounds: --rounds sets nothing; each issue's forecast is its own weighted mean
+    assert traits("compromise") == Traits(separable_issues=True)
     assert traits("smp").rounds_param == "max_turns"
     assert traits("exchange").multi_issue and not traits("eum").multi_issue
     assert traits("combined").learns_from_outcomes and traits("combined").cross_validate

@@ -31,7 +31,7 @@ from parley.ensemble.inputs import check_spread
 from parley.ensemble.noise import Perturbation, forecasts, halfwidth, noise_json, within_noise
 from parley.errors import ParleyError, ParleyWarning
 from parley.forecast import ModelSpec
-from parley.levers.batch import TOLERANCE, run_chunked
+from parley.levers.batch import TOLERANCE, run_levers
 from parley.levers.candidates import KINDS, Lever, ally_fronts, single_levers
 from parley.levers.value import Goals, LeverError, actor_goals
 from parley.models import traits
@@ -225,7 +225,7 @@ def _one_model(
     f0 = np.asarray(model.run(arrays, detail="forecast").forecast)[0]
     v0 = float(goal.value(f0))
     levers, batch = single_levers(arrays, a, goal.goal, kinds, f0)
-    forecasts = [run_chunked(model, batch, chunk)] if levers else []
+    forecasts = [run_levers(model, batch, arrays, f0, chunk)] if levers else []
     if fronts and traits(spec.name).uses_capability:
         levers = levers + [lever for lever, _ in fronts]
         forecasts.append(batched_runs(model, merged, chunk=chunk))

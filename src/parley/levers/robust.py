@@ -24,7 +24,7 @@ from parley.coalitions.front_arrays import batched_runs, bloc_rows, merged_array
 from parley.ensemble.draws import member_uniforms
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
-from parley.levers.batch import TOLERANCE, run_chunked
+from parley.levers.batch import FIELDS, TOLERANCE, run_levers
 from parley.levers.candidates import Lever, single_levers
 from parley.levers.value import actor_goals
 from parley.models import traits
@@ -85,7 +85,9 @@ def lever_robustness(
                     for k in ("positions", "salience", "capability")
                 }
             )
-            f = run_chunked(model, stacked, chunk)
+            rows = np.array(owner)
+            base = draws.with_batch(**{k: getattr(draws, k)[rows] for k in FIELDS})
+            f = run_levers(model, stacked, base, f0[rows], chunk)
             for lever, n, row in zip(levers, owner, f, strict=True):
                 helps.setdefault(lever, []).append(goal[n].value(row) - v0[n] > TOLERANCE)
         if fronts and traits(spec.name).uses_capability:

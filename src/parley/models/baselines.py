@@ -91,7 +91,7 @@ def weighted_median(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return xp.take_along_axis(positions, actor, axis=1)[:, 0, :]
 
 
-@register("compromise")
+@register("compromise", separable_issues=True)
 @dataclass(frozen=True)
 class Compromise:
     """The compromise model: capability x salience weighted mean of positions.
@@ -112,7 +112,8 @@ class Compromise:
         return static_outcome(arrays, weighted_mean(arrays), detail)
 
 
-@register("mean", uses_capability=False)  # heads, not capabilities: no basis to judge fronts
+# heads, not capabilities: no basis to judge fronts
+@register("mean", uses_capability=False, separable_issues=True)
 @dataclass(frozen=True)
 class Mean:
     """The unweighted mean of the positions of the actors that hold one (a naive baseline).
@@ -129,7 +130,7 @@ class Mean:
         return static_outcome(arrays, forecast, detail)
 
 
-@register("median")
+@register("median", separable_issues=True)
 @dataclass(frozen=True)
 class Median:
     """The capability x salience weighted median: the lowest position where cumulative weight

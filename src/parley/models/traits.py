@@ -35,6 +35,10 @@ class Traits:
     in_default_set:       run when no model is named (False for `combined`: on EU decisions it
                           scores no better than the compromise model, docs/backtest.md; it stays
                           available by name, and backtests still score it).
+    separable_issues:     each issue's forecast depends on that issue's inputs alone, to the bit
+                          (eum and the baselines), so a change on one issue needs only that issue
+                          re-run (levers do so). Not smp, whose steps mix the issues (although a
+                          backtest runs it issue by issue), nor exchange.
     """
 
     multi_issue: bool = False
@@ -43,3 +47,4 @@ class Traits:
     rounds_param: str | None = None
     cross_validate: Callable[..., Any] | None = None
     in_default_set: bool = True
+    separable_issues: bool = False

@@ -29,7 +29,7 @@ from parley.models.status import statuses
 CHUNK_ELEMENTS = 1 << 22
 
 
-@register("eum", presets=PRESETS)
+@register("eum", presets=PRESETS, separable_issues=True)  # issue by issue: see run
 @dataclass(frozen=True)
 class Eum(EumParams):
     """The expected utility model (Bueno de Mesquita 1985, 1994, 1997; Scholz et al. 2011).
