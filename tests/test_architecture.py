@@ -17,7 +17,7 @@ SRC = Path(parley.__file__).parent
 
 #: Lowest first. A part may import its own layer and the layers below, never above.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("base", {"errors", "suggest", "names", "text"}),
+    ("base", {"errors", "suggest", "names", "text", "sizes"}),
     ("case", {"case"}),
     ("models", {"models"}),
     ("inputs", {"io", "scenarios", "whatif"}),

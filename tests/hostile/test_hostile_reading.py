@@ -78,7 +78,7 @@ def test_a_file_over_the_input_limit_is_refused_unread(tmp_path, monkeypatch, re
 
 def test_a_nonsense_input_limit_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("PARLEY_MAX_INPUT", "lots")
-    rejected(invoke("validate", sample("yaml", tmp_path)), "PARLEY_MAX_INPUT", "50MB")
+    rejected(invoke("validate", sample("yaml", tmp_path)), "PARLEY_MAX_INPUT", "a size such as 2GB")
     monkeypatch.setenv("PARLEY_MAX_INPUT", "2kB")
     assert invoke("validate", sample("yaml", tmp_path)).exit_code == 0
 

@@ -33,6 +33,7 @@ from parley.forecast import ModelSpec
 from parley.models import model_class, model_names, traits
 from parley.models.by_issue import issue_slice
 from parley.models.combined.stack import ANCHOR, Inputs, case_inputs
+from parley.models.cost import check_memory
 
 REFERENCE = ANCHOR  # the compromise model: every model is compared with it
 FOLDS = 5
@@ -264,6 +265,7 @@ def _attempt(
     forecast is recorded as a failure too."""
     size = arrays.shape[2]
     try:
+        check_memory(name, model, arrays.shape)  # a case too large is a failure, not an OOM kill
         forecast = np.asarray(model.run(arrays).forecast, dtype=float)[0]
     except Exception as exc:  # a model's bug must not end the backtest of the others
         failures.append(Failure(name, group, issue, f"{type(exc).__name__}: {exc}"))

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from parley.cli.common import (
+    MaxMemoryOpt,
     ModelOpt,
     OutputFormat,
     SpreadOpt,
@@ -86,6 +87,7 @@ def deu3(
     ensemble: EnsembleOpt = None,
     spread: SpreadOpt = None,
     seed: SeedOpt = 0,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Backtest models on the proposals of a DEU III file (with --ensemble, their intervals too)."""
     from parley.backtest.deu3 import read_deu3
@@ -111,6 +113,7 @@ def cases(
     ensemble: EnsembleOpt = None,
     spread: SpreadOpt = None,
     seed: SeedOpt = 0,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Backtest models on a folder of parley cases (each issue with an `outcome` is scored; with
     --ensemble, the cases' stated ranges give each model's intervals)."""
@@ -145,6 +148,7 @@ def fit_combined(
         typer.Option(help="Fixed ridge penalty towards compromise (default: chosen by nested CV)"),
     ] = None,
     quiet: QuietOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Fit the `combined` forecaster's weights on all issues; record the data and the CV score."""
     from parley.backtest.combined_fit import FIT_OPTIONS, fit_record

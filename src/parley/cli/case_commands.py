@@ -12,6 +12,7 @@ from parley.cli.common import (
     CaseArg,
     FormatOpt,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
@@ -75,6 +76,7 @@ def forecast(
     long: Annotated[
         bool, typer.Option("--long", help="Stacked table: one line per model, each its anchor")
     ] = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Forecast every issue of a case with one or more models, side by side."""
     try:

@@ -10,6 +10,7 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     NoiseMembersOpt,
     OutputFormat,
@@ -167,6 +168,7 @@ def front(
     save: SaveOpt = False,
     save_label: LabelOpt = None,
     store: StoreOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Does a united front pay? Forecast with and without the bloc; gains per member."""
     rules = _FrontRules(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -133,8 +134,46 @@ def parse_spread(items: list[str] | tuple[str, ...] | None) -> dict[str, float]:
     return check_spread(key_values(items, "--spread", "KIND=FRACTION (e.g. position=0.05)"))
 
 
+def _max_memory(ctx: typer.Context, value: str | None) -> str | None:
+    """`--max-memory SIZE`, read once (`parley.models.cost.parse_memory_limit`: a bad value is
+    one line, exit 2) and set as `PARLEY_MAX_MEMORY` while the command runs, so that every check
+    (and every worker process the command starts) sees the same limit; restored afterwards."""
+    if value is None:
+        return None
+    from parley.models.cost import LIMIT_VARIABLE, parse_memory_limit
+
+    try:
+        limit = parse_memory_limit(value)
+    except ParleyError as exc:
+        fail(exc)
+    previous = os.environ.get(LIMIT_VARIABLE)
+    os.environ[LIMIT_VARIABLE] = str(limit)
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(LIMIT_VARIABLE, None)
+        else:
+            os.environ[LIMIT_VARIABLE] = previous
+
+    ctx.call_on_close(restore)
+    return value
+
+
+#: --max-memory of every command that runs models (docs/limits.md).
+MaxMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        callback=_max_memory,
+        help="Memory one model run may use, e.g. 2GB or 500MB (default: $PARLEY_MAX_MEMORY, else "
+        "half of this machine's); a larger run is refused before it starts",
+    ),
+]
+
 #: The flag that sets each library parameter an error may name (`ParleyError.parameter`).
 FLAGS = {
+    "max_memory": "--max-memory",
     "samples": "--samples",
     "max_size": "--max-size",
     "params": "--param",

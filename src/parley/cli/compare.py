@@ -10,6 +10,7 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     NoiseMembersOpt,
     OutputFormat,
@@ -57,6 +58,7 @@ def compare(
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Forecast the base case and each scenario side by side, with each scenario's shift."""
     try:

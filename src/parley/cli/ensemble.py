@@ -14,6 +14,7 @@ from parley.cli.common import (
     CaseArg,
     FormatOpt,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
@@ -105,6 +106,7 @@ def ensemble(
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Forecast with uncertainty: MEMBERS draws of the case's uncertain inputs and scenarios."""
     from parley.ensemble import ensemble as run_ensemble

@@ -10,6 +10,7 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     NoiseMembersOpt,
     OutputFormat,
@@ -82,6 +83,7 @@ def levers(
     save: SaveOpt = False,
     save_label: LabelOpt = None,
     store: StoreOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Rank the moves open to an actor by their effect on its value of the outcome."""
     try:

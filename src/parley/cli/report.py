@@ -11,6 +11,7 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     ParamOpt,
     PresetOpt,
@@ -82,6 +83,7 @@ def report(
             help="Ensemble members of the uncertainty section (default 200; 0: no section)",
         ),
     ] = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Write an HTML report: case table, strip plots, rounds, scenarios, power, united fronts."""
     from parley.analysis import analyse_case

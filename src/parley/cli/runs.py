@@ -12,6 +12,7 @@ import typer
 
 from parley.cli.common import (
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     OutputFormat,
     ScenarioOpt,
@@ -206,6 +207,7 @@ def diff_command(
     header_row: HeaderRowOpt = None,
     store: StoreOpt = None,
     format: TableJsonOpt = OutputFormat.table,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """What changed from OLD to NEW (two case files, or two saved runs): the inputs and every
     forecast, in issue units. Case files are forecast with the same models (--model)."""

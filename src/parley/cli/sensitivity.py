@@ -11,6 +11,7 @@ from parley.case import case_warnings
 from parley.cli.common import (
     CaseArg,
     HeaderRowOpt,
+    MaxMemoryOpt,
     ModelOpt,
     OutputFormat,
     ParamOpt,
@@ -63,6 +64,7 @@ def sensitivity(
     save: SaveOpt = False,
     label: LabelOpt = None,
     store: StoreOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Rank the case's uncertain inputs by how much they move each model's forecast, per issue."""
     from parley.report.sensitivity import sensitivity_tables

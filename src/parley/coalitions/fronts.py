@@ -37,6 +37,7 @@ import numpy as np
 
 from parley.case import Case, build_case, case_arrays
 from parley.coalitions.front_arrays import (
+    CHUNK,
     Progress,
     batched_runs,
     bloc_rows,
@@ -45,6 +46,7 @@ from parley.coalitions.front_arrays import (
 )
 from parley.errors import CaseError, FrontError, ParleyError, ParleyWarning
 from parley.forecast import ModelSpec, run_models
+from parley.models.cost import batch_for
 from parley.scenarios import apply_scenario
 from parley.suggest import did_you_mean
 
@@ -423,7 +425,9 @@ def _batched_fronts(
                 progress(before + done, total)
 
         try:
-            with_front[spec.name] = batched_runs(spec.build(base), merged, told)
+            model = spec.build(base)
+            chunk = batch_for(spec.name, model, arrays.shape, CHUNK)  # within the memory limit
+            with_front[spec.name] = batched_runs(model, merged, told, chunk)
         except ParleyError as exc:
             if spec.required:
                 raise

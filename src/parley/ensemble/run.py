@@ -18,8 +18,9 @@ import numpy as np
 from parley.ensemble.chunk import Chunk
 from parley.ensemble.executors import DaskExecutor, LocalExecutor
 from parley.ensemble.plan import EnsemblePlan
-from parley.ensemble.sizing import BUDGET, chunk_bounds, chunk_size, member_cost
+from parley.ensemble.sizing import BUDGET, MEASURED, chunk_bounds, chunk_size, member_cost
 from parley.errors import ParleyError, ParleyWarning
+from parley.models.cost import batch_for, check_memory
 
 INLINE_SECONDS = 2.0  # below this much estimated work the local executor runs in-process
 
@@ -68,12 +69,23 @@ def checked_plan(plan: EnsemblePlan) -> tuple[EnsemblePlan, dict[str, str]]:
             if name in left_out:
                 continue
             try:
+                # before it runs (not an OOM kill): the batch that sizing measures must fit
+                check_memory(name, model, (MEASURED, *world.arrays.shape[1:]))
                 model.run(world.arrays, detail="forecast")
             except ParleyError as exc:
                 if name in plan.required:
                     raise
                 left_out[name] = str(exc)
     return plan.without(list(left_out)), left_out
+
+
+def fitting_chunk(plan: EnsemblePlan, size: int) -> int:
+    """`size` members per chunk, or fewer where a model's declared memory cost of a chunk would
+    exceed the limit (`parley.models.cost.batch_for`): chunks as they will run, checked before."""
+    for world in plan.worlds:
+        for name, model in world.models:
+            size = batch_for(name, model, world.arrays.shape, size)
+    return size
 
 
 def run_plan(
@@ -90,7 +102,7 @@ def run_plan(
         raise ParleyError("no model can run on this case: " + "; ".join(left_out.values()))
     _check_results_fit(plan)
     cost = member_cost(plan)
-    size = chunk_size(plan, cost, budget)
+    size = fitting_chunk(plan, chunk_size(plan, cost, budget))
     executor = executor or LocalExecutor()
     automatic = isinstance(executor, LocalExecutor) and executor.workers is None
     if automatic and cost.seconds * plan.members < INLINE_SECONDS:

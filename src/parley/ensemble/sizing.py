@@ -25,6 +25,7 @@ BUDGET = 32 * 2**20
 MIN_CHUNK = 256
 MAX_CHUNK = 1 << 17
 _SMALL, _LARGE = 4, 36
+MEASURED = _LARGE  # the largest batch `member_cost` runs: every model must fit it
 
 
 @dataclass(frozen=True)

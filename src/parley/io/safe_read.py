@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import CaseError
+from parley.sizes import EXAMPLE as SIZE_EXAMPLE
+from parley.sizes import describe_size, parse_size
 
 DEFAULT_MAX_INPUT = 50 * 1000 * 1000
 LIMIT_VARIABLE = "PARLEY_MAX_INPUT"
@@ -51,16 +53,6 @@ MAX_SHEET_ROWS = 100_000  # rows in the workbook, blank ones included
 MAX_SHEET_CELLS = 1_000_000  # cells in the workbook (a table of 100,000 rows has about 10 each)
 MAX_SHEET_COLUMNS = 1_000
 
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "kb": 1000,
-    "k": 1000,
-    "mb": 1000**2,
-    "m": 1000**2,
-    "gb": 1000**3,
-    "g": 1000**3,
-}
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -80,25 +72,10 @@ def max_input_bytes() -> int:
     raw = os.environ.get(LIMIT_VARIABLE, "").strip()
     if not raw:
         return DEFAULT_MAX_INPUT
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmg]?b?)", raw.lower())
-    if match is None or float(match.group(1)) <= 0:
-        raise CaseError(
-            f"expected a size such as 50MB, 2GB or 5000000 (bytes), got {raw!r}",
-            source=LIMIT_VARIABLE,
-        )
-    return int(float(match.group(1)) * _UNITS[match.group(2)])
-
-
-def describe_size(n: int) -> str:
-    """A byte count for messages: `52 MB`, `3.1 kB`, `12 bytes`.
-
-    >>> describe_size(50_000_000), describe_size(3100), describe_size(12)
-    ('50 MB', '3.1 kB', '12 bytes')
-    """
-    for unit, size in (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{n} bytes"
+    size = parse_size(raw)
+    if size is None:
+        raise CaseError(f"expected {SIZE_EXAMPLE}, got {raw!r}", source=LIMIT_VARIABLE)
+    return size
 
 
 def read_bytes(path: Path) -> bytes:

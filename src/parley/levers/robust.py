@@ -28,6 +28,7 @@ from parley.levers.batch import FIELDS, TOLERANCE, run_levers
 from parley.levers.candidates import Lever, single_levers
 from parley.levers.value import actor_goals
 from parley.models import traits
+from parley.models.cost import batch_for
 
 
 def member_arrays(
@@ -69,7 +70,8 @@ def lever_robustness(
     shares: dict[str, dict[Lever, float]] = {}
     for spec in specs:
         model = spec.build(case)
-        f0 = np.asarray(model.run(draws, detail="forecast").forecast)  # (N, I)
+        size = batch_for(spec.name, model, draws.shape, chunk)  # refused or fitted, before a run
+        f0 = run_chunked(model, draws, size)  # (N, I)
         v0 = np.array([g.value(f) for g, f in zip(goal, f0, strict=True)])
         helps: dict[Lever, list[bool]] = {}
         owner, batches, levers = [], [], []
@@ -87,11 +89,11 @@ def lever_robustness(
             )
             rows = np.array(owner)
             base = draws.with_batch(**{k: getattr(draws, k)[rows] for k in FIELDS})
-            f = run_levers(model, stacked, base, f0[rows], chunk)
+            f = run_levers(model, stacked, base, f0[rows], size)
             for lever, n, row in zip(levers, owner, f, strict=True):
                 helps.setdefault(lever, []).append(goal[n].value(row) - v0[n] > TOLERANCE)
         if fronts and traits(spec.name).uses_capability:
-            f = batched_runs(model, merged, chunk=chunk)
+            f = batched_runs(model, merged, chunk=size)
             for k, row in enumerate(f):
                 n, j = divmod(k, len(fronts))
                 helps.setdefault(fronts[j][0], []).append(goal[n].value(row) - v0[n] > TOLERANCE)

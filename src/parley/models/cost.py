@@ -3,8 +3,10 @@
 Each model whose memory grows faster than its input declares a `memory_cost` (a `Cost`): the peak
 bytes of one run as a function of batch members B, actors A and issues I, measured on this code
 (docs/limits.md has the table and the timings). `check_memory` compares it with the limit,
-`PARLEY_MAX_MEMORY` (e.g. `8GB`) or half of the machine's memory, and refuses in one line that names
-the need and the limit, instead of dying with a MemoryError traceback or an OOM kill minutes later.
+`PARLEY_MAX_MEMORY` (e.g. `8GB`; the command line's `--max-memory` sets it) or half of the
+machine's memory, and refuses in one line that names the need and the limit, instead of dying with
+a MemoryError traceback or an OOM kill minutes later. `batch_for` fits a batch of members (an
+ensemble's chunk, lever candidates, a sensitivity design) to the limit before it runs.
 
 >>> eum_like = Cost("the pair matrices", lambda model, b, a, i: 200.0 * b * i * a * a)
 >>> eum_like.describe(None, 1, 10_000, 1)
@@ -14,15 +16,15 @@ the need and the limit, instead of dying with a MemoryError traceback or an OOM 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from parley.errors import ModelError
+from parley.sizes import EXAMPLE as SIZE_EXAMPLE
+from parley.sizes import describe_size, parse_size
 
 LIMIT_VARIABLE = "PARLEY_MAX_MEMORY"
-_UNITS = {"": 1, "b": 1, "kb": 1000, "k": 1000, "mb": 10**6, "m": 10**6, "gb": 10**9, "g": 10**9}
 
 
 @dataclass(frozen=True)
@@ -36,27 +38,36 @@ class Cost:
     def describe(self, model: Any, b: int, a: int, i: int) -> str:
         members = f" x {b:,} members" if b > 1 else ""
         issues = f"{i:,} issue" + ("s" if i != 1 else "")
-        need = human(self.bytes(model, b, a, i))
+        need = describe_size(self.bytes(model, b, a, i))
         return f"{a:,} actors x {issues}{members} need ~{need} for {self.what}"
 
 
-def human(n: float) -> str:
-    """Bytes for messages: `20 GB`, `512 MB`."""
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= size:
-            return f"{n / size:.3g} {unit}"
-    return f"{n:.0f} bytes"
+def parse_memory_limit(text: str) -> int:
+    """The limit a user gives (`2GB`, `500MB`, bytes) in bytes; a ModelError about `max_memory`
+    (the CLI names its `--max-memory`) for anything else.
+
+    >>> parse_memory_limit("2GB")
+    2000000000
+    >>> parse_memory_limit("lots")
+    Traceback (most recent call last):
+    ...
+    parley.errors.ModelError: max_memory must be a size such as 2GB, 500MB or 5000000 (bytes), got 'lots'
+    """
+    size = parse_size(text)
+    if size is None:
+        raise ModelError.about("max_memory", f"must be {SIZE_EXAMPLE}, got {text!r}")
+    return size
 
 
 def max_memory_bytes() -> int:
-    """The memory one run may use: `PARLEY_MAX_MEMORY` (`8GB`, `500MB`, bytes) or half of the
-    machine's physical memory."""
+    """The memory one run may use: `PARLEY_MAX_MEMORY` (`8GB`, `500MB`, bytes; the command line's
+    `--max-memory` sets it) or half of the machine's physical memory."""
     raw = os.environ.get(LIMIT_VARIABLE, "").strip()
     if raw:
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmg]?b?)", raw.lower())
-        if match is None or float(match.group(1)) <= 0:
-            raise ModelError(f"{LIMIT_VARIABLE}: expected a size such as 8GB or 500MB, got {raw!r}")
-        return int(float(match.group(1)) * _UNITS[match.group(2)])
+        size = parse_size(raw)
+        if size is None:
+            raise ModelError(f"{LIMIT_VARIABLE}: expected {SIZE_EXAMPLE}, got {raw!r}")
+        return size
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
     except (ValueError, OSError, AttributeError):  # not POSIX: assume 8 GB of memory
@@ -80,6 +91,33 @@ def check_memory(name: str, model: Any, shape: tuple[int, int, int]) -> None:
     limit = max_memory_bytes()
     if cost.bytes(model, b, a, i) > limit:
         raise ModelError(
-            f"{name}: {cost.describe(model, b, a, i)}; the limit is {human(limit)} (set "
-            f"{LIMIT_VARIABLE} to change it; docs/limits.md lists what each model can run)"
+            f"{name}: {cost.describe(model, b, a, i)}; the limit is {describe_size(limit)} "
+            f"({LIMIT_VARIABLE}, or --max-memory on the command line; docs/limits.md lists what "
+            "each model can run)"
         )
+
+
+def batch_for(name: str, model: Any, shape: tuple[int, int, int], wanted: int) -> int:
+    """How many members (at most `wanted`) one run of `model` on (A, I) = `shape[1:]` may batch
+    within the limit: halved until the declared cost fits. A run that cannot fit even one member
+    is refused as `check_memory` refuses it, before anything runs.
+
+    >>> import dataclasses
+    >>> @dataclasses.dataclass
+    ... class Demo:
+    ...     memory_cost = Cost("demo", lambda m, b, a, i: 1e6 * b)
+    >>> os.environ[LIMIT_VARIABLE] = "10MB"
+    >>> batch_for("demo", Demo(), (0, 5, 1), 256)
+    8
+    >>> del os.environ[LIMIT_VARIABLE]
+    """
+    _, a, i = shape
+    check_memory(name, model, (1, a, i))
+    cost = declared_cost(type(model))
+    if cost is None:
+        return wanted
+    limit = max_memory_bytes()
+    b = max(1, wanted)
+    while b > 1 and cost.bytes(model, b, a, i) > limit:
+        b //= 2
+    return b

@@ -17,6 +17,8 @@ from parley.case import Case, case_arrays
 from parley.ensemble import apply_inputs, uncertain_inputs
 from parley.errors import CaseError, ParleyError, ParleyWarning
 from parley.forecast import ModelSpec, check_model_params, model_specs
+from parley.levers.batch import run_chunked
+from parley.models.cost import batch_for
 from parley.scenarios import apply_scenario
 from parley.sensitivity.methods import Method, analyse, check_method
 from parley.sensitivity.problem import Problem
@@ -82,9 +84,11 @@ def sensitivity(
     for spec in specs:
         model = spec.build(patched)
 
-        def evaluate(x: np.ndarray, model=model) -> np.ndarray:
-            out = model.run(apply_inputs(arrays, inputs, x), detail="forecast")
-            return np.asarray(out.forecast, dtype=float)
+        def evaluate(x: np.ndarray, model=model, name=spec.name) -> np.ndarray:
+            batch = apply_inputs(arrays, inputs, x)
+            # the design's points in as few runs as the memory limit allows, checked before any
+            size = batch_for(name, model, batch.shape, batch.shape[0])
+            return np.asarray(run_chunked(model, batch, size), dtype=float)
 
         try:
             analysis = analyse(problem, evaluate, method, n, seed)

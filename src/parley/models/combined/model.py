@@ -32,6 +32,7 @@ from parley.models.combined.crossval import cross_validate_stack
 from parley.models.combined.rules import PROCEDURES, VOTING_RULES, parse_rule
 from parley.models.combined.stack import ANCHOR, Stack, case_inputs
 from parley.models.combined.weights import load_weights
+from parley.models.cost import Cost, declared_cost
 from parley.models.outcome import Detail, Outcome, check_detail
 from parley.models.registry import get_model, model_names, register, traits
 
@@ -80,15 +81,32 @@ class Combined:
             raise ModelError(f"combined: procedure/voting: {exc}") from None
         return stack, record, procedure, voting
 
+    #: The base models run one after the other: the costliest one's run (each at its defaults).
+    memory_cost: ClassVar[Cost] = Cost(
+        "its costliest base model", lambda m, b, a, i: m.base_bytes(b, a, i)
+    )
+
+    def base_bytes(self, b: int, a: int, i: int) -> float:
+        """The declared memory of the costliest base model this stack runs, on (B, A, I)."""
+        costs = []
+        for name in self._needed(load_weights(self.weights)[0]):
+            if name in model_names():
+                model = get_model(name)
+                cost = declared_cost(type(model))
+                costs.append(cost.bytes(model, b, a, i) if cost is not None else 0.0)
+        return max(costs, default=0.0)
+
+    @staticmethod
+    def _needed(stack) -> list[str]:
+        """The base models with a weight, and the compromise model (the anchor of the reference-point
+        terms) always: models with weight 0 add nothing and are not run."""
+        return [m for m, w in zip(stack.models, stack.weights, strict=True) if w > 0 or m == ANCHOR]
+
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         check_detail(detail)
 
         stack, record, procedure, voting = self._inputs(list(arrays.issue_ids))
-        # models with weight 0 add nothing: they are not run (the compromise model always is, as
-        # the anchor of the reference-point terms)
-        needed = [
-            m for m, w in zip(stack.models, stack.weights, strict=True) if w > 0 or m == ANCHOR
-        ]
+        needed = self._needed(stack)
         missing = [m for m in needed if m not in model_names()]
         if missing:
             raise ModelError(
