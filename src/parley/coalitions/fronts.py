@@ -37,7 +37,6 @@ import numpy as np
 
 from parley.case import Case, build_case, case_arrays
 from parley.coalitions.front_arrays import (
-    CHUNK,
     Progress,
     batched_runs,
     bloc_rows,
@@ -46,7 +45,7 @@ from parley.coalitions.front_arrays import (
 )
 from parley.errors import CaseError, FrontError, ParleyError, ParleyWarning
 from parley.forecast import ModelSpec, run_models
-from parley.models.cost import batch_for
+from parley.models.chunking import fit_chunk
 from parley.scenarios import apply_scenario
 from parley.suggest import did_you_mean
 
@@ -426,7 +425,7 @@ def _batched_fronts(
 
         try:
             model = spec.build(base)
-            chunk = batch_for(spec.name, model, arrays.shape, CHUNK)  # within the memory limit
+            chunk = fit_chunk(spec.name, model, arrays)  # within the memory limit
             with_front[spec.name] = batched_runs(model, merged, told, chunk)
         except ParleyError as exc:
             if spec.required:

@@ -20,7 +20,8 @@ from parley.ensemble.executors import DaskExecutor, LocalExecutor
 from parley.ensemble.plan import EnsemblePlan
 from parley.ensemble.sizing import BUDGET, MEASURED, chunk_bounds, chunk_size, member_cost
 from parley.errors import ParleyError, ParleyWarning
-from parley.models.cost import batch_for, check_memory
+from parley.models.chunking import fit_chunk
+from parley.models.cost import check_memory
 
 INLINE_SECONDS = 2.0  # below this much estimated work the local executor runs in-process
 
@@ -81,10 +82,10 @@ def checked_plan(plan: EnsemblePlan) -> tuple[EnsemblePlan, dict[str, str]]:
 
 def fitting_chunk(plan: EnsemblePlan, size: int) -> int:
     """`size` members per chunk, or fewer where a model's declared memory cost of a chunk would
-    exceed the limit (`parley.models.cost.batch_for`): chunks as they will run, checked before."""
+    exceed the limit (`parley.models.chunking.fit_chunk`): chunks as they will run, checked before."""
     for world in plan.worlds:
         for name, model in world.models:
-            size = batch_for(name, model, world.arrays.shape, size)
+            size = fit_chunk(name, model, world.arrays, size)
     return size
 
 

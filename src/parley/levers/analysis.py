@@ -35,7 +35,7 @@ from parley.levers.batch import TOLERANCE, run_levers
 from parley.levers.candidates import KINDS, Lever, ally_fronts, single_levers
 from parley.levers.value import Goals, LeverError, actor_goals
 from parley.models import traits
-from parley.models.cost import batch_for
+from parley.models.chunking import fit_chunk
 
 
 def sign(effect: float) -> int:
@@ -223,7 +223,7 @@ def _one_model(
     chunk: int | None,
 ) -> tuple[dict[Lever, LeverEffect], float]:
     model = spec.build(case)
-    chunk = batch_for(spec.name, model, arrays.shape, chunk)  # refused or fitted, before any run
+    chunk = fit_chunk(spec.name, model, arrays, chunk)  # refused or fitted, before any run
     f0 = np.asarray(model.run(arrays, detail="forecast").forecast)[0]
     v0 = float(goal.value(f0))
     levers, batch = single_levers(arrays, a, goal.goal, kinds, f0)

@@ -28,7 +28,7 @@ from parley.levers.batch import FIELDS, TOLERANCE, run_levers
 from parley.levers.candidates import Lever, single_levers
 from parley.levers.value import actor_goals
 from parley.models import traits
-from parley.models.cost import batch_for
+from parley.models.chunking import fit_chunk
 
 
 def member_arrays(
@@ -70,7 +70,7 @@ def lever_robustness(
     shares: dict[str, dict[Lever, float]] = {}
     for spec in specs:
         model = spec.build(case)
-        size = batch_for(spec.name, model, draws.shape, chunk)  # refused or fitted, before a run
+        size = fit_chunk(spec.name, model, draws, chunk)  # refused or fitted, before a run
         f0 = run_chunked(model, draws, size)  # (N, I)
         v0 = np.array([g.value(f) for g, f in zip(goal, f0, strict=True)])
         helps: dict[Lever, list[bool]] = {}

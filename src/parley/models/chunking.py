@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.models.cost import declared_cost
+from parley.models.cost import check_memory, declared_cost, max_memory_bytes
 
 CHUNK_BYTES = 64 * 2**20
 """Declared working set of one batched run: small enough to stay near the caches, large enough
@@ -48,3 +48,30 @@ def chunk_for(model: Any, arrays: Any, budget: int = CHUNK_BYTES) -> int:
     _, actors, issues = arrays if isinstance(arrays, tuple) else arrays.shape
     fits = int(budget // member_bytes(model, actors, issues))
     return max(1, min(fits, MAX_CHUNK))
+
+
+def fit_chunk(name: str, model: Any, arrays: Any, wanted: int | None = None) -> int:
+    """Members per run of model `name` on arrays shaped like `arrays`, within the memory limit
+    (`parley.models.cost.max_memory_bytes`, `--max-memory`): `wanted` (default `chunk_for`)
+    halved until one run's declared cost fits the limit. A model that cannot fit even one member
+    is refused as `check_memory` refuses it, before anything runs.
+
+    >>> import os
+    >>> from parley.models.cost import LIMIT_VARIABLE, Cost
+    >>> class Linear:  # 1 MB a member
+    ...     memory_cost = Cost("demo", lambda m, b, a, i: 1e6 * b)
+    >>> os.environ[LIMIT_VARIABLE] = "10MB"
+    >>> fit_chunk("demo", Linear(), (1, 5, 1), 256)  # 256 -> 128 -> ... -> 8 members (8 MB)
+    8
+    >>> del os.environ[LIMIT_VARIABLE]
+    """
+    _, actors, issues = arrays if isinstance(arrays, tuple) else arrays.shape
+    check_memory(name, model, (1, actors, issues))
+    size = max(1, wanted if wanted is not None else chunk_for(model, (1, actors, issues)))
+    cost = declared_cost(type(model))
+    if cost is None:
+        return size
+    limit = max_memory_bytes()
+    while size > 1 and cost.bytes(model, size, actors, issues) > limit:
+        size //= 2
+    return size

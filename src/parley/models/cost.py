@@ -5,8 +5,8 @@ bytes of one run as a function of batch members B, actors A and issues I, measur
 (docs/limits.md has the table and the timings). `check_memory` compares it with the limit,
 `PARLEY_MAX_MEMORY` (e.g. `8GB`; the command line's `--max-memory` sets it) or half of the
 machine's memory, and refuses in one line that names the need and the limit, instead of dying with
-a MemoryError traceback or an OOM kill minutes later. `batch_for` fits a batch of members (an
-ensemble's chunk, lever candidates, a sensitivity design) to the limit before it runs.
+a MemoryError traceback or an OOM kill minutes later. `parley.models.chunking.fit_chunk` fits a batch
+of members (an ensemble's chunk, lever candidates, a sensitivity design) to it before it runs.
 
 >>> eum_like = Cost("the pair matrices", lambda model, b, a, i: 200.0 * b * i * a * a)
 >>> eum_like.describe(None, 1, 10_000, 1)
@@ -95,29 +95,3 @@ def check_memory(name: str, model: Any, shape: tuple[int, int, int]) -> None:
             f"({LIMIT_VARIABLE}, or --max-memory on the command line; docs/limits.md lists what "
             "each model can run)"
         )
-
-
-def batch_for(name: str, model: Any, shape: tuple[int, int, int], wanted: int) -> int:
-    """How many members (at most `wanted`) one run of `model` on (A, I) = `shape[1:]` may batch
-    within the limit: halved until the declared cost fits. A run that cannot fit even one member
-    is refused as `check_memory` refuses it, before anything runs.
-
-    >>> import dataclasses
-    >>> @dataclasses.dataclass
-    ... class Demo:
-    ...     memory_cost = Cost("demo", lambda m, b, a, i: 1e6 * b)
-    >>> os.environ[LIMIT_VARIABLE] = "10MB"
-    >>> batch_for("demo", Demo(), (0, 5, 1), 256)
-    8
-    >>> del os.environ[LIMIT_VARIABLE]
-    """
-    _, a, i = shape
-    check_memory(name, model, (1, a, i))
-    cost = declared_cost(type(model))
-    if cost is None:
-        return wanted
-    limit = max_memory_bytes()
-    b = max(1, wanted)
-    while b > 1 and cost.bytes(model, b, a, i) > limit:
-        b //= 2
-    return b

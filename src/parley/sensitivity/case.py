@@ -18,7 +18,7 @@ from parley.ensemble import apply_inputs, uncertain_inputs
 from parley.errors import CaseError, ParleyError, ParleyWarning
 from parley.forecast import ModelSpec, check_model_params, model_specs
 from parley.levers.batch import run_chunked
-from parley.models.cost import batch_for
+from parley.models.chunking import fit_chunk
 from parley.scenarios import apply_scenario
 from parley.sensitivity.methods import Method, analyse, check_method
 from parley.sensitivity.problem import Problem
@@ -87,7 +87,7 @@ def sensitivity(
         def evaluate(x: np.ndarray, model=model, name=spec.name) -> np.ndarray:
             batch = apply_inputs(arrays, inputs, x)
             # the design's points in as few runs as the memory limit allows, checked before any
-            size = batch_for(name, model, batch.shape, batch.shape[0])
+            size = fit_chunk(name, model, batch)
             return np.asarray(run_chunked(model, batch, size), dtype=float)
 
         try:
