@@ -42,6 +42,11 @@ WRITERS = {
         "out.json",
         "data/b.yaml",
     ),
+    "calibrate": (
+        lambda f, out: ["backtest", "calibrate", f / "data", "-o", out, "-q"],
+        "out.json",
+        "data/a.yaml",
+    ),
     "runs-export": (
         lambda f, out: ["runs", "export", "1", "--store", f / "runs.sqlite", "-o", out],
         "out.json",

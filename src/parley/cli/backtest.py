@@ -133,6 +133,23 @@ def cases(
     _report(result, format)
 
 
+def _fit_inputs(data: Path, output: Path, capability: str, **options: object):
+    """The edge of the commands that fit on a dataset and write a record (fit-combined,
+    calibrate): their options checked by the declared ranges (`combined_fit.FIT_OPTIONS`), the
+    output by `safe_write` (never one of the data's files: a folder's every file is read, the
+    data hash covers them all), then the data read. Returns (dataset, the options' values)."""
+    from parley.backtest.combined_fit import FIT_OPTIONS
+    from parley.backtest.dataset import read_case_dir
+    from parley.backtest.deu3 import read_deu3
+    from parley.io.safe_write import check_output
+    from parley.models.constraints import check_value
+
+    values = tuple(check_value(v, *FIT_OPTIONS[n], f"--{n}") for n, v in options.items())
+    check_output(output, [data, *(data.iterdir() if data.is_dir() else ())], "an input (the data)")
+    dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
+    return dataset, values
+
+
 @backtest_app.command("fit-combined")
 def fit_combined(
     data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
@@ -151,22 +168,14 @@ def fit_combined(
     max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Fit the `combined` forecaster's weights on all issues; record the data and the CV score."""
-    from parley.backtest.combined_fit import FIT_OPTIONS, fit_record
-    from parley.backtest.dataset import read_case_dir
-    from parley.backtest.deu3 import read_deu3
+    from parley.backtest.combined_fit import fit_record
     from parley.io.finite_json import dumps
-    from parley.io.safe_write import check_output, write_text
-    from parley.models.constraints import check_value
+    from parley.io.safe_write import write_text
 
     try:
-        given = {"folds": folds, "seed": seed, "penalty": penalty}
-        folds, seed, penalty = (
-            check_value(value, *FIT_OPTIONS[name], f"--{name}") for name, value in given.items()
+        dataset, (folds, seed, penalty) = _fit_inputs(
+            data, output, capability, folds=folds, seed=seed, penalty=penalty
         )
-        # a folder's every file is read (the data hash covers them all): none may be the output
-        inputs = [data, *(data.iterdir() if data.is_dir() else ())]
-        check_output(output, inputs, "an input (the data)")
-        dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
         record = fit_record(
             dataset,
             data,
@@ -198,24 +207,16 @@ def calibrate(
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
     quiet: QuietOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Record every model's errors on DEU III (or your cases) as the model-error term of
     `parley ensemble`, with their held-out coverage (docs/uncertainty.md)."""
     from parley.backtest.calibration_fit import check_residuals, fit_residuals
-    from parley.backtest.combined_fit import FIT_OPTIONS
-    from parley.backtest.dataset import read_case_dir
-    from parley.backtest.deu3 import read_deu3
     from parley.io.finite_json import dumps
-    from parley.io.safe_write import check_output, write_text
-    from parley.models.constraints import check_value
+    from parley.io.safe_write import write_text
 
     try:
-        given = {"folds": folds, "seed": seed}
-        folds, seed = (
-            check_value(value, *FIT_OPTIONS[name], f"--{name}") for name, value in given.items()
-        )
-        check_output(output, [data, *(data.iterdir() if data.is_dir() else ())], "an input")
-        dataset = read_case_dir(data) if data.is_dir() else read_deu3(data, capability)
+        dataset, (folds, seed) = _fit_inputs(data, output, capability, folds=folds, seed=seed)
         where = capability if not data.is_dir() else "from the cases"
         record = fit_residuals(dataset, data, where, folds or 5, seed, progress=not quiet)
         check_residuals(record)
