@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from parley.errors import ModelError
+from parley.errors import ModelError, setting
 from parley.sizes import EXAMPLE as SIZE_EXAMPLE
 from parley.sizes import describe_size, parse_size
 
@@ -92,6 +92,6 @@ def check_memory(name: str, model: Any, shape: tuple[int, int, int]) -> None:
     if cost.bytes(model, b, a, i) > limit:
         raise ModelError(
             f"{name}: {cost.describe(model, b, a, i)}; the limit is {describe_size(limit)} "
-            f"({LIMIT_VARIABLE}, or --max-memory on the command line; docs/limits.md lists what "
-            "each model can run)"
-        )
+            f"(raise it with {setting('max_memory', 'SIZE')} or {LIMIT_VARIABLE}; docs/limits.md "
+            "lists what each model can run)"
+        ).suggesting("max_memory", "SIZE")
