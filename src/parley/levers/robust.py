@@ -24,7 +24,7 @@ from parley.coalitions.front_arrays import batched_runs, bloc_rows, merged_array
 from parley.ensemble.draws import member_uniforms
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
-from parley.levers.batch import FIELDS, TOLERANCE, run_levers
+from parley.levers.batch import FIELDS, TOLERANCE, run_chunked, run_levers
 from parley.levers.candidates import Lever, single_levers
 from parley.levers.value import actor_goals
 from parley.models import traits
