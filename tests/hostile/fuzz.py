@@ -13,7 +13,6 @@ whose every line names the file; never another exception, never a hang.
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -203,4 +202,4 @@ def check_workbook(
         holds(_read_any, path)
 
 
-__all__ = ["GRIDS", "MUTATIONS", "TEXT_READERS", "check_text_reader", "check_workbook", "json"]
+__all__ = ["GRIDS", "MUTATIONS", "TEXT_READERS", "check_text_reader", "check_workbook"]

@@ -109,3 +109,27 @@ def test_a_case_uploaded_to_the_workbench_names_no_file(tmp_path):
         .replace(f"weights: {json.dumps(str(tmp_path / 'w.json'))}", "procedure: COD")
     )
     assert read_upload(plain.encode(), "case.yaml", 1_000_000).model_params["combined"]
+
+
+@pytest.mark.parametrize(
+    ("triples", "fragment"),
+    [
+        ("[[zz, a, 0.5]]", "smp.accommodation: unknown actor 'zz'"),
+        ("[[a, b, 1.5]]", "smp.accommodation: adjust for 'a', 'b' must be in [0, 1], got 1.5"),
+        ("[[a, b, 0.5]]", "smp.accommodation: adjustments of a sum to more than 1"),
+    ],
+)
+def test_validate_checks_smps_accommodation_as_a_run_would(tmp_path, triples, fragment):
+    path = tmp_path / "case.yaml"
+    path.write_text(SAMPLES["yaml"][1] + f"model_params:\n  smp: {{accommodation: {triples}}}\n")
+    for command in ("validate", "forecast"):
+        rejected(invoke(command, path), str(path), f"model_params: {fragment}")
+    # an actor a scenario adds may be named: the base run leaves smp out, the scenario's runs it
+    path.write_text(
+        SAMPLES["yaml"][1]
+        + "model_params:\n  smp: {accommodation: [[new, new, 0.5], [new, a, 0.5]]}\n"
+        + "scenarios:\n  - name: more\n    add_actors:\n"
+        + "      - {id: new, capability: 1, stances: {x: {position: 5, salience: 50}}}\n"
+    )
+    assert invoke("validate", path).exit_code == 0
+    assert invoke("forecast", path, "-m", "smp", "-s", "more").exit_code == 0

@@ -4,13 +4,14 @@ A case may name files in its `model_params` (the `combined` model's `weights`: a
 `parley backtest fit-combined`). Such a path means the file beside the case, wherever parley is
 run from, so it is resolved against the case file's folder; the file is then opened with the
 same rules as the case itself (`parley.io.safe_read`: a regular file, within the input limit) and
-parsed, with whatever else a model checks before it runs (`check_inputs`), when the case is read.
+parsed, with whatever else a model checks before it runs (`check_inputs(case)`: the combined
+model's procedure and voting rules, smp's accommodation triples), when the case is read.
 So `parley validate` runs every check a run would, and a case it calls ok never fails at run time
 on an error that does not name the file. A case uploaded to the workbench may name no file at
 all: a request never chooses a server path.
 
 Models declare their file parameters (`file_params`, a ClassVar beside `param_ranges`) and their
-checks (`check_inputs(issue_ids)`); nothing here knows a model by name.
+checks (`check_inputs(case)`); nothing here knows a model by name.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def checked_case_inputs(case: Case, path: Path, allow_files: bool = True) -> Cas
         if check is None:
             continue
         try:
-            check([i.id for i in case.issues])
+            check(case)
         except ModelError as exc:
             raise CaseError(f"model_params: {exc}", source=source) from None
     if params == case.model_params:

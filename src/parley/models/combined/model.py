@@ -18,12 +18,12 @@ forecast's `combined.notes` says so.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
+from parley.case import Case
 from parley.case.arrays import CaseArrays
 from parley.errors import CaseError, ModelError
 from parley.models.baselines import static_outcome
@@ -67,10 +67,10 @@ class Combined:
     #: Parameters naming a file: a case's are resolved against its folder (parley.io.case_files).
     file_params: ClassVar[tuple[str, ...]] = ("weights",)
 
-    def check_inputs(self, issue_ids: Sequence[str]) -> None:
+    def check_inputs(self, case: Case) -> None:
         """What a run reads and parses before it runs anything (the weights file, the procedure
-        and voting rules of these issues), checked when a case carrying them is read."""
-        self._inputs(list(issue_ids))
+        and voting rules of the case's issues), checked when a case carrying them is read."""
+        self._inputs([i.id for i in case.issues])
 
     def _inputs(self, issue_ids: list[str]) -> tuple[Stack, dict, dict, dict]:
         stack, record = load_weights(self.weights)

@@ -14,7 +14,8 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from parley.case.arrays import CaseArrays
+from parley.case import Case
+from parley.case.arrays import CaseArrays, case_arrays
 from parley.errors import ModelError
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
@@ -98,6 +99,21 @@ class SMP:
         # direct construction: KTAB's option names, the declared types and ranges above
         check_fields(self, "smp")
         object.__setattr__(self, "accommodation", _triples(self.accommodation))
+
+    def check_inputs(self, case: Case) -> None:
+        """The accommodation triples against the case's actors (and those its scenarios add),
+        checked when a case carrying them is read (parley.io.case_files), as a run would."""
+        added = {a.id for s in case.scenarios for a in s.add_actors}
+        base = {a.id for a in case.actors}
+        if all({a, r} <= base for a, r, _ in self.accommodation):
+            _accommodation(self, case_arrays(case))
+            return
+        ids = base | added
+        for name in (n for a, r, _ in self.accommodation for n in (a, r)):
+            if name not in ids:
+                raise ModelError(
+                    f"smp.accommodation: unknown actor {name!r}{did_you_mean(name, ids)}"
+                )
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         """Run on the array library of `arrays.positions` (NumPy, CuPy, torch, ...); the stop
