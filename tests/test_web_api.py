@@ -470,3 +470,20 @@ def test_run_page_sensitivity_and_levers(client, runner) -> None:
     assert f'<td class="num">{best["effect"]:+.3f}</td>' in levers.text
     nobody = client.post("/run/levers", data={**form, "actor": "nobody"}, headers=headers)
     assert "nobody" in nobody.text and "Traceback" not in nobody.text
+
+
+def test_editor_scenarios_follow_the_case_files_yaml_rules(client) -> None:
+    # the scenarios field is YAML a request carries: read as a case file is (parse_yaml), so an
+    # alias bomb is refused before it expands and 5_0 is no number
+    client.get("/")
+    headers = {"X-CSRF-Token": client.cookies["parley_csrf"]}
+    form = editor_form(client)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    got = client.post("/editor/check", data=dict(form, scenarios=bomb), headers=headers).text
+    assert "scenarios: line" in got and "the file expands to more than" in got
+    underscored = "- name: s\n  set:\n  - {actor: us_admin, issue: withdrawal, position: 5_0}\n"
+    got = client.post("/editor/check", data=dict(form, scenarios=underscored), headers=headers)
+    assert "expected a number in plain decimal notation" in got.text

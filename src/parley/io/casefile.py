@@ -71,6 +71,21 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
         except ValueError as exc:  # an integer of more digits than Python converts
             raise CaseError(f"invalid JSON: {_first_clause(exc)}", source=source) from None
         return build_case(data, source, _json_locations(text, source))
+    data, node = parse_yaml(text, source)
+    locations = Locations()
+    if node is not None:
+        _walk(node, (), locations)
+    return build_case(data, source, locations)
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    """YAML text from a user as data (and its node tree, to locate values): read by
+    `CaseLoader`, bounded by `_check_size`, every problem one CaseError line naming `source`. Any
+    YAML parley reads goes through here (a case file, the workbench's scenarios field).
+
+    >>> parse_yaml("a: [1, 5_0]", "t.yaml")[0]
+    {'a': [1, '5_0']}
+    """
     try:
         node = yaml.compose(text, Loader=CaseLoader)
         _check_size(node, source)
@@ -82,10 +97,9 @@ def _read_casefile(path: Path, text: str, source: str) -> Case:
         raise CaseError(f"{where}invalid YAML: {problem}", source=source) from None
     except ValueError as exc:  # an integer of more digits than Python converts
         raise CaseError(f"invalid YAML: {_first_clause(exc)}", source=source) from None
-    locations = Locations()
-    if node is not None:
-        _walk(node, (), locations)
-    return build_case(data, source, locations)
+    except RecursionError:
+        raise CaseError("nested too deeply to be a case file", source=source) from None
+    return data, node
 
 
 def _check_size(node: yaml.Node | None, source: str) -> None:

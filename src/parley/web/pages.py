@@ -11,8 +11,9 @@ import yaml
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from parley.errors import ParleyError
+from parley.errors import CaseError, ParleyError
 from parley.io import FORMATS, write_case
+from parley.io.casefile import parse_yaml
 from parley.report.numbers import fmt_shift, fmt_value, places_for
 from parley.store import RunRecord, model_records
 from parley.web import actions, grid
@@ -114,12 +115,10 @@ async def _form_rows(request: Request) -> tuple[dict[str, Any], list[dict[str, s
     rows = grid.form_rows(fields)
     problems = []
     text = fields.get("scenarios", "")
-    try:
-        scenarios = yaml.safe_load(text) if text.strip() else []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problems.append({"cell": "scenarios", "message": f"scenarios: {where}not valid YAML"})
+    try:  # the case file's YAML rules: numbers, aliases bounded, keys once
+        scenarios = parse_yaml(text, "scenarios")[0] if text.strip() else []
+    except CaseError as exc:
+        problems.append({"cell": "scenarios", "message": str(exc).splitlines()[0]})
         scenarios = []
     rows["rest"]["scenarios"] = scenarios
     return rows, problems
