@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/fuzz_readers.py [--minutes 10] [--reader NAME
        (or `make fuzz`, `make fuzz MINUTES=30`)
 
 Runs the properties of `tests/hostile/fuzz.py` (the suite's `test_fuzz_readers.py` runs them
-derandomised, 25 examples each) with fresh random examples, the time shared evenly between the
+derandomised, 60 examples each) with fresh random examples, the time shared evenly between the
 readers (every text reader and the workbook), in rounds of 200 examples until each reader's share
 is spent (a round that began runs to its end). A failure prints hypothesis's smallest failing
 example and exits 1; no example database is kept, so turn the example into a test in

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
+from parley.text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,8 +18,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, always: a control character or line separator in a file name or a value
+        quoted in the message is shown escaped (`parley.text.visible`), so no problem ever
+        reads as two (CaseError joins its problems with newlines)."""
         parts = [p for p in (self.source, self.where) if p]
-        return f"{': '.join(parts)}: {self.message}" if parts else self.message
+        return visible(f"{': '.join(parts)}: {self.message}" if parts else self.message)
 
 
 class ParleyError(Exception):

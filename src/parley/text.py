@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL and C1 controls; lone surrogates (no UTF-8 encoding exists for them)
+# C0 controls, DEL and C1 controls; lone surrogates (no UTF-8 encoding exists for them); the
+# Unicode line and paragraph separators (str.splitlines breaks lines there, as at NEL, \x85)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

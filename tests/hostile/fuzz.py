@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from hostile.corpus import BDM, DECIDE, JSON, KTAB, TABLE, YAML
 from hypothesis import strategies as st
 
@@ -76,6 +77,8 @@ def holds(read: Callable[[Path], Any], path: Path) -> Any:
         return None
     if isinstance(result, Case):
         assert case_problems(result) == [], "a case returned with problems"
+    if isinstance(result, tuple) and hasattr(result[0], "weights"):  # a combined stack
+        assert all(np.isfinite(a).all() for a in (result[0].weights, result[0].coefs))
     return result
 
 
@@ -165,6 +168,38 @@ def _seed(name: str) -> str:
     return _SEEDS[name]
 
 
+# ---- the weights file: any JSON in place of one of its values -------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def check_weights_value(where: float, value: Any) -> None:
+    """One example: the shipped weights with one of their values (at any depth) replaced."""
+    import json
+
+    record = json.loads(_seed("weights"))
+    slots: list[tuple[Any, Any]] = []
+    stack: list[Any] = [record]
+    while stack:
+        item = stack.pop()
+        keys = item.keys() if isinstance(item, dict) else range(len(item))
+        for key in keys:
+            slots.append((item, key))
+            if isinstance(item[key], dict | list):
+                stack.append(item[key])
+    parent, key = slots[int(where * (len(slots) - 1))]
+    parent[key] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), "weights.json", json.dumps(record))
+        holds(_read_weights, path)
+
+
 # ---- workbooks: cells of any type, and damaged archives -------------------------------------
 
 CELLS = st.one_of(
@@ -202,4 +237,12 @@ def check_workbook(
         holds(_read_any, path)
 
 
-__all__ = ["GRIDS", "MUTATIONS", "TEXT_READERS", "check_text_reader", "check_workbook"]
+__all__ = [
+    "GRIDS",
+    "JSON_VALUES",
+    "MUTATIONS",
+    "TEXT_READERS",
+    "check_text_reader",
+    "check_weights_value",
+    "check_workbook",
+]

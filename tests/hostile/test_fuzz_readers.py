@@ -6,12 +6,20 @@ The longer, exploring run is `benchmarks/fuzz_readers.py --minutes N` (`make fuz
 from __future__ import annotations
 
 import pytest
-from hostile.fuzz import GRIDS, MUTATIONS, TEXT_READERS, check_text_reader, check_workbook
+from hostile.fuzz import (
+    GRIDS,
+    JSON_VALUES,
+    MUTATIONS,
+    TEXT_READERS,
+    check_text_reader,
+    check_weights_value,
+    check_workbook,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 BOUNDED = settings(
-    max_examples=25,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     database=None,
@@ -29,7 +37,13 @@ def test_a_mutated_file_is_read_or_refused_in_one_line(reader):
     property_()
 
 
-@settings(BOUNDED, max_examples=12)
+@settings(BOUNDED, max_examples=20)
 @given(GRIDS, st.booleans(), st.none() | st.tuples(st.floats(0, 1), st.integers(0, 255)))
 def test_a_workbook_of_any_cells_is_read_or_refused_in_one_line(rows, with_header, flip):
     check_workbook(rows, with_header, flip)
+
+
+@BOUNDED
+@given(st.floats(0, 1), JSON_VALUES)
+def test_a_weights_file_with_any_value_anywhere_is_read_or_refused(where, value):
+    check_weights_value(where, value)

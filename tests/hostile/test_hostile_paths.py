@@ -133,3 +133,20 @@ def test_validate_checks_smps_accommodation_as_a_run_would(tmp_path, triples, fr
     )
     assert invoke("validate", path).exit_code == 0
     assert invoke("forecast", path, "-m", "smp", "-s", "more").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (lambda r: r["weights"].update(compromise=float("nan")), "must be finite numbers"),
+        (lambda r: r["features"].update({next(iter(r["features"])): [1, 2]}), "an array element"),
+        (lambda r: r.update(models="compromise"), "'models' must be a list of model names"),
+        (lambda r: r.update(models=["mean"]), "'models' must include 'compromise'"),
+    ],
+)
+def test_a_weights_file_that_would_forecast_nan_is_no_weights_file(tmp_path, change, fragment):
+    record = json.loads(SHIPPED)
+    change(record)
+    (tmp_path / "w.json").write_text(json.dumps(record))
+    path = case_naming(tmp_path, "w.json")
+    rejected(invoke("validate", path), str(path), "is not a weights file", fragment)

@@ -217,3 +217,19 @@ def test_a_deu3_file_truncated_mid_row_is_refused_naming_the_row(tmp_path):
     whole = tmp_path / "whole.tsv"
     whole.write_text("\n".join(lines[:-1]) + "\n")
     assert invoke("backtest", "deu3", whole, "-m", "mean", "-c", "equal", "-q").exit_code == 0
+
+
+@pytest.mark.parametrize("reader", TEXT_READERS)
+def test_a_line_break_python_sees_in_an_id_never_splits_an_error_line(tmp_path, reader):
+    # found by fuzzing: NEL (\x85) is a line break to str.splitlines, so an error quoting it read
+    # as two lines, the second without the file's name; every problem is now one line
+    path = with_actor_id(reader, tmp_path, "a\x85b")
+    lines = rejected(invoke("validate", path), str(path), "control character \\x85")
+    assert len(lines) == 1 or all(str(path) in line for line in lines)
+
+
+def test_a_unicode_line_separator_in_quoted_text_stays_on_its_line(tmp_path):
+    path = sample("yaml", tmp_path)
+    path.write_text(path.read_text() + 'scenarios:\n  - {name: s, drop_actors: ["z\\u2028z"]}\n')
+    [line] = rejected(invoke("validate", path), str(path), "unknown actor")
+    assert "\u2028" not in line

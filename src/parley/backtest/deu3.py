@@ -47,7 +47,7 @@ class _Table:
     def __init__(self, path: Path) -> None:
         self.source = str(path)
         text = read_text(path)
-        first = text.splitlines()[0]
+        first = text.split("\n")[0]
         self.delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
         rows = csv_rows(text, self.source, self.delimiter)
         self.header = [h.strip().lower() for h in rows[0][1]]

@@ -42,7 +42,7 @@ _FIRST = re.compile(r"^'?#[AOPMD/]'?([\t;,|]|$)")
 
 def sniff(text: str) -> bool:
     """The first non-blank line is a Decide row (`#A`, `#O`, ... quoted or not)."""
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.strip():
             return bool(_FIRST.match(line.strip(" ")))
     return False
@@ -81,7 +81,9 @@ def _delimiter(lines: list[tuple[int, str]]) -> str | None:
 def read_decide(path: Path) -> Case:
     text = read_text(path)
     source = str(path)
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    # lines end at LF only (read_text made every line ending one): str.splitlines would also
+    # break at \x85 or \u2028 in a name, and number the lines unlike the file
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     delimiter = _delimiter(lines)
     if delimiter is None:
         n, first = lines[0]

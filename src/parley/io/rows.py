@@ -70,7 +70,7 @@ def header_words(line: str) -> list[str]:
 def first_lines(text: str, n: int) -> list[str]:
     """The first `n` non-blank lines of `text`."""
     out = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.strip():
             out.append(line)
             if len(out) == n:

@@ -91,14 +91,25 @@ class Stack:
 
     @classmethod
     def from_json(cls, data: dict) -> Stack:
-        models = tuple(data["models"])
-        return cls(
-            models=models,
+        """The stack a weights file records; ValueError (KeyError, TypeError) for anything that is
+        not one: model names that are not a list of names including the anchor, weights and
+        coefficients that are not one finite number each (NaN would be every forecast)."""
+        models = data["models"]
+        if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
+            raise ValueError("'models' must be a list of model names")
+        if ANCHOR not in models:
+            raise ValueError(f"'models' must include {ANCHOR!r}, the anchor of the stack")
+        stack = cls(
+            models=tuple(models),
             weights=np.array([data["weights"][m] for m in models], dtype=float),
             coefs=np.array([data["features"][f] for f in FEATURES], dtype=float),
             centring={k: float(data["centring"][k]) for k in CENTRED},
             penalty=float(data.get("penalty", 0.0)),
         )
+        numbers = [stack.weights, stack.coefs, np.array([*stack.centring.values(), stack.penalty])]
+        if any(a.ndim != 1 or not np.isfinite(a).all() for a in numbers):
+            raise ValueError("weights, features, centring and penalty must be finite numbers")
+        return stack
 
 
 def design(x: Inputs, models: tuple[str, ...], centring: dict[str, float]) -> np.ndarray:
