@@ -58,12 +58,16 @@ class Setup:
     def take(self, idx: Any) -> Setup:
         """The setup of some batch members (integer indices, e.g. those still running)."""
         xp = namespace(self.salience, idx)
-        return Setup(
+        sub = Setup(
             xp.take(self.salience, idx, axis=0),
             xp.take(self.capability, idx, axis=0),
             self.accommodation,
             self.params,
         )
+        for name in ("total_salience", "twins"):  # computed once per run, then taken along
+            if name in self.__dict__:
+                sub.__dict__[name] = xp.take(self.__dict__[name], idx, axis=0)
+        return sub
 
 
 @dataclass(frozen=True)
