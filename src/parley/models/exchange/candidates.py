@@ -105,8 +105,10 @@ def enumerate_candidates(
     f_idx = np.unique(f_keys, return_inverse=True)[1].reshape(2, -1)
     ints = np.column_stack(
         [mem, ai, aj, p, q, key(ai, q), key(aj, p), key(aj, q), key(ai, p), f_idx[0], f_idx[1]]
-    ).astype(np.int64)
-    const = np.empty((len(mem), N_CONST))
+    ).astype(np.int64, order="F")
+    # column-major: an evaluation reads a few columns of every row, and a column of a row-major
+    # (n, 17) table is strided through all of it (at 10^5 rows and more, memory-bound)
+    const = np.empty((len(mem), N_CONST), order="F")
     const[:, T] = np.column_stack([cell(aj, q, x0), cell(ai, p, x0)])
     const[:, S_SUP] = np.column_stack([cell(ai, q, s), cell(aj, p, s)])
     const[:, S_DEM] = np.column_stack([cell(ai, p, s), cell(aj, q, s)])

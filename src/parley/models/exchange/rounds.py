@@ -120,7 +120,9 @@ def play_round(
     done = Executed()
 
     def compute(rows: np.ndarray) -> None:
-        c_ints, c_const = ints[rows], const[rows]
+        # all rows (a round's first evaluation): the column-major tables themselves, no copy
+        every = rows.size == n
+        c_ints, c_const = (ints, const) if every else (ints[rows], const[rows])
         fi = c_ints[:, FI]
         state = (x, exec_sign, dsum, superseded[rows], f_pos[fi], in_f[fi])
         ev = evaluate(c_ints, c_const, c_const[:, RATIO], *state)
