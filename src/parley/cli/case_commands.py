@@ -27,6 +27,7 @@ from parley.cli.common import (
     print_json,
     warn,
 )
+from parley.cli.progress import round_progress
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
@@ -83,7 +84,7 @@ def forecast(
         loaded = load_case(case, sheet, header_row)
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
-        with library_warnings():
+        with library_warnings(), round_progress():
             outcomes = run_models(loaded, specs, scenario, changes)
     except ParleyError as exc:
         fail(exc, case)

@@ -28,6 +28,7 @@ from parley.cli.common import (
     print_json,
     warn,
 )
+from parley.cli.progress import round_progress
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.compare import compare_scenarios
@@ -66,7 +67,7 @@ def compare(
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         noise = noise_ensemble(noise_members)
-        with library_warnings():
+        with library_warnings(), round_progress():
             cmp = compare_scenarios(loaded, specs, scenario or None, changes)
             if noise is not None and cmp.scenarios:
                 cmp = cmp.with_noise(specs, noise)

@@ -24,6 +24,7 @@ from parley.cli.common import (
     out,
     warn,
 )
+from parley.cli.progress import round_progress
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import model_specs
@@ -101,7 +102,7 @@ def report(
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]
         require_report_extra()  # before anything runs
-        with library_warnings():
+        with library_warnings(), round_progress():
             analysis = analyse_case(
                 loaded,
                 specs,

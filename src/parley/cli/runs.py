@@ -25,6 +25,7 @@ from parley.cli.common import (
     out,
     print_json,
 )
+from parley.cli.progress import round_progress
 from parley.cli.saving import StoreOpt
 from parley.errors import ParleyError
 from parley.io.finite_json import dumps
@@ -228,7 +229,7 @@ def diff_command(
         try:
             case = load_case(Path(arg), sheet, header_row)
             specs = model_specs(model)
-            with library_warnings():
+            with library_warnings(), round_progress():
                 outcomes = run_models(case, specs, scenario)
         except ParleyError as exc:
             fail(exc, Path(arg))

@@ -22,6 +22,7 @@ from parley.models.eum.cycles import Replay, Ring
 from parley.models.eum.median import median_position
 from parley.models.eum.params import EumParams
 from parley.models.eum.round import RoundResult, play_round
+from parley.models.progress import round_reporter
 
 
 @dataclass
@@ -141,9 +142,11 @@ def simulate(
         compact and keep is None and _dynamic_shapes(xp)
     ):  # nothing kept: finished problems leave the batch
         return _simulate_compact(xp, x, w, s, safe0, active, positions, medians, params)
+    tick = round_reporter("eum")
     for t in range(1, params.rounds + 1):
         if not bool(xp.any(active)):
             break
+        tick(t, params.rounds)
         delta = safe0 if params.range != "round" else xp.max(x, axis=1) - xp.min(x, axis=1)
         delta = xp.where(delta > 0, delta, 1.0)
         res: RoundResult = play_round(
@@ -247,9 +250,11 @@ def _simulate_compact(
     replay: Replay | None = None
     no_r = xp.full((n_batch, n), xp.nan, dtype=x.dtype, device=dev)
     none_moved = xp.zeros(n_batch, dtype=xp.int64, device=dev)
+    tick = round_reporter("eum")
     for t in range(1, params.rounds + 1):
         if xa.shape[0] == 0 and replay is None:
             break
+        tick(t, params.rounds)
         x_t, rr_t, moves_t, med_t = x, no_r, none_moved, medians[-1]
         if xa.shape[0]:
             if params.range == "round":

@@ -24,6 +24,7 @@ from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.exchange.stream import SharedStream
 from parley.models.outcome import Detail, Outcome, check_detail, labels
+from parley.models.progress import round_reporter
 from parley.models.registry import register
 from parley.models.status import statuses
 
@@ -115,7 +116,9 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
 
     starts, votes, events = [x], [], []
     counts, executed = [], []
+    tick = round_reporter("exchange")
     for r in range(1, model.rounds + 1):
+        tick(r, model.rounds)
         res = play_round(x, s, cs, tradable, model.p, stream, model.incremental)
         x = next_start(x, res.voting, s, model.fixed_weight, model.salience_weight)
         if not full:

@@ -21,6 +21,7 @@ from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
 from parley.models.outcome import Detail, Outcome, check_detail, labels
+from parley.models.progress import round_reporter
 from parley.models.registry import register
 from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
@@ -184,7 +185,9 @@ class SMP:
         if self.max_turns == 0:  # no bargaining: the forecast is the input state's distribution
             rec.stop(idx, idx, 0, np.zeros(b_n))
             idx = idx[:0]
+        tick = round_reporter("smp")
         while idx.size:
+            tick(turn + 1, self.max_turns)  # turns: at most max_turns, often far fewer
             # one draw per actor and turn, shared by the running members: each reads what it
             # would read alone, so a batch equals its members run one by one
             draws = rng.random((1, a_n)) if stochastic else None
