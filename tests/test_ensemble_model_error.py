@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -13,6 +14,10 @@ from typer.testing import CliRunner
 import parley
 from parley.cli import app
 from parley.ensemble.model_error import LABEL, Residuals
+from parley.ensemble.plan import make_plan
+from parley.ensemble.run import check_results_fit
+from parley.errors import ParleyError
+from parley.forecast import ModelSpec
 
 # One issue on 0..10, no ranges. Compromise forecast (capability x salience weighted mean):
 # (1 * 2 + 3 * 8) / 4 = 6.5 in the base case; the scenario 'shift' moves y to 4:
@@ -75,7 +80,7 @@ def test_models_without_residuals_or_at_other_parameters_are_named(case):
     result = parley.ensemble(
         case,
         50,
-        [parley.forecast.ModelSpec("compromise"), "mean"],
+        [ModelSpec("compromise"), "mean"],
         model_error=_residuals([0.0, 0.1]),
     )
     assert list(result.calibrated) == ["compromise"]
@@ -83,7 +88,7 @@ def test_models_without_residuals_or_at_other_parameters_are_named(case):
     tuned = parley.ensemble(
         case,
         50,
-        [parley.forecast.ModelSpec("eum", params={"rounds": 3})],
+        [ModelSpec("eum", params={"rounds": 3})],
         model_error=True,
     )
     assert tuned.calibrated == {}
@@ -114,3 +119,15 @@ def test_cli_on_by_default_with_the_shipped_residuals(case, tmp_path):
     assert json.loads(mine.stdout)["model_error"]["label"] == "with my errors"
     both = runner.invoke(app, ["ensemble", str(case), "--residuals", str(own), "--no-model-error"])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_the_term_counts_in_the_memory_refusal(case):
+    # compromise on one issue holds 8 + 5 + 2 = 15 bytes per member (forecast, status, rounds,
+    # scenario); the term adds 8 per model and issue and 8 for its uniforms: 31 in all. An
+    # ensemble that fits at 15 bytes a member but not at 31 is refused only with the term on.
+    half = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2
+    members = int(half / 20)
+    plan = make_plan(parley.read_case(case), [ModelSpec("compromise")], members)
+    check_results_fit(plan)  # 15 x members = 0.75 of the half: fits
+    with pytest.raises(ParleyError, match="more than half of this machine's"):
+        parley.ensemble(case, members, ["compromise"])

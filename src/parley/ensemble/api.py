@@ -25,7 +25,7 @@ from parley.ensemble.inputs import check_spread
 from parley.ensemble.model_error import Residuals, load_residuals, with_model_error
 from parley.ensemble.plan import EnsemblePlan, make_plan
 from parley.ensemble.result import EnsembleResult, scenario_names
-from parley.ensemble.run import Draws, run_plan
+from parley.ensemble.run import Draws, check_results_fit, run_plan
 from parley.ensemble.stats import Threshold
 from parley.errors import ParleyError
 from parley.forecast import ModelSpec, model_specs
@@ -94,6 +94,8 @@ def ensemble(
     residuals = _residuals(model_error)
     spread, correlate = check_spread(spread), check_correlate(case, correlate)
     plan = make_plan(case, specs, members, seed, scenario, mix, spread, correlate, device, changes)
+    if residuals is not None:  # its members: 8 bytes per issue and model, and its uniforms
+        check_results_fit(plan, 8 * len(plan.issue_ids) * (len(plan.models) + 1))
     runner = executor or executor_for(workers, scheduler)
     if draws is None:
         ran = run_plan(plan, runner, on_chunk=_progress(plan.members, progress))

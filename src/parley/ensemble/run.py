@@ -42,10 +42,11 @@ class Draws:
     left_out: dict[str, str] = field(default_factory=dict)
 
 
-def _check_results_fit(plan: EnsemblePlan) -> None:
-    """The members' results are held in memory (forecasts, status, rounds): refuse, before any
-    work, an ensemble whose results would take more than half of this machine's memory."""
-    per_member = len(plan.models) * (8 * len(plan.issue_ids) + 5) + 2
+def check_results_fit(plan: EnsemblePlan, extra_per_member: int = 0) -> None:
+    """The members' results are held in memory (forecasts, status, rounds, and `extra_per_member`
+    bytes more: the model-error term's members): refuse, before any work, an ensemble whose results
+    would take more than half of this machine's memory."""
+    per_member = len(plan.models) * (8 * len(plan.issue_ids) + 5) + 2 + extra_per_member
     need = plan.members * per_member
     try:
         have = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -101,7 +102,7 @@ def run_plan(
     plan, left_out = checked_plan(plan)
     if not plan.models:
         raise ParleyError("no model can run on this case: " + "; ".join(left_out.values()))
-    _check_results_fit(plan)
+    check_results_fit(plan)
     cost = member_cost(plan)
     size = fitting_chunk(plan, chunk_size(plan, cost, budget))
     executor = executor or LocalExecutor()
