@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from test_backtest_ensemble import CASE
 from typer.testing import CliRunner
 
 from parley.backtest.calibration import held_out_scores, residuals_of, shipped_scores
@@ -152,29 +153,18 @@ def test_backtest_json_gains_calibrated_scores():
     assert "cross-conformal" in res.stderr and "in-sample" in res.stderr
 
 
-# One issue on 0..10; the compromise forecast is (1 * 2 + 3 * 8) / 4 = 6.5 in every case file.
-CASE = """
-title: {title}
-salience_scale: 1
-actors: [{{id: x, capability: 1}}, {{id: y, capability: 3}}]
-issues: [{{id: i, lower: 0, upper: 10, outcome: {outcome}}}]
-stances:
-  x: {{i: {{position: 2, salience: 1}}}}
-  y: {{i: {{position: 8, salience: 1}}}}
-"""
-
-
 def test_calibrate_writes_residuals_that_ensemble_reads(tmp_path):
     folder = tmp_path / "cases"
     folder.mkdir()
-    for title, outcome in (("a", 5.5), ("b", 7.5), ("c", 6.5)):
+    # one issue on 0..10, compromise forecast of the case as stated (1 * 4 + 3 * 8) / 4 = 7
+    for title, outcome in (("a", 6), ("b", 8), ("c", 7)):
         (folder / f"{title}.yaml").write_text(CASE.format(title=title, outcome=outcome))
     out = tmp_path / "mine.json"
     runner = CliRunner()
     res = runner.invoke(app, ["backtest", "calibrate", str(folder), "-o", str(out), "-q"])
     assert res.exit_code == 0, res.output
     record = json.loads(out.read_text())
-    # outcome - forecast over the scale: (5.5 - 6.5) / 10, (7.5 - 6.5) / 10, 0, in file order
+    # outcome - forecast over the scale: (6 - 7) / 10, (8 - 7) / 10, 0, in file order
     assert record["residuals"]["compromise"] == pytest.approx([-0.1, 0.1, 0.0])
     assert record["fitted_on"]["n_proposals"] == 3 and record["cross_validation"]["folds"] == 3
     assert load_residuals(out).by_model["compromise"].tolist() == pytest.approx([-0.1, 0.1, 0])
