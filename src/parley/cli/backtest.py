@@ -133,6 +133,13 @@ def cases(
     _report(result, format)
 
 
+FoldsOpt = Annotated[
+    int | None,
+    typer.Option(help="Folds of the grouped cross-validation, 2 to 20 (default: 5)"),
+]
+FoldSeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the fold assignment")]
+
+
 def _fit_inputs(data: Path, output: Path, capability: str, **options: object):
     """The edge of the commands that fit on a dataset and write a record (fit-combined,
     calibrate): their options checked by the declared ranges (`combined_fit.FIT_OPTIONS`), the
@@ -155,11 +162,8 @@ def fit_combined(
     data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Weights file to write (JSON)")],
     capability: CapabilityOpt = "gdp",
-    folds: Annotated[
-        int | None,
-        typer.Option(help="Folds of the grouped cross-validation, 2 to 20 (default: 5)"),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
+    folds: FoldsOpt = None,
+    seed: FoldSeedOpt = 0,
     penalty: Annotated[
         float | None,
         typer.Option(help="Fixed ridge penalty towards compromise (default: chosen by nested CV)"),
@@ -201,11 +205,8 @@ def calibrate(
     data: Annotated[Path, typer.Argument(help="DEU III file, or a folder of case files")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Residuals file to write (JSON)")],
     capability: CapabilityOpt = "gdp",
-    folds: Annotated[
-        int | None,
-        typer.Option(help="Folds of the grouped cross-validation, 2 to 20 (default: 5)"),
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the fold assignment")] = 0,
+    folds: FoldsOpt = None,
+    seed: FoldSeedOpt = 0,
     quiet: QuietOpt = False,
     max_memory: MaxMemoryOpt = None,
 ) -> None:

@@ -62,6 +62,15 @@ _KINDS = (
 )
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, for messages: `a FIFO (named pipe)`, ...
+
+    >>> file_kind(os.stat("/dev/null").st_mode)
+    'a character device'
+    """
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
 def max_input_bytes() -> int:
     """The most bytes any input file may hold: `PARLEY_MAX_INPUT` (e.g. `200MB`, `1GB`, `5000000`)
     or 50 MB.
@@ -98,7 +107,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            kind = file_kind(mode)
             target = os.path.realpath(path)
             via = f" ({target})" if target != os.path.abspath(path) else ""
             raise CaseError(

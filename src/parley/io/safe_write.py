@@ -34,14 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from parley.errors import OutputError
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
+from parley.io.safe_read import file_kind
 
 
 def check_output(
@@ -66,7 +59,7 @@ def check_output(
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     if mode is not None and not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        kind = file_kind(mode)
         via = f" ({target})" if str(target) != os.path.abspath(path) else ""
         raise OutputError(
             f"{path}: is {kind}{via}, not a regular file; parley writes only regular files"
