@@ -12,14 +12,15 @@ from parley.models.examples import three_actor_arrays
 
 
 def test_eum_chunk_is_the_budget_over_its_pair_matrices():
-    # eum declares 190 bytes per actor pair per issue plus 8 bytes x (rounds + 1) x A x I of
-    # history: at 50 actors x 5 issues, 10 rounds, one member needs
-    # 190 x 2,500 x 5 + 8 x 11 x 250 = 2,375,000 + 22,000 = 2,397,000 bytes;
-    # 64 MiB = 67,108,864 bytes hold 27 of them (27.99...)
+    # eum declares 190 bytes per actor pair per issue, 32 x (24 + 2) = 832 bytes per actor per
+    # issue for the ring that finds cycles, and 8 bytes x (rounds + 1) x A x I of history: at
+    # 50 actors x 5 issues, 10 rounds, one member needs
+    # 190 x 2,500 x 5 + 832 x 50 x 5 + 8 x 11 x 250 = 2,375,000 + 208,000 + 22,000 = 2,605,000
+    # bytes; 64 MiB = 67,108,864 bytes hold 25 of them (25.76...)
     assert CHUNK_BYTES == 67_108_864
-    assert chunk_for(get_model("eum"), (1, 50, 5)) == 27
-    # 20 actors x 1 issue: 190 x 400 + 8 x 11 x 20 = 77,760 bytes a member: 863
-    assert chunk_for(get_model("eum"), (1000, 20, 1)) == 863
+    assert chunk_for(get_model("eum"), (1, 50, 5)) == 25
+    # 20 actors x 1 issue: 190 x 400 + 832 x 20 + 8 x 11 x 20 = 94,400 bytes a member: 710
+    assert chunk_for(get_model("eum"), (1000, 20, 1)) == 710
 
 
 def test_models_without_a_cost_count_their_own_arrays():

@@ -32,7 +32,7 @@ def table(tmp_path, n_actors: int, n_issues: int = 1, name: str = "big.csv", cap
 @pytest.mark.parametrize(
     ("model", "actors", "issues", "need"),
     [
-        ("eum", 1_000, 1, "1,000 actors x 1 issue need ~190 MB for the pair matrices"),
+        ("eum", 1_000, 1, "1,000 actors x 1 issue need ~191 MB for the pair matrices"),
         ("smp", 300, 1, "300 actors x 1 issue need ~243 MB for the challenge tensor"),
         ("exchange", 30, 30, "30 actors x 30 issues need ~64.9 MB for the candidate exchanges"),
     ],
@@ -52,7 +52,7 @@ def test_a_model_not_asked_for_is_left_out_with_the_reason(tmp_path, monkeypatch
     assert result.exit_code == 0, result.output
     result = invoke("forecast", table(tmp_path, 1_000), "-f", "json")
     assert result.exit_code == 0, result.output
-    assert "model 'eum' left out: eum: 1,000 actors x 1 issue need ~190 MB" in result.stderr
+    assert "model 'eum' left out: eum: 1,000 actors x 1 issue need ~191 MB" in result.stderr
 
 
 @pytest.mark.parametrize("cap", ["1.7e+308", "1e-300"])

@@ -18,6 +18,7 @@ from parley.errors import ModelError
 from parley.models import status
 from parley.models.baselines import weighted_mean
 from parley.models.cost import Cost
+from parley.models.eum.cycles import PERIODS
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
 from parley.models.eum.simulate import RoundDetail, Trace, simulate
@@ -52,11 +53,13 @@ class Eum(EumParams):
     """
 
     #: ~190 bytes per actor pair per issue row held at once (rows are chunked to CHUNK_ELEMENTS
-    #: pairs, but one issue's A x A matrices are always whole), plus the position history.
+    #: pairs, but one issue's A x A matrices are always whole), plus, per actor of each row, the
+    #: ring of its last rounds that finds cycles (positions and risk exponents, PERIODS + 2 rounds,
+    #: twice while a round is pushed: 32 x (PERIODS + 2) bytes), plus the position history.
     memory_cost: ClassVar[Cost] = Cost(
         "the pair matrices",
         lambda m, b, a, i: (
-            190.0 * max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
+            (190.0 + 32.0 * (PERIODS + 2) / a) * max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
             + 8.0 * b * (m.rounds + 1) * a * i
         ),
     )
