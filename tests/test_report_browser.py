@@ -5,6 +5,7 @@ Skipped when /usr/bin/chromium is absent (`make test` installs it on Debian when
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -60,8 +61,8 @@ def test_chromium_renders_every_section_and_figure(report_file, tmp_path):
     dom = parse(result.stdout)  # the document as the browser built it
     assert [s for t, _, s in dom.elements if t == "section"] == SECTIONS_UNCERTAIN
     assert dom.count("svg", "positions") == 2
-    # per issue: the ensemble's distribution, the tornado and the Sobol bars of the first model
-    assert dom.count("svg", "uncertainty") == 2 * 3
+    # per issue: the ensemble's distribution, then a tornado and Sobol bars for each of 2 models
+    assert dom.count("svg", "uncertainty") == 2 * (1 + 2 + 2)
     assert dom.count("script") == 0  # the <script> in the case title stayed text
     assert dom.h1 == CASE["title"]
     assert len(dom.tables["case-table"]) == 2 + 3
@@ -81,3 +82,36 @@ def test_chromium_screenshot(report_file, tmp_path):
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     # text, table bands, markers in several colours: a drawn page, not a blank or error page
     assert len(colours) > 200
+
+
+@pytest.mark.parametrize(("width", "side_by_side"), [(1280, True), (800, True), (560, False)])
+def test_sensitivity_small_multiples_layout(tmp_path, width, side_by_side) -> None:
+    """Every model's tornado and Sobol bars, one panel each: two side by side from 800 px, one
+    below the other on a narrow screen, and never a sideways scroll."""
+    path = tmp_path / "report.html"
+    case = build_case(CASE, "multiples")
+    write_report(path, report_html(case, model_specs(["compromise", "median"])))
+    probe = (
+        "<script>window.addEventListener('load', () => {"
+        "const a = document.getElementById('tornado-1-compromise').getBoundingClientRect();"
+        "const b = document.getElementById('tornado-1-median').getBoundingClientRect();"
+        "document.body.setAttribute('data-probe', [window.innerWidth,"
+        " document.documentElement.scrollWidth, Math.round(a.top), Math.round(b.top),"
+        " Math.round(a.left), Math.round(b.left), Math.round(a.width)].join('|'));"
+        "});</script>"
+    )
+    probed = tmp_path / "probe.html"
+    probed.write_text(path.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
+    result = chromium(
+        tmp_path, f"--window-size={width},900", "--virtual-time-budget=5000", "--dump-dom",
+        probed.as_uri(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'data-probe="([^"]*)"', result.stdout)
+    assert found, result.stdout[:500]
+    inner, page, top_a, top_b, left_a, left_b, panel = map(int, found.group(1).split("|"))
+    assert inner == width and page <= width
+    if side_by_side:
+        assert top_a == top_b and left_b > left_a and panel >= 320
+    else:
+        assert top_b > top_a and left_a == left_b

@@ -47,6 +47,14 @@ def test_section_with_ranges_and_probabilities():
     assert members == 200
     rows = page.tables["uncertainty-table"]  # per issue: header, then compromise and median
     assert [r[0] for r in rows] == ["model", "compromise", "median"] * 2
+    # every model's tornado and Sobol bars, one panel each, per issue (not only the first model)
+    panels = [
+        a.get("id") for t, a, s in page.elements if t == "div" and "panel" in a.get("class", "")
+    ]
+    assert panels == [
+        f"{kind}-{k}-{m}" for k in (1, 2) for kind in ("tornado", "sobol")
+        for m in ("compromise", "median")
+    ]  # fmt: skip
 
 
 def test_no_section_without_ranges_or_probabilities():
@@ -66,7 +74,11 @@ def test_the_analysis_the_section_renders():
     # (capability x salience), so F = (5*2 + 1.5*8 + 2 x_c) / 8.5: the ensemble spans
     # (22 + 8) / 8.5 = 3.53 .. (22 + 12) / 8.5 = 4.0, and the tornado's swing is 4 / 8.5.
     case = build_case(CASE, "analysis")
-    u = uncertainty_analysis(case, model_specs(["compromise"]), members=500, sobol_samples=64)
+    u = uncertainty_analysis(
+        case, model_specs(["compromise", "median"]), members=500, sobol_samples=64
+    )
+    assert u.models == ("compromise", "median")
+    assert set(u.tornado.models) == set(u.sobol.models) == {"compromise", "median"}
     x = u.ensemble.forecasts["compromise"][:, 0]
     assert x.min() >= 30 / 8.5 - 1e-9 and x.max() <= 34 / 8.5 + 1e-9
     assert np.median(x) == pytest.approx(32 / 8.5, abs=0.02)
@@ -75,3 +87,18 @@ def test_the_analysis_the_section_renders():
     assert entry["swing"] == pytest.approx(4 / 8.5)
     (top, *_) = u.sobol.models["compromise"]["x"]
     assert top["input"] == "c.x.position" and top["ST"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_models_that_play_rounds_get_fewer_sobol_samples():
+    # CASE states one range (c's position on x): a Sobol design without second order has
+    # n * (1 + 2) points, so 64 base samples are 192 runs and eum's 16 are 48
+    case = build_case(CASE, "samples")
+    u = uncertainty_analysis(case, model_specs(["compromise", "eum"]), members=50, sobol_samples=64)
+    assert u.sobol_samples == {"compromise": 64, "eum": 16}
+    assert u.sobol.evaluations == {"compromise": 192, "eum": 48}
+    assert set(u.sobol.models) == set(u.tornado.models) == {"compromise", "eum"}
+    page = parse(report_html(case, model_specs(["compromise", "eum"]), members=50))
+    assert (
+        "Sobol indices from 128 base samples (16 for eum, which play rounds)"
+        in (page.sections["uncertainty"])
+    )

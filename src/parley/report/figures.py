@@ -120,8 +120,8 @@ def to_svg(fig: Figure, salt: str) -> str:
     return text[text.index("<svg") :]
 
 
-def _new_figure(height_in: float) -> Figure:
-    fig = Figure(figsize=(WIDTH_IN, height_in))
+def _new_figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
+    fig = Figure(figsize=(width_in, height_in))
     fig.set_layout_engine("constrained")
     return fig
 

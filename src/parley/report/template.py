@@ -47,6 +47,8 @@ td.up { color: #0a6b2b; } td.down { color: #a3211f; }
 }
 figure { margin: 0.6rem 0 1.6rem; }
 figure svg { width: 100%; height: auto; display: block; }
+.multiples { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0.3rem 1rem; }
+.multiples .panel { min-width: 0; }
 figcaption { color: var(--muted); font-size: 0.85rem; }
 td.barcell { white-space: nowrap; font-variant-numeric: tabular-nums; min-width: 12rem; }
 .bar { display: inline-block; height: 0.7rem; background: var(--accent); opacity: .75;

@@ -1,9 +1,10 @@
 """The report's uncertainty section, rendered from an `UncertaintyAnalysis` (it runs nothing).
 
 Per issue: the distribution of each model's ensemble forecasts (violins with 50% and 90% bars, the
-forecast of the case as stated, the issue's anchors), the tornado chart and the Sobol bars of the
-featured model; then the split of the members by scenario. The section is its own small template,
-so that the page's template only includes it.
+forecast of the case as stated, the issue's anchors), the tornado charts and the Sobol bars of
+every model as small multiples (one titled panel per model in a CSS grid: two side by side from
+800 px, one below on narrow screens; no script); then the split of the members by scenario. The
+section is its own small template, so that the page's template only includes it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from parley.case import Case
+from parley.case import Case, Issue
 from parley.report.numbers import fmt_value, places_for
 from parley.uncertainty import UncertaintyAnalysis
 
@@ -27,9 +28,9 @@ SECTION = """
 <div class="scroll"><table class="uncertainty-table"><thead><tr><th>model</th><th class="num">as stated</th><th class="num">median</th><th class="num">50% interval</th><th class="num">90% interval</th></tr></thead>
 <tbody>{% for row in issue.rows %}<tr><th>{{ row.model }}</th><td class="num">{{ row.point }}</td><td class="num">{{ row.median }}</td><td class="num">{{ row.q50 }}</td><td class="num">{{ row.q90 }}</td></tr>
 {% endfor %}</tbody></table></div>
-{% if issue.tornado %}<figure class="uncertainty" id="tornado-{{ loop.index }}">{{ issue.tornado }}
+{% if issue.tornado %}<figure class="uncertainty" id="tornado-{{ loop.index }}"><div class="multiples">{% for panel in issue.tornado %}<div class="panel" id="{{ panel.id }}">{{ panel.svg }}</div>{% endfor %}</div>
 <figcaption>{{ issue.tornado_caption }}</figcaption></figure>{% endif %}
-{% if issue.sobol %}<figure class="uncertainty" id="sobol-{{ loop.index }}">{{ issue.sobol }}
+{% if issue.sobol %}<figure class="uncertainty" id="sobol-{{ loop.index }}"><div class="multiples">{% for panel in issue.sobol %}<div class="panel" id="{{ panel.id }}">{{ panel.svg }}</div>{% endfor %}</div>
 <figcaption>{{ issue.sobol_caption }}</figcaption></figure>{% endif %}
 {% if issue.frozen %}<p class="note">{{ issue.frozen }}</p>{% endif %}
 {% endfor %}
@@ -55,7 +56,7 @@ def uncertainty_section(
     the forecast of the case as stated (the report's base forecasts)."""
     import jinja2
 
-    from parley.report.uncertainty_figures import distribution_plot, sobol_bars, tornado_chart
+    from parley.report.uncertainty_figures import distribution_plot
 
     ens = analysis.ensemble
     models = list(ens.forecasts)
@@ -88,29 +89,29 @@ def uncertainty_section(
             "sobol": None,
             "frozen": "",
         }
-        if analysis.tornado and analysis.model in analysis.tornado.models:
-            centre = analysis.tornado.points[analysis.model]
-            entries = analysis.tornado.models[analysis.model][issue.id]
-            view["tornado"] = markup(
-                tornado_chart(issue, entries, centre[issue.id], salt=f"tornado{k}")
-            )
-            view["tornado_caption"] = (
-                f"{analysis.model}, {issue.label}: the forecast with each input at its low and at "
-                "its high, every other input at its value (the inputs that move it most)."
-            )
-        if analysis.sobol and analysis.model in analysis.sobol.models:
-            entries = analysis.sobol.models[analysis.model][issue.id]
-            view["sobol"] = markup(sobol_bars(issue, entries, salt=f"sobol{k}"))
+        view["tornado"] = _panels(analysis, k, issue, "tornado")
+        view["tornado_caption"] = (
+            f"{issue.label}, per model: the forecast with each input at its low (blue) and at its "
+            "high (orange), every other input at its value (the inputs that move it most)."
+        )
+        view["sobol"] = _panels(analysis, k, issue, "sobol")
+        if analysis.sobol:
             view["sobol_caption"] = (
-                f"{analysis.model}, {issue.label}: Sobol indices from {analysis.sobol.n} base "
-                f"samples (seed {analysis.sobol.seed}); first order: the share of the forecast's "
-                "variance the input explains alone; total: alone and with the others."
+                f"{issue.label}, per model: Sobol indices from {_samples(analysis)} "
+                f"(seed {analysis.sobol.seed}); first order: the share of the forecast's variance "
+                "the input explains alone; total: alone and with the others (bars: 95% "
+                "confidence intervals)."
             )
-        frozen = analysis.tornado.frozen.get(analysis.model, ()) if analysis.tornado else ()
-        if issue.id in frozen:
+        frozen = [
+            m
+            for m in analysis.models
+            if analysis.tornado and issue.id in analysis.tornado.frozen.get(m, ())
+        ]
+        if frozen:
             view["frozen"] = (
-                f"{analysis.model}'s forecast of {issue.label} does not move over the inputs' "
-                "ranges (e.g. a weighted median locked on one actor whose own inputs are fixed)."
+                f"The forecast of {issue.label} by {', '.join(frozen)} does not move over the "
+                "inputs' ranges (e.g. a weighted median locked on one actor whose own inputs are "
+                "fixed)."
             )
         issues.append(view)
     split = ens.scenario_split()
@@ -149,6 +150,43 @@ def uncertainty_section(
     )
 
 
+def _panels(
+    analysis: UncertaintyAnalysis, k: int, issue: Issue, kind: str
+) -> list[dict[str, Any]] | None:
+    """One small multiple per model (`kind` tornado or sobol) for issue number `k`, or None."""
+    import jinja2
+
+    from parley.report.uncertainty_figures import sobol_bars, tornado_chart
+
+    result = analysis.tornado if kind == "tornado" else analysis.sobol
+    if result is None:
+        return None
+    panels = []
+    for m in analysis.models:
+        if m not in result.models:
+            continue
+        entries = result.models[m][issue.id]
+        salt = f"{kind}{k}-{m}"
+        if kind == "tornado":
+            svg = tornado_chart(issue, entries, result.points[m][issue.id], salt, model=m)
+        else:
+            svg = sobol_bars(issue, entries, salt, model=m)
+        panels.append({"id": f"{kind}-{k + 1}-{m}", "svg": jinja2.utils.markupsafe.Markup(svg)})
+    return panels or None
+
+
+def _samples(analysis: UncertaintyAnalysis) -> str:
+    """'128 base samples' or '128 base samples (16 for eum, smp)' when the models differ."""
+    counts = analysis.sobol_samples
+    most = max(counts.values(), default=analysis.sobol.n if analysis.sobol else 0)
+    fewer: dict[int, list[str]] = {}
+    for m, n in counts.items():
+        if n != most:
+            fewer.setdefault(n, []).append(m)
+    extra = "; ".join(f"{n} for {', '.join(ms)}" for n, ms in sorted(fewer.items()))
+    return f"{most} base samples" + (f" ({extra}, which play rounds)" if extra else "")
+
+
 def _intro(analysis: UncertaintyAnalysis) -> str:
     ens = analysis.ensemble
     text = (
@@ -158,7 +196,7 @@ def _intro(analysis: UncertaintyAnalysis) -> str:
     )
     if analysis.tornado:
         text += (
-            f" Which inputs matter is shown for {analysis.model} (on the base case); "
-            "'parley sensitivity CASE -m MODEL' gives it for any model."
+            " Which inputs matter is shown for every model, one panel each (on the base case); "
+            "'parley sensitivity CASE -m MODEL' gives the numbers."
         )
     return text

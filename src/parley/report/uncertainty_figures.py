@@ -16,6 +16,9 @@ from parley.report.figures import MODEL_STYLES, _anchor_labels, _new_figure, pla
 
 TOP = 8
 AXES_IN = 6.0  # about the axes' width in inches, for spacing the anchors' labels
+SMALL_IN = 4.4
+"""Width of one small multiple (a tornado or Sobol panel per model): two side by side fill the
+report's column at 800 px and up, with text near its printed size."""
 
 
 def _density(x: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
@@ -74,12 +77,18 @@ def distribution_plot(
 
 
 def tornado_chart(
-    issue: Issue, entries: Sequence[Mapping[str, float]], base: float, salt: str, top: int = TOP
+    issue: Issue,
+    entries: Sequence[Mapping[str, float]],
+    base: float,
+    salt: str,
+    top: int = TOP,
+    model: str = "",
 ) -> str:
     """The `top` inputs by swing: a bar from the forecast at the input's low to that at its high
-    (blue: the low end, orange: the high end) around the forecast of the case as stated."""
+    (blue: the low end, orange: the high end) around the forecast of the case as stated; a small
+    multiple titled `model`."""
     shown = [e for e in entries if e["swing"] > 0][:top] or list(entries[:1])
-    fig = _new_figure(0.7 + 0.28 * len(shown))
+    fig = _new_figure(0.95 + 0.28 * len(shown), SMALL_IN)
     ax = fig.add_subplot()
     for row, e in enumerate(shown):
         y = len(shown) - 1 - row
@@ -88,8 +97,8 @@ def tornado_chart(
     ax.axvline(base, color="black", lw=0.8)
     ax.set_yticks(range(len(shown)), [plain(str(e["input"])) for e in reversed(shown)], fontsize=7)
     unit = f" ({issue.unit})" if issue.unit else ""
-    ax.set_xlabel(plain(f"forecast of {issue.label}{unit}: input at its low (blue) / high (orange)"),
-                  fontsize=8)  # fmt: skip
+    ax.set_xlabel(plain(f"forecast{unit}: input low (blue) / high (orange)"), fontsize=8)
+    ax.set_title(plain(model), fontsize=9, loc="left")
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
@@ -97,12 +106,12 @@ def tornado_chart(
 
 
 def sobol_bars(
-    issue: Issue, entries: Sequence[Mapping[str, float]], salt: str, top: int = TOP
+    issue: Issue, entries: Sequence[Mapping[str, float]], salt: str, top: int = TOP, model: str = ""
 ) -> str:
     """The `top` inputs by total index: bars of the first-order (S1) and total (ST) Sobol indices
-    with their 95% confidence intervals as error bars."""
+    with their 95% confidence intervals as error bars; a small multiple titled `model`."""
     shown = list(entries[:top])
-    fig = _new_figure(0.7 + 0.32 * len(shown))
+    fig = _new_figure(0.95 + 0.32 * len(shown), SMALL_IN)
     ax = fig.add_subplot()
     y = np.arange(len(shown))[::-1].astype(float)
     s1 = np.array([e["S1"] for e in shown])
@@ -113,7 +122,8 @@ def sobol_bars(
             xerr=[e["S1_conf"] for e in shown], error_kw={"lw": 0.8})  # fmt: skip
     ax.set_yticks(y, [plain(str(e["input"])) for e in shown], fontsize=7)
     ax.set_xlim(min(0.0, float(s1.min(initial=0.0)) - 0.05), 1.05)
-    ax.set_xlabel(plain(f"share of the variance of the forecast of {issue.label}"), fontsize=8)
+    ax.set_xlabel(plain("share of the forecast's variance"), fontsize=8)
+    ax.set_title(plain(model), fontsize=9, loc="left")
     ax.tick_params(axis="x", labelsize=8)
     ax.legend(fontsize=7, loc="lower right")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
