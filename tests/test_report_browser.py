@@ -5,7 +5,6 @@ Skipped when /usr/bin/chromium is absent (`make test` installs it on Debian when
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
-from reporting import report_html  # noqa: E402
+from reporting import probe_in_chromium, report_html  # noqa: E402
 from test_report import CASE, SECTIONS_UNCERTAIN, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
@@ -91,25 +90,17 @@ def test_sensitivity_small_multiples_layout(tmp_path, width, side_by_side) -> No
     path = tmp_path / "report.html"
     case = build_case(CASE, "multiples")
     write_report(path, report_html(case, model_specs(["compromise", "median"])))
-    probe = (
-        "<script>window.addEventListener('load', () => {"
-        "const a = document.getElementById('tornado-1-compromise').getBoundingClientRect();"
-        "const b = document.getElementById('tornado-1-median').getBoundingClientRect();"
-        "document.body.setAttribute('data-probe', [window.innerWidth,"
-        " document.documentElement.scrollWidth, Math.round(a.top), Math.round(b.top),"
-        " Math.round(a.left), Math.round(b.left), Math.round(a.width)].join('|'));"
-        "});</script>"
+    a = "document.getElementById('tornado-1-compromise').getBoundingClientRect()"
+    b = "document.getElementById('tornado-1-median').getBoundingClientRect()"
+    values = probe_in_chromium(
+        path,
+        tmp_path,
+        width,
+        "window.innerWidth, document.documentElement.scrollWidth, "
+        f"Math.round({a}.top), Math.round({b}.top), Math.round({a}.left), Math.round({b}.left), "
+        f"Math.round({a}.width)",
     )
-    probed = tmp_path / "probe.html"
-    probed.write_text(path.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
-    result = chromium(
-        tmp_path, f"--window-size={width},900", "--virtual-time-budget=5000", "--dump-dom",
-        probed.as_uri(),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    found = re.search(r'data-probe="([^"]*)"', result.stdout)
-    assert found, result.stdout[:500]
-    inner, page, top_a, top_b, left_a, left_b, panel = map(int, found.group(1).split("|"))
+    inner, page, top_a, top_b, left_a, left_b, panel = map(int, values)
     assert inner == width and page <= width
     if side_by_side:
         assert top_a == top_b and left_b > left_a and panel >= 320

@@ -7,7 +7,6 @@ in Debian's Chromium."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import yaml
 pytest.importorskip("matplotlib", reason="the report extra is not installed")
 pytest.importorskip("jinja2", reason="the report extra is not installed")
 
-from reporting import report_html  # noqa: E402
+from reporting import probe_in_chromium, report_html  # noqa: E402
 from test_report import CASE, parse  # noqa: E402
 
 from parley.case import build_case  # noqa: E402
@@ -161,38 +160,15 @@ def test_case_table_fits_at_800_and_1280_px(tmp_path, width) -> None:
 
     path = tmp_path / "report.html"
     write_report(path, report_html(read_case(SEED), model_specs(["compromise"]), scenarios=[]))
-    probe = (
-        "<script>window.addEventListener('load', () => {"
-        "const t = document.querySelector('table.case-table');"
-        "const box = t.parentElement;"
-        "document.body.setAttribute('data-probe', [window.innerWidth,"
-        " document.documentElement.scrollWidth, box.scrollWidth, box.clientWidth,"
-        " getComputedStyle(document.querySelector('.anchor')).color].join('|'));"
-        "});</script>"
+    inner, page, table, box, _ = probe_in_chromium(
+        path,
+        tmp_path,
+        width,
+        "window.innerWidth, document.documentElement.scrollWidth, "
+        "document.querySelector('table.case-table').parentElement.scrollWidth, "
+        "document.querySelector('table.case-table').parentElement.clientWidth, "
+        "getComputedStyle(document.querySelector('.anchor')).color",
     )
-    probed = tmp_path / "probe.html"
-    probed.write_text(path.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
-    result = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--window-size={width},900",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            probed.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    found = re.search(r'data-probe="([^"]*)"', result.stdout)
-    assert found, result.stdout[:500]
-    inner, page, table, box, _ = found.group(1).split("|")
     assert int(inner) == width
     assert int(page) <= width  # the page never scrolls sideways
     assert int(table) <= int(box)  # and the case table fits its box: no scrollbar on it
