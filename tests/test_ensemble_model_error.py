@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 import numpy as np
 import pytest
@@ -121,13 +120,32 @@ def test_cli_on_by_default_with_the_shipped_residuals(case, tmp_path):
     assert both.exit_code == 2 and "not both" in both.stderr
 
 
-def test_the_term_counts_in_the_memory_refusal(case):
+def test_the_term_counts_in_the_memory_refusal(case, monkeypatch):
     # compromise on one issue holds 8 + 5 + 2 = 15 bytes per member (forecast, status, rounds,
-    # scenario); the term adds 8 per model and issue and 8 for its uniforms: 31 in all. An
-    # ensemble that fits at 15 bytes a member but not at 31 is refused only with the term on.
-    half = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2
-    members = int(half / 20)
+    # scenario); the term adds 8 per model and issue and 8 for its uniforms: 31 in all. Under a
+    # limit of 20 bytes a member, an ensemble fits without the term and is refused with it.
+    members = 100_000
+    monkeypatch.setenv("PARLEY_MAX_MEMORY", str(20 * members))
     plan = make_plan(parley.read_case(case), [ModelSpec("compromise")], members)
-    check_results_fit(plan)  # 15 x members = 0.75 of the half: fits
-    with pytest.raises(ParleyError, match="more than half of this machine's"):
+    check_results_fit(plan)  # 1.5 MB of results under a 2 MB limit: fits
+    with pytest.raises(
+        ParleyError, match="need 3.1 MB for their results, more than the limit of 2 MB"
+    ):
+        check_results_fit(plan, extra_per_member=16)  # 3.1 MB
+    with pytest.raises(ParleyError, match="more than the limit") as refused:
         parley.ensemble(case, members, ["compromise"])
+    assert refused.value.settings == (("max_memory", "SIZE"),)
+
+
+def test_the_results_limit_is_the_max_memory_option(case):
+    # 100,000 members of compromise on one issue with the model-error term (on by default) hold
+    # 31 bytes a member: 3.1 MB of results; --max-memory 1MB refuses it in one line
+    result = CliRunner().invoke(
+        app, ["ensemble", str(case), "-m", "compromise", "-n", "100000", "--max-memory", "1MB"]
+    )
+    assert result.exit_code == 2
+    assert (
+        "1 model need 3.1 MB for their results, more than the limit of 1 MB" in result.stderr
+        and "--max-memory SIZE" in result.stderr
+    )
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -8,7 +8,6 @@ for by name fails the run with its error.
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +18,10 @@ from parley.ensemble.chunk import Chunk
 from parley.ensemble.executors import DaskExecutor, LocalExecutor
 from parley.ensemble.plan import EnsemblePlan
 from parley.ensemble.sizing import BUDGET, MEASURED, chunk_bounds, chunk_size, member_cost
-from parley.errors import ParleyError, ParleyWarning
+from parley.errors import ParleyError, ParleyWarning, setting
 from parley.models.chunking import fit_chunk
-from parley.models.cost import check_memory
+from parley.models.cost import check_memory, max_memory_bytes
+from parley.sizes import describe_size
 
 INLINE_SECONDS = 2.0  # below this much estimated work the local executor runs in-process
 
@@ -45,19 +45,17 @@ class Draws:
 def check_results_fit(plan: EnsemblePlan, extra_per_member: int = 0) -> None:
     """The members' results are held in memory (forecasts, status, rounds, and `extra_per_member`
     bytes more: the model-error term's members): refuse, before any work, an ensemble whose results
-    would take more than half of this machine's memory."""
+    would take more than the memory limit (`max_memory`: `--max-memory`, `PARLEY_MAX_MEMORY`, or
+    half of this machine's memory), the same limit every model run is held to."""
     per_member = len(plan.models) * (8 * len(plan.issue_ids) + 5) + 2 + extra_per_member
     need = plan.members * per_member
-    try:
-        have = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):
-        return
-    if need > have / 2:
+    limit = max_memory_bytes()
+    if need > limit:
         raise ParleyError(
-            f"{plan.members:,} members of {len(plan.models)} models need {need / 1e9:.1f} GB for "
-            f"their results, more than half of this machine's {have / 1e9:.1f} GB; run fewer "
-            "members or models"
-        )
+            f"{plan.members:,} members of {len(plan.models)} model{'s' * (len(plan.models) != 1)} need {describe_size(need)} "
+            f"for their results, more than the limit of {describe_size(limit)}; run fewer members or "
+            f"models, or raise the limit with {setting('max_memory', 'SIZE')}"
+        ).suggesting("max_memory", "SIZE")
 
 
 def checked_plan(plan: EnsemblePlan) -> tuple[EnsemblePlan, dict[str, str]]:
