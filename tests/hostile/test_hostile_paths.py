@@ -150,3 +150,24 @@ def test_a_weights_file_that_would_forecast_nan_is_no_weights_file(tmp_path, cha
     (tmp_path / "w.json").write_text(json.dumps(record))
     path = case_naming(tmp_path, "w.json")
     rejected(invoke("validate", path), str(path), "is not a weights file", fragment)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("convert", "{case}", "{out}"),
+        ("report", "{case}", "-o", "{out}"),
+        ("ensemble", "{case}", "-m", "compromise", "-n", "10", "-o", "{out}"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_file_the_case_names_is_an_input_and_never_an_output(tmp_path, command):
+    # the weights file beside the case is read by every run of it: writing a conversion, a report
+    # or the draws over it would destroy what the case needs, so it is refused like the case itself
+    (tmp_path / "fit.csv").write_text(reweighted())  # a .csv name, so ensemble -o accepts it
+    path = case_naming(tmp_path, "fit.csv")
+    before = snapshot(tmp_path)
+    args = [a.format(case=path, out=tmp_path / "fit.csv") for a in command]
+    lines = rejected(invoke(*args), "fit.csv", "never writes over")
+    assert len(lines) == 1
+    assert snapshot(tmp_path) == before

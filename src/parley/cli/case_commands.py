@@ -33,6 +33,7 @@ from parley.cli.whatif import ScenariosOpt, SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import forecast_json, model_specs, run_models
 from parley.io import write_case
+from parley.io.case_files import named_files
 from parley.io.losses import conversion_losses
 from parley.io.safe_write import check_output
 from parley.report.forecast import forecast_csv, forecast_table
@@ -125,6 +126,7 @@ def convert(
     try:
         check_output(target, [source], "the case file")
         loaded = load_case(source, sheet, header_row)
+        check_output(target, named_files(loaded), "a file the case names")
         write_case(loaded, target, to)
     except ParleyError as exc:
         fail(exc)

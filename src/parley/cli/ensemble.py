@@ -37,6 +37,7 @@ from parley.cli.common import (
 from parley.cli.saving import LabelOpt, SaveOpt, SaveOptions, StoreOpt, save_run
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import ParleyError
+from parley.io.case_files import named_files
 
 
 class Device(StrEnum):
@@ -138,7 +139,9 @@ def ensemble(
                 workers=workers,
                 scheduler=scheduler,
                 device=device.value,
-                draws=_checked_output(output, case),
+                draws=_checked_output(
+                    output, [case, *named_files(loaded), *([residuals] if residuals else [])]
+                ),
                 progress=progress,
                 changes=changes,
                 model_error=(residuals or True) if model_error else False,
@@ -168,12 +171,13 @@ def ensemble(
     )
 
 
-def _checked_output(output: Path | None, case: Path) -> Path | None:
-    """`--output`, refused before anything runs if it is the case file, not a regular file, ..."""
+def _checked_output(output: Path | None, inputs: list[Path]) -> Path | None:
+    """`--output`, refused before anything runs if it is one of the inputs (the case file, a
+    file the case names, the residuals), not a regular file, ..."""
     from parley.io.safe_write import check_output
 
     if output is not None:
-        check_output(output, [case], "the case file")
+        check_output(output, inputs, "an input of this command (the case or a file it names)")
     return output
 
 

@@ -28,6 +28,7 @@ from parley.cli.progress import round_progress
 from parley.cli.whatif import SetOpt, parse_sets
 from parley.errors import ParleyError
 from parley.forecast import model_specs
+from parley.io.case_files import named_files
 from parley.io.safe_write import check_output
 
 
@@ -98,6 +99,7 @@ def report(
                 f"--members: expected 0 (no uncertainty section) or more, got {members}"
             )
         loaded = load_case(case, sheet, header_row)
+        check_output(output, named_files(loaded), "a file the case names")
         changes = parse_sets(set_)
         specs = model_specs(model, preset or (), param or (), rounds)
         fronts = [_members(item) for item in front or ()]

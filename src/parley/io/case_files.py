@@ -56,6 +56,25 @@ def checked_case_inputs(case: Case, path: Path, allow_files: bool = True) -> Cas
     return case.model_copy(update={"model_params": params})
 
 
+def named_files(case: Case) -> list[Path]:
+    """The files a case's model parameters name (resolved against its folder when it was read by
+    `checked_case_inputs`): inputs of every command that runs it, so never an output.
+
+    >>> from parley.case import build_case
+    >>> named_files(build_case({"title": "t", "actors": [{"id": "a", "capability": 1}],
+    ...     "issues": [{"id": "x", "lower": 0, "upper": 10}],
+    ...     "stances": {"a": {"x": {"position": 0, "salience": 1}}},
+    ...     "model_params": {"combined": {"weights": "/data/w.json"}}}))
+    [PosixPath('/data/w.json')]
+    """
+    return [
+        Path(values[key])
+        for name, values in case.model_params.items()
+        for key in getattr(model_class(name), "file_params", ())
+        if values.get(key) is not None
+    ]
+
+
 def _beside(case_path: Path, value: str) -> Path:
     """`value` as a path: absolute (or `~`) as given, else relative to the case file's folder."""
     named = Path(value).expanduser()
