@@ -139,9 +139,7 @@ def ensemble(
                 workers=workers,
                 scheduler=scheduler,
                 device=device.value,
-                draws=_checked_output(
-                    output, [case, *named_files(loaded), *([residuals] if residuals else [])]
-                ),
+                draws=_checked_output(output, case, named_files(loaded), residuals),
                 progress=progress,
                 changes=changes,
                 model_error=(residuals or True) if model_error else False,
@@ -171,13 +169,17 @@ def ensemble(
     )
 
 
-def _checked_output(output: Path | None, inputs: list[Path]) -> Path | None:
+def _checked_output(
+    output: Path | None, case: Path, named: list[Path], residuals: Path | None
+) -> Path | None:
     """`--output`, refused before anything runs if it is one of the inputs (the case file, a
     file the case names, the residuals), not a regular file, ..."""
     from parley.io.safe_write import check_output
 
     if output is not None:
-        check_output(output, inputs, "an input of this command (the case or a file it names)")
+        check_output(output, [case], "the case file")
+        check_output(output, named, "a file the case names")
+        check_output(output, [residuals] if residuals else [], "the residuals file")
     return output
 
 
