@@ -29,7 +29,7 @@ from parley.forecast import ModelSpec
 from parley.whatif import ValueChange, apply_changes
 
 NO_POWER = "No power indices were computed."
-NO_FRONT = "No united front was asked for (use --front A,B,C or --front-search TAG)."
+NO_FRONT = "No united front was asked for (give its members, or a tag to search among for one)."
 
 
 @dataclass
