@@ -30,18 +30,14 @@ def checked_case_inputs(case: Case, path: Path, allow_files: bool = True) -> Cas
     naming `path` and the parameter otherwise, or for any file at all when not `allow_files`."""
     source = str(path)
     params = {name: dict(values) for name, values in case.model_params.items()}
-    for name, values in params.items():
-        for key in getattr(model_class(name), "file_params", ()):
-            value = values.get(key)
-            if value is None:
-                continue
-            if not allow_files:
-                raise CaseError(
-                    f"model_params: {name}.{key}: names a file ({value!r}); a case uploaded to "
-                    "the workbench may not name files (leave it out to use the default)",
-                    source=source,
-                )
-            values[key] = str(_beside(path, value))
+    for name, key, value in _file_params(params):
+        if not allow_files:
+            raise CaseError(
+                f"model_params: {name}.{key}: names a file ({value!r}); a case uploaded to "
+                "the workbench may not name files (leave it out to use the default)",
+                source=source,
+            )
+        params[name][key] = str(_beside(path, value))
     for name, values in params.items():
         model: Any = get_model(name, None, values)
         check = getattr(model, "check_inputs", None)
@@ -67,9 +63,15 @@ def named_files(case: Case) -> list[Path]:
     ...     "model_params": {"combined": {"weights": "/data/w.json"}}}))
     [PosixPath('/data/w.json')]
     """
+    return [Path(value) for _, _, value in _file_params(case.model_params)]
+
+
+def _file_params(params: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(model, parameter, value) of every parameter in `params` that its model declares a file
+    (`file_params`) and the case sets."""
     return [
-        Path(values[key])
-        for name, values in case.model_params.items()
+        (name, key, values[key])
+        for name, values in params.items()
         for key in getattr(model_class(name), "file_params", ())
         if values.get(key) is not None
     ]
