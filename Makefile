@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # The install stamps re-run pip only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[fast]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

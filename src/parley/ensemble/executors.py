@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,16 +25,10 @@ from dataclasses import dataclass
 from parley.ensemble.chunk import Chunk, run_chunk
 from parley.ensemble.plan import EnsemblePlan
 from parley.errors import ParleyError
+from parley.models import compiled
+from parley.models.compiled import cores
 
 Ranges = Sequence[tuple[int, int]]
-
-
-def cores() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -80,8 +73,10 @@ _HELD: list[EnsemblePlan] = []
 
 
 def _hold(plan: EnsemblePlan) -> None:
-    """Pool initializer: each worker receives the plan once, not with every chunk."""
+    """Pool initializer: each worker receives the plan once, not with every chunk, and runs its
+    compiled kernels on one thread (the pool already has a process per core)."""
     _HELD[:] = [plan]
+    compiled.set_threads(1)
 
 
 def _run_held(start: int, stop: int, keep_inputs: bool) -> Chunk:

@@ -1,0 +1,126 @@
+"""Compiled CPU kernels: numba when it is installed (the `fast` extra), the array-API path otherwise.
+
+Why: a forecast-only batch of small problems (20 actors, a few issues) spends most of its time in
+the overhead of hundreds of small NumPy calls per round, not in arithmetic. A kernel compiled per
+member runs a member's whole simulation in machine code, which is what ensembles, levers and
+sensitivity need. The array-API kernels stay the reference: they run full detail, on GPUs, and
+wherever numba is missing or a model's parameters are outside what its compiled kernel covers.
+
+Contract for a model that has a compiled kernel:
+
+- it is used only for `detail="forecast"` runs on NumPy arrays, when `enabled()` is True;
+- it agrees with the array-API path to round-off (the tests compare them, 1e-9) except at
+  knife-edges, where one ulp may decide a tie differently; the same holds between CPU and GPU;
+- a batch equals the same members run one by one (each member is computed on its own).
+
+Kernels are compiled with `cache=True` (the first run on a machine compiles them, later runs
+load the cache) and `nogil=True`, so `map_blocks` runs blocks of members in threads on every
+core without numba's own threading layer (which is not safe for concurrent callers, such as the
+workbench's request threads). Process pools set `set_threads(1)` in each worker.
+
+`PARLEY_COMPILED=0` in the environment, or `with compiled.disabled():`, runs the array-API path
+everywhere (the tests use it to compare the two).
+
+>>> from parley.models import compiled
+>>> with compiled.disabled():
+...     compiled.enabled()
+False
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+_numba: Any
+try:  # the `fast` extra
+    import numba as _numba
+except ImportError:  # pragma: no cover - exercised where numba is not installed
+    _numba = None
+
+_state = threading.local()
+_threads: int | None = None
+
+
+def available() -> bool:
+    """numba is importable (the `fast` extra is installed)."""
+    return _numba is not None
+
+
+def enabled() -> bool:
+    """Whether models use their compiled kernels now: numba installed, not switched off."""
+    if _numba is None or os.environ.get("PARLEY_COMPILED", "1") == "0":
+        return False
+    return not getattr(_state, "off", False)
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """Run the array-API kernels inside the block (in this thread)."""
+    before = getattr(_state, "off", False)
+    _state.off = True
+    try:
+        yield
+    finally:
+        _state.off = before
+
+
+def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """fn compiled by numba (no Python objects, cached on disk, GIL released), or fn itself.
+
+    Without numba the plain function is returned; callers check `enabled()` before using it, so
+    the Python version of a kernel is only ever run by tests that call it directly.
+    """
+    if _numba is None:
+        return fn
+    return _numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(fn)
+
+
+def cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def set_threads(n: int | None) -> None:
+    """Threads `map_blocks` may use (None: every core). Pool workers set 1."""
+    global _threads
+    _threads = n
+
+
+def threads() -> int:
+    """Threads `map_blocks` uses now."""
+    return max(1, _threads if _threads is not None else cores())
+
+
+def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int = 16) -> None:
+    """Call kernel(start, stop) on contiguous blocks of members, in threads on every core.
+
+    The kernel writes its members' results into arrays it closes over; blocks never overlap, so
+    the result does not depend on how the members were split (each member is computed alone).
+
+    >>> out = np.zeros(100)
+    >>> def fill(start, stop):
+    ...     out[start:stop] = np.arange(start, stop)
+    >>> map_blocks(fill, 100)
+    >>> float(out.sum())
+    4950.0
+    """
+    n = threads()
+    blocks = max(1, min(n, members // max(1, min_block)))
+    if blocks <= 1:
+        kernel(0, members)
+        return
+    edges = [int(e) for e in np.linspace(0, members, blocks + 1)]
+    with ThreadPoolExecutor(blocks) as pool:
+        for done in [pool.submit(kernel, a, b) for a, b in itertools.pairwise(edges)]:
+            done.result()
