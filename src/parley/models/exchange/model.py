@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 import numpy as np
 
 from parley.case.arrays import CaseArrays
-from parley.models import status
+from parley.models import compiled, status
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
+from parley.models.exchange import compiled_kernel
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.exchange.stream import SharedStream
@@ -107,12 +108,27 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
     cs = c * s
     tradable = mask & (s > 0) & (c > 0)
     x = np.where(mask, (arrays.positions - lo) / span * 100.0, 0.0)
-    stream = SharedStream(model.seed, arrays.shape[0]) if model.p > 0 else None
     full = detail == "full"
     n_b = arrays.shape[0]
 
     def units(v: np.ndarray) -> np.ndarray:
         return np.where(mask, lo + v / 100.0 * span, arrays.positions)
+
+    verdict: dict[str, Any] = {
+        "status": statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
+        "rounds": np.full(n_b, model.rounds, dtype=int),
+        "message": "fixed rounds" if model.rounds else "no rounds",
+        **labels(arrays),
+        "params": dataclasses.asdict(model),
+    }
+    if not full and compiled_route(model, arrays):  # each member's whole run in machine code
+        x = compiled_kernel.play_members(
+            x, s, cs, tradable, model.rounds, model.fixed_weight, model.salience_weight
+        )
+        forecast = weighted_mean(arrays.with_batch(positions=units(x)))
+        return Outcome(forecast=forecast, detail="forecast", **verdict)
+
+    stream = SharedStream(model.seed, arrays.shape[0]) if model.p > 0 else None
 
     starts, votes, events = [x], [], []
     counts, executed = [], []
@@ -128,13 +144,6 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
         counts.append(int(res.counts[0]))
         executed.append(int(res.executed[0]))
         events.extend(_events(r, res, arrays, span, model.p > 0))
-    verdict: dict[str, Any] = {
-        "status": statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
-        "rounds": np.full(n_b, model.rounds, dtype=int),
-        "message": "fixed rounds" if model.rounds else "no rounds",
-        **labels(arrays),
-        "params": dataclasses.asdict(model),
-    }
     if not full:
         forecast = weighted_mean(arrays.with_batch(positions=units(x)))
         return Outcome(forecast=forecast, detail="forecast", **verdict)
@@ -158,6 +167,16 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
             "candidates_per_round": counts,
             "executed_per_round": executed,
         },
+    )
+
+
+def compiled_route(model: Exchange, arrays: CaseArrays) -> bool:
+    """Whether a forecast-only run of `model` on `arrays` takes the compiled kernel: numba on
+    (`compiled.enabled()`), NumPy arrays and parameters it covers (`compiled_kernel.covers`)."""
+    return (
+        compiled.enabled()
+        and compiled_kernel.covers(model)
+        and isinstance(arrays.positions, np.ndarray)
     )
 
 
