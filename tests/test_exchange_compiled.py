@@ -22,6 +22,7 @@ from parley.io import read_case
 from parley.models import compiled, get_model
 from parley.models.exchange import compiled_kernel
 from parley.models.exchange.model import compiled_route
+from parley.models.progress import reporting_rounds
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
 AGREE = 1e-9  # compiled vs array path (the compiled-kernel contract)
@@ -189,3 +190,14 @@ def test_the_route_covers_the_equal_gain_rate_only(monkeypatch):
     with compiled.disabled():
         get_model("exchange").run(arrays, detail="forecast")
     assert calls == [arrays.shape[0]]
+
+
+def test_reported_rounds_give_the_same_forecast():
+    # with a listener the kernel plays one call per round (each reported), else all in one call
+    arrays = ENSEMBLES["20x3"]()
+    model = get_model("exchange", params={"rounds": 4})
+    seen: list[int] = []
+    with reporting_rounds(lambda _model, done, _total: seen.append(done)):
+        told = model.run(arrays, detail="forecast").forecast
+    assert seen == [1, 2, 3, 4]
+    np.testing.assert_array_equal(told, model.run(arrays, detail="forecast").forecast)

@@ -43,6 +43,12 @@ def reporting_rounds(listener: Listener) -> Iterator[None]:
         _LISTENER.reset(token)
 
 
+def listening() -> bool:
+    """Whether anyone listens to rounds in this thread (a compiled kernel that plays every round
+    in one call then plays them one call per round, to report each)."""
+    return _LISTENER.get() is not None
+
+
 def round_reporter(model: str) -> Callable[[int, int], None]:
     """What model `model` calls after each round: `tick(rounds_done, rounds_at_most)`; looked up
     once per run, before its round loop."""

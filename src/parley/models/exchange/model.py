@@ -25,7 +25,7 @@ from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.exchange.stream import SharedStream
 from parley.models.outcome import Detail, Outcome, check_detail, labels
-from parley.models.progress import round_reporter
+from parley.models.progress import listening, round_reporter
 from parley.models.registry import register
 from parley.models.status import statuses
 
@@ -122,9 +122,14 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
         "params": dataclasses.asdict(model),
     }
     if not full and compiled_route(model, arrays):  # each member's whole run in machine code
-        x = compiled_kernel.play_members(
-            x, s, cs, tradable, model.rounds, model.fixed_weight, model.salience_weight
-        )
+        weights = (model.fixed_weight, model.salience_weight)
+        if listening():  # one call per round, each reported
+            tick = round_reporter("exchange")
+            for r in range(1, model.rounds + 1):
+                tick(r, model.rounds)
+                x = compiled_kernel.play_members(x, s, cs, tradable, 1, *weights)
+        else:
+            x = compiled_kernel.play_members(x, s, cs, tradable, model.rounds, *weights)
         forecast = weighted_mean(arrays.with_batch(positions=units(x)))
         return Outcome(forecast=forecast, detail="forecast", **verdict)
 
