@@ -15,9 +15,10 @@ import numpy as np
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
-from parley.models import status
+from parley.models import compiled, status
 from parley.models.baselines import weighted_mean
 from parley.models.cost import Cost
+from parley.models.eum.compiled_kernel import simulate_forecast
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
@@ -77,6 +78,8 @@ class Eum(EumParams):
             raise ModelError(
                 f"eum: no actor with capability x salience > 0 on issue(s) {', '.join(empty)}"
             )
+        if detail == "forecast" and compiled.enabled() and isinstance(arrays.positions, np.ndarray):
+            return self._forecast_compiled(arrays)
         # a forecast-detail run records no events or quadrants (they never change the numbers)
         model = self if detail == "full" else replace(self, events="none", quadrants=False)
         traces: dict[int, tuple[np.ndarray, Trace]] = {}
@@ -91,35 +94,47 @@ class Eum(EumParams):
         n_r = max(t.positions.shape[1] for _, t in traces.values())
         forecast = np.stack([_pad(traces[i][1].median, n_r)[:, -1] for i in range(n_i)], axis=1)
         return Outcome(
-            forecast=forecast, **self._verdict(arrays, traces), params=self.as_dict()
+            forecast=forecast, **self._verdict(arrays, *_stops(traces)), params=self.as_dict()
+        ).lean()
+
+    def _forecast_compiled(self, arrays: CaseArrays) -> Outcome:
+        """The forecast-only run in compiled code (`compiled_kernel`, every parameter value):
+        each issue of each member is one problem; the numbers of the array-API path to
+        round-off."""
+        n_b, _, n_i = arrays.shape
+        forecast = np.empty((n_b, n_i))
+        stopped = np.empty((n_b, n_i), dtype=np.int64)
+        converged = np.empty((n_b, n_i), dtype=bool)
+        for pattern in np.unique(arrays.mask.T, axis=0):
+            issues = np.flatnonzero((pattern == arrays.mask.T).all(axis=1))
+            actors = np.flatnonzero(pattern)
+            x, c, s, bounds = _problems(arrays, actors, issues)
+            med, rounds, conv = simulate_forecast(x, c, s, bounds, self)
+            forecast[:, issues] = med.reshape(n_b, len(issues))
+            stopped[:, issues] = rounds.reshape(n_b, len(issues))
+            converged[:, issues] = conv.reshape(n_b, len(issues))
+        return Outcome(
+            forecast=forecast, **self._verdict(arrays, stopped, converged), params=self.as_dict()
         ).lean()
 
     def _verdict(
-        self, arrays: CaseArrays, traces: dict[int, tuple[np.ndarray, Trace]]
+        self, arrays: CaseArrays, stopped: np.ndarray, converged: np.ndarray
     ) -> dict[str, Any]:
-        """Status, rounds and message per batch member, and the labels (see `_status`)."""
-        n_i = arrays.shape[2]
-        stopped = np.stack([traces[i][1].stopped_at for i in range(n_i)], axis=1)  # (B, I)
-        converged = np.stack([traces[i][1].converged for i in range(n_i)], axis=1)
+        """Status, rounds and message per batch member from the (B, I) rounds played and
+        median-rule verdicts, and the labels (see `_status`)."""
         return {
             "status": statuses(
                 [_status(s, c, self) for s, c in zip(stopped, converged, strict=True)]
             ),
             "rounds": stopped.max(axis=1).astype(int),
-            "message": _stop_reason(traces, self),
+            "message": _stop_reason(stopped, converged, self),
             **labels(arrays),
         }
 
     def _run_group(self, arrays: CaseArrays, actors: np.ndarray, issues: np.ndarray) -> Trace:
         """Simulate one group of issues sharing their actors; N = batch x issues, chunked."""
         n_b, n_i, n = arrays.shape[0], len(issues), len(actors)
-
-        def pick(values: np.ndarray) -> np.ndarray:  # (B, A, I) -> (B * I_g, n)
-            sub = values[:, actors][:, :, issues]
-            return np.transpose(sub, (0, 2, 1)).reshape(n_b * n_i, n)
-
-        x, c, s = pick(arrays.positions), pick(arrays.capability), pick(arrays.salience)
-        bounds = np.tile(arrays.bounds[issues], (n_b, 1))
+        x, c, s, bounds = _problems(arrays, actors, issues)
         wanted = self.events != "none" or self.quadrants
         full = n <= self.detail_max_actors and (self.events == "offers" or self.quadrants)
         step = max(1, CHUNK_ELEMENTS // (n * n))
@@ -178,7 +193,7 @@ class Eum(EumParams):
             extra["quadrants"] = quadrants
         return Outcome(
             forecast=median[:, -1, :],
-            **self._verdict(arrays, traces),
+            **self._verdict(arrays, *_stops(traces)),
             history=history,
             summaries={"median": median, "mean": mean, "weighted_mean": wmean},
             events=events,
@@ -283,9 +298,31 @@ def _status(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> st
     return status.FIXED_ROUNDS
 
 
-def _stop_reason(traces: dict[int, tuple[np.ndarray, Trace]], params: EumParams) -> str:
-    converged = np.concatenate([t.converged for _, t in traces.values()])
-    rounds = np.concatenate([t.stopped_at for _, t in traces.values()])
+def _problems(
+    arrays: CaseArrays, actors: np.ndarray, issues: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, capabilities, saliences (B * I_g, n) and bounds (B * I_g, 2) of the problems of
+    one group: issue k of member b is row b * I_g + k."""
+    n_b = arrays.shape[0]
+
+    def pick(values: np.ndarray) -> np.ndarray:  # (B, A, I) -> (B * I_g, n)
+        sub = values[:, actors][:, :, issues]
+        return np.transpose(sub, (0, 2, 1)).reshape(n_b * len(issues), len(actors))
+
+    bounds = np.tile(arrays.bounds[issues], (n_b, 1))
+    return pick(arrays.positions), pick(arrays.capability), pick(arrays.salience), bounds
+
+
+def _stops(traces: dict[int, tuple[np.ndarray, Trace]]) -> tuple[np.ndarray, np.ndarray]:
+    """(B, I) rounds played and median-rule verdicts of every issue's trace."""
+    n_i = len(traces)
+    stopped = np.stack([traces[i][1].stopped_at for i in range(n_i)], axis=1)
+    converged = np.stack([traces[i][1].converged for i in range(n_i)], axis=1)
+    return stopped, converged
+
+
+def _stop_reason(rounds: np.ndarray, converged: np.ndarray, params: EumParams) -> str:
+    """The run's message from the (B, I) rounds played and median-rule verdicts."""
     if params.stop == "median" and (converged | (rounds == 0)).all() and converged.any():
         return (
             f"converged: median change < {params.tolerance:g} x range for {params.patience} "

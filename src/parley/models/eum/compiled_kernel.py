@@ -1,0 +1,525 @@
+"""eum's forecast-only path compiled: one problem's whole simulation in machine code.
+
+Why: with 20 actors a round of the array-API kernels (`round.play_round`) is about 200 small NumPy
+calls, so an ensemble member costs tens of microseconds per round in call overhead, not in
+arithmetic. Here each problem (one issue of one member) runs all its rounds, its stop rule and its
+cycle detection in one compiled loop; `compiled.map_blocks` splits the problems over the cores.
+
+What it computes is SPEC steps 0-8 (/work/shared/reference/eum/SPEC.md; Scholz, Calbert & Smith
+2011) as `round.play_round` and `simulate._simulate_compact` compute them, in their operation
+order so that ties and knife-edges break the same way:
+
+- votes by the fast kernel (sorted positions, prefix and suffix sums of
+  G[k, a] = c_k s_k (|x_k - x_a| / D)^rho_k, the supporters of a pair found by counting the
+  positions below its midpoint) or the plain n^3 formula (`kernel`);
+- P by either normaliser, the risk pass with every r = 1, security, R and r, the second pass,
+  a = E_i(U_ij) and b = i's estimate of E_j(U_ji) with every variant of the parameters
+  (`opponent_risk`, `opponent_salience`, the (1 - Q) term with T by the rule or fixed);
+- offers (conflict, compromise, capitulation where on) and either choice rule, all actors moving
+  at once; the Condorcet scan or the weighted median (`compiled_median.median_of`);
+- the stop rule (`stop`, `tolerance`, `patience`, the `rounds` cap) and, as in `cycles.py`, a
+  problem whose state (x_t, x_{t-1}, r_t) equals that of p <= PERIODS rounds earlier, exactly, is
+  not played on: its later medians are those of its cycle.
+
+It covers every value of every `EumParams` field, so the defaults and both presets
+(`scholz_code`, `scholz_paper`) run here; `events` and `quadrants` do not matter to a forecast.
+Sums are taken left to right, where NumPy may pair them, and NumPy's vectorised `**` may differ
+from libm's by an ulp: the two paths agree to round-off (tests: 1e-9), except where a knife-edge
+comparison falls the other way on one ulp.
+
+>>> import numpy as np
+>>> from parley.models.eum.params import EumParams
+>>> x, c, s = np.array([[0.0, 100.0]]), np.array([[3.0, 1.0]]), np.array([[1.0, 1.0]])
+>>> med, rounds, converged = simulate_forecast(x, c, s, np.array([[0.0, 100.0]]), EumParams())
+>>> med.tolist(), rounds.tolist(), converged.tolist()
+([0.0], [10], [False])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parley.models import compiled
+from parley.models.compiled_median import median_of
+from parley.models.eum.cycles import PERIODS
+from parley.models.eum.params import EumParams
+
+# integer settings, in this order, in the kernel's `flags` array
+(
+    ROUNDS, PAIRWISE, VOTE_ONE, OPPONENT_R, CHALLENGER_S, CHANGE_TERM, FIXED_T, CONFLICT,
+    CAPITULATION, LEAST_MOVE, WEIGHTED_MEDIAN, RANGE, PREVIOUS_R, STOP_MEDIAN, PATIENCE, PLAIN,
+) = range(16)  # fmt: skip
+RANGE_INITIAL, RANGE_ROUND, RANGE_BOUNDS = 0, 1, 2
+# real settings, in this order, in `reals`
+Q, T, COINCIDENT, MEDIAN_TIE, TOLERANCE = range(5)
+
+
+def settings(params: EumParams) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's (flags, reals) for these parameters."""
+    flags = np.zeros(16, dtype=np.int64)
+    flags[ROUNDS] = params.rounds
+    flags[PAIRWISE] = params.probability == "pairwise"
+    flags[VOTE_ONE] = params.vote_exponent == "one"
+    flags[OPPONENT_R] = params.opponent_risk == "opponent"
+    flags[CHALLENGER_S] = params.opponent_salience == "challenger"
+    flags[CHANGE_TERM] = params.change_term and params.q != 1.0  # as round._challenge_terms
+    flags[FIXED_T] = params.t is not None
+    flags[CONFLICT] = params.conflict == "full"
+    flags[CAPITULATION] = params.capitulation
+    flags[LEAST_MOVE] = params.offer_choice == "least_move"
+    flags[WEIGHTED_MEDIAN] = params.median == "weighted"
+    flags[RANGE] = ("initial", "round", "bounds").index(params.range)
+    flags[PREVIOUS_R] = params.degenerate_risk == "previous"
+    flags[STOP_MEDIAN] = params.stop == "median"
+    flags[PATIENCE] = params.patience
+    flags[PLAIN] = params.kernel == "plain"
+    reals = np.zeros(5)
+    reals[Q] = params.q
+    reals[T] = 0.0 if params.t is None else params.t
+    reals[COINCIDENT] = params.coincident
+    reals[MEDIAN_TIE] = params.median_tie
+    reals[TOLERANCE] = params.tolerance
+    return flags, reals
+
+
+@compiled.jit
+def _condorcet(x: np.ndarray, w: np.ndarray, delta: float, tie: float) -> float:
+    """`median.condorcet_scan` of one problem: the lowest position whose weighted distance sum
+    is within tie x sum(w) of the smallest."""
+    n = x.shape[0]
+    best = np.inf
+    total_w = 0.0
+    for k in range(n):
+        total_w += w[k]
+    for c in range(n):
+        total = 0.0
+        for k in range(n):
+            total += abs(x[k] - x[c]) * w[k]
+        score = total / delta
+        if score < best:
+            best = score
+    limit = best + tie * total_w
+    mu = np.inf
+    for c in range(n):
+        total = 0.0
+        for k in range(n):
+            total += abs(x[k] - x[c]) * w[k]
+        if total / delta <= limit and x[c] < mu:
+            mu = x[c]
+    return mu
+
+
+@compiled.jit
+def _median(x, w, delta, flags, reals, order):
+    """mu by the chosen rule (`median.median_position`)."""
+    if flags[WEIGHTED_MEDIAN]:
+        return median_of(x, w, order)
+    return _condorcet(x, w, delta, reals[MEDIAN_TIE])
+
+
+@compiled.jit
+def _sort(x, w, order, rank, xs, ws):
+    """Stable order of the positions (as argsort(stable=True)), ranks, sorted x and w."""
+    n = x.shape[0]
+    for k in range(n):
+        v = x[k]
+        m = k
+        while m > 0 and x[order[m - 1]] > v:
+            order[m] = order[m - 1]
+            m -= 1
+        order[m] = k
+    for k in range(n):
+        rank[order[k]] = k
+        xs[k] = x[order[k]]
+        ws[k] = w[order[k]]
+
+
+@compiled.jit
+def _below(xs, below):
+    """below[a, b]: how many sorted positions lie strictly below the midpoint of xs[a], xs[b]."""
+    n = xs.shape[0]
+    for a in range(n):
+        count = 0
+        for b in range(a, n):
+            mid = 0.5 * (xs[a] + xs[b])
+            while count < n and xs[count] < mid:
+                count += 1
+            below[a, b] = count
+            below[b, a] = count
+
+
+@compiled.jit
+def _gains_fast(xs, ws, rs, use_rho, delta, rank, below, g, pre, suf, num):
+    """Num[i, j] (input order) by sorted positions and prefix sums, as `votes.vote_gains_fast`:
+    G[k, a] = w_k (|x_k - x_a| / D)^rho_k over sorted voters k and sorted actors a; the lower
+    actor of a pair sums the voters below its midpoint, the higher one those from it up."""
+    n = xs.shape[0]
+    for k in range(n):
+        for a in range(n):
+            base = abs(xs[k] - xs[a]) / delta
+            if use_rho and base != 0.0:  # 0^r = 0 for every r > 0 (r lies in [0.5, 2])
+                base = base ** rs[k]
+            g[k, a] = ws[k] * base
+    for a in range(n):
+        pre[0, a] = 0.0
+        suf[0, a] = 0.0
+    for t in range(n):
+        for a in range(n):
+            pre[t + 1, a] = pre[t, a] + g[t, a]
+            suf[t + 1, a] = suf[t, a] + g[n - 1 - t, a]
+    for i in range(n):
+        ri = rank[i]
+        for j in range(n):
+            rj = rank[j]
+            row = below[ri, rj] if ri < rj else 2 * n + 1 - below[ri, rj]
+            if row <= n:
+                gain = pre[row, rj] - pre[row, ri]
+            else:
+                gain = suf[row - n - 1, rj] - suf[row - n - 1, ri]
+            num[i, j] = gain if gain >= 0.0 else 0.0
+
+
+@compiled.jit
+def _gains_plain(x, w, rho, use_rho, delta, g, num):
+    """Num[a, b] = sum_k max(0, w_k (g_k(x_b) - g_k(x_a))), as `votes.vote_gains_plain`."""
+    n = x.shape[0]
+    for k in range(n):
+        for a in range(n):
+            base = abs(x[k] - x[a]) / delta
+            g[k, a] = base ** rho[k] if use_rho else base
+    for a in range(n):
+        for b in range(n):
+            total = 0.0
+            for k in range(n):
+                v = w[k] * (g[k, b] - g[k, a])
+                total += v if v >= 0.0 else 0.0
+            num[a, b] = total
+
+
+@compiled.jit
+def _probability(num, pairwise, p):
+    """P[i, j] from Num, as `votes.win_probability`."""
+    n = num.shape[0]
+    if pairwise:
+        for i in range(n):
+            for j in range(n):
+                total = num[i, j] + num[j, i]
+                p[i, j] = num[i, j] / total if total > 0 else 0.5
+        return
+    den = 0.0
+    for i in range(n):
+        for j in range(n):
+            den += num[i, j]
+    den = 2.0 * den
+    for i in range(n):
+        for j in range(n):
+            p[i, j] = num[i, j] / den if den > 0 else 0.0
+
+
+@compiled.jit
+def _eu(s_t, p, us, uf, q, sq, term, t, ub, uw):
+    """`utility.challenge_eu` of one pair, in its operation order."""
+    eu = s_t * (p * us + (1.0 - p) * uf)
+    eu = eu + (1.0 - s_t) * us - q * sq
+    if term:
+        eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
+    return eu
+
+
+@compiled.jit
+def _u(base, r):
+    """2 - 4 base^r (SPEC step 3)."""
+    return 2.0 - 4.0 * base**r
+
+
+@compiled.jit
+def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, new_x, r):
+    """One round of one problem (`round.play_round`): new positions into new_x, r into r.
+
+    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n); see
+    `_simulate_block`."""
+    n = x.shape[0]
+    dist, d, g, num = mats[0, :n], mats[1, :n], mats[2, :n], mats[3, :n]
+    p1, p2, pre, suf = mats[4, :n], mats[5, :n], mats[6], mats[7]
+    xs, ws, rs, dmu, sec, sq, ones = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
+    order, rank = ints[0], ints[1]
+    q = reals[Q]
+    term = flags[CHANGE_TERM] != 0
+    fixed_t = flags[FIXED_T] != 0
+    t_fixed = reals[T]
+    plain = flags[PLAIN] != 0
+    for i in range(n):
+        for j in range(n):
+            dist[i, j] = abs(x[i] - x[j])
+            d[i, j] = dist[i, j] / delta
+        dmu[i] = abs(x[i] - mu) / delta
+    if not plain:
+        _sort(x, w, order, rank, xs, ws)
+        _below(xs, below)
+        _gains_fast(xs, ws, ones, False, delta, rank, below, g, pre, suf, num)
+    else:
+        _gains_plain(x, w, ones, False, delta, g, num)
+    _probability(num, flags[PAIRWISE] != 0, p1)
+    # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i
+    for i in range(n):
+        total = 0.0
+        for j in range(n):
+            if j == i:
+                total += 0.0
+                continue
+            dji = d[j, i]
+            us = 2.0 - 4.0 * (0.5 - 0.5 * dji)
+            uf = 2.0 - 4.0 * (0.5 + 0.5 * dji)
+            t = 0.0
+            ub = uw = 0.0
+            if term:
+                t = t_fixed if fixed_t else (1.0 if dmu[j] < dji else 0.0)
+                spread = 0.25 * (dmu[j] + dji)
+                ub = 2.0 - 4.0 * (0.5 - spread)
+                uw = 2.0 - 4.0 * (0.5 + spread)
+            total += _eu(s[i], p1[j, i], us, uf, q, 0.0, term, t, ub, uw)
+        sec[i] = total
+    hi = -np.inf
+    lo = np.inf
+    for i in range(n):
+        hi = max(hi, sec[i])
+        lo = min(lo, sec[i])
+    flat = hi == lo
+    for i in range(n):
+        if flat:
+            r[i] = r_prev[i] if flags[PREVIOUS_R] else 1.0
+        else:
+            big_r = (2.0 * sec[i] - hi - lo) / (hi - lo)
+            r[i] = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    # second pass with the new exponents
+    if flags[VOTE_ONE]:
+        p = p1
+    else:
+        if not plain:
+            for k in range(n):
+                rs[k] = r[order[k]]
+            _gains_fast(xs, ws, rs, True, delta, rank, below, g, pre, suf, num)
+        else:
+            _gains_plain(x, w, r, True, delta, g, num)
+        _probability(num, flags[PAIRWISE] != 0, p2)
+        p = p2
+    for i in range(n):
+        sq[i] = _u(0.5, r[i])
+    opponent_r = flags[OPPONENT_R] != 0
+    challenger_s = flags[CHALLENGER_S] != 0
+    conflict = flags[CONFLICT] != 0
+    capitulation = flags[CAPITULATION] != 0
+    least_move = flags[LEAST_MOVE] != 0
+    coincident = reals[COINCIDENT]
+    for i in range(n):
+        ri = r[i]
+        xi = x[i]
+        best_c = best_p = best_k = best_m = np.inf
+        jc = jp = jk = jm = -1
+        target_p = target_m = xi
+        for j in range(n):
+            dij = d[i, j]
+            if not dij > coincident:  # no offers between (nearly) coincident actors
+                continue
+            us = _u(0.5 - 0.5 * dij, ri)
+            uf = _u(0.5 + 0.5 * dij, ri)
+            t_row = t_col = 0.0
+            ub = uw = ob = ow = 0.0
+            if term:
+                t_row = t_fixed if fixed_t else (1.0 if dmu[i] < dij else 0.0)
+                t_col = t_fixed if fixed_t else (1.0 if dmu[j] < dij else 0.0)
+                ub = _u(0.5 - 0.25 * (dmu[i] + dij), ri)
+                uw = _u(0.5 + 0.25 * (dmu[i] + dij), ri)
+            a = _eu(s[j], p[i, j], us, uf, q, sq[i], term, t_row, ub, uw)
+            ro = r[j] if opponent_r else ri
+            if opponent_r:
+                ous = _u(0.5 - 0.5 * dij, ro)
+                ouf = _u(0.5 + 0.5 * dij, ro)
+            else:
+                ous, ouf = us, uf
+            if term:
+                ob = _u(0.5 - 0.25 * (dmu[j] + dij), ro)
+                ow = _u(0.5 + 0.25 * (dmu[j] + dij), ro)
+            s_o = s[j] if challenger_s else s[i]
+            sq_o = sq[j] if opponent_r else sq[i]
+            b = _eu(s_o, p[j, i], ous, ouf, q, sq_o, term, t_col, ob, ow)
+            is_conflict = conflict and b > a and a > 0
+            is_compromise = a < 0 and b > -a
+            is_capitulation = capitulation and a < 0 and b > 0 and -a > b
+            if least_move:
+                if is_compromise:
+                    to = (x[j] - xi) * abs(a / b) + xi
+                    key = abs(to - xi)
+                elif is_conflict or is_capitulation:
+                    to = x[j]
+                    key = dist[i, j]
+                else:
+                    continue
+                if key < best_m:
+                    best_m, jm, target_m = key, j, to
+                continue
+            if is_conflict and dist[i, j] < best_c:
+                best_c, jc = dist[i, j], j
+            if is_compromise:
+                key = (abs(a) * xi + abs(b) * x[j]) / (abs(a) + abs(b))
+                if key < best_p:
+                    best_p, jp = key, j
+                    target_p = (x[j] - xi) * abs(a / b) + xi
+            if is_capitulation and dist[i, j] < best_k:
+                best_k, jk = dist[i, j], j
+        if least_move:
+            new_x[i] = target_m if jm >= 0 else xi
+        elif jc >= 0:
+            new_x[i] = x[jc]
+        elif jp >= 0:
+            new_x[i] = target_p
+        elif jk >= 0:
+            new_x[i] = x[jk]
+        else:
+            new_x[i] = xi
+
+
+@compiled.jit
+def _period(ring_x, ring_r, head):
+    """The shortest p <= PERIODS with (x_t, x_{t-1}, r_t) == (x_{t-p}, x_{t-1-p}, r_{t-p})
+    exactly (`cycles.Ring.periods`); 0 where none. Slots not yet played hold NaN."""
+    depth, n = ring_x.shape
+    now = head
+    before = (head - 1) % depth
+    for p in range(1, PERIODS + 1):
+        then = (head - p) % depth
+        earlier = (head - 1 - p) % depth
+        same = True
+        for a in range(n):
+            if not (
+                ring_x[now, a] == ring_x[then, a]
+                and ring_x[before, a] == ring_x[earlier, a]
+                and ring_r[now, a] == ring_r[then, a]
+            ):
+                same = False
+                break
+        if same:
+            return p
+    return 0
+
+
+@compiled.jit
+def _simulate_one(x0, w, s, span, flags, reals, mats, vecs, ints, below, ring_x, ring_r, ring_med):
+    """One problem's rounds (`simulate._simulate_compact`): (median, rounds played, converged)."""
+    n = x0.shape[0]
+    x, new_x, r_prev, r = vecs[7], vecs[8], vecs[9], vecs[10]
+    order = ints[0]
+    hi = -np.inf
+    lo = np.inf
+    for a in range(n):
+        x[a] = x0[a]
+        r_prev[a] = 1.0
+        hi = max(hi, x0[a])
+        lo = min(lo, x0[a])
+    delta0 = span if flags[RANGE] == RANGE_BOUNDS else hi - lo
+    safe0 = delta0 if delta0 > 0 else 1.0
+    mu = _median(x, w, safe0, flags, reals, order)
+    rounds = flags[ROUNDS]
+    if not delta0 > 0 or rounds == 0:  # no range: no dynamics (SPEC point 9)
+        return mu, 0, False
+    depth = ring_x.shape[0]
+    ring_x[:] = np.nan
+    ring_r[:] = np.nan
+    ring_med[:] = np.nan
+    head = 0
+    ring_x[0, :] = x
+    ring_r[0, :] = 1.0
+    ring_med[0] = mu
+    stop_median = flags[STOP_MEDIAN] != 0
+    patience = flags[PATIENCE]
+    limit = reals[TOLERANCE] * safe0
+    streak = 0
+    for t in range(1, rounds + 1):
+        if flags[RANGE] == RANGE_ROUND:
+            hi = -np.inf
+            lo = np.inf
+            for a in range(n):
+                hi = max(hi, x[a])
+                lo = min(lo, x[a])
+            delta = hi - lo
+            delta = delta if delta > 0 else 1.0
+        else:
+            delta = safe0
+        _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, new_x, r)
+        for a in range(n):
+            x[a] = new_x[a]
+            r_prev[a] = r[a]
+        med = _median(x, w, delta, flags, reals, order)
+        if stop_median:
+            streak = streak + 1 if abs(med - mu) < limit else 0
+            if streak >= patience:
+                return med, t, True
+        mu = med
+        head = (head + 1) % depth
+        ring_x[head, :] = x
+        ring_r[head, :] = r
+        ring_med[head] = med
+        period = _period(ring_x, ring_r, head)
+        if period == 0:
+            continue
+        # a cycle: rounds t + 1 .. are copies of rounds t - period + 1 .. t (`cycles.Replay`)
+        for t2 in range(t + 1, rounds + 1):
+            k = period - 1 - ((t2 - t - 1) % period)
+            med = ring_med[(head - k) % depth]
+            if stop_median:
+                streak = streak + 1 if abs(med - mu) < limit else 0
+                if streak >= patience:
+                    return med, t2, True
+            mu = med
+        return mu, rounds, False
+    return mu, rounds, False
+
+
+@compiled.jit
+def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv, start, stop):
+    """Problems start .. stop - 1, with one set of scratch arrays for the block."""
+    n = x0.shape[1]
+    # dist, d, G, Num, P (risk pass), P (second pass), prefix sums, suffix sums
+    mats = np.empty((8, n + 1, n))
+    # sorted x, sorted w, sorted r, d to mu, security, U_sq, ones; x, new x, previous r, r
+    vecs = np.empty((11, n))
+    vecs[6, :] = 1.0  # the exponents of the risk pass
+    ints = np.empty((2, n), dtype=np.int64)  # order, rank
+    below = np.empty((n, n), dtype=np.int64)
+    depth = PERIODS + 2
+    ring_x = np.empty((depth, n))
+    ring_r = np.empty((depth, n))
+    ring_med = np.empty(depth)
+    for m in range(start, stop):
+        med, rounds, conv = _simulate_one(
+            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, ring_x, ring_r,
+            ring_med,
+        )  # fmt: skip
+        out_med[m] = med
+        out_rounds[m] = rounds
+        out_conv[m] = conv
+
+
+def simulate_forecast(
+    x0: np.ndarray, c: np.ndarray, s: np.ndarray, bounds: np.ndarray, params: EumParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final median, rounds played and whether the median rule fired, for (N, n) problems.
+
+    The numbers of `simulate.simulate(x0, c, s, bounds, params)` (last median, stopped_at,
+    converged), computed problem by problem in compiled code on every core.
+    """
+    x = np.ascontiguousarray(x0, dtype=np.float64)
+    w = np.ascontiguousarray(c * s, dtype=np.float64)
+    sal = np.ascontiguousarray(s, dtype=np.float64)
+    span = np.ascontiguousarray(bounds[:, 1] - bounds[:, 0], dtype=np.float64)
+    flags, reals = settings(params)
+    n_p = x.shape[0]
+    med = np.empty(n_p)
+    rounds = np.empty(n_p, dtype=np.int64)
+    conv = np.zeros(n_p, dtype=np.bool_)
+
+    def block(start: int, stop: int) -> None:
+        _simulate_block(x, w, sal, span, flags, reals, med, rounds, conv, start, stop)
+
+    compiled.map_blocks(block, n_p, min_block=8)
+    return med, rounds, conv
