@@ -21,6 +21,17 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_kernels_built() -> None:
+    """Every model's compiled kernels built (or loaded from numba's cache) before any test: the
+    first run on a machine compiles for seconds, which must not fall inside a timed probe."""
+    from parley.models import get_model, model_names
+    from parley.models.examples import two_actor_arrays
+
+    for name in model_names():
+        get_model(name).run(two_actor_arrays(), detail="forecast")
+
+
 @pytest.fixture
 def data_dir() -> Path:
     return DATA

@@ -24,6 +24,7 @@ from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
 from parley.models.eum.simulate import RoundDetail, Trace, simulate
 from parley.models.outcome import Detail, Outcome, check_detail, labels
+from parley.models.progress import listening
 from parley.models.registry import register
 from parley.models.status import statuses
 
@@ -78,7 +79,7 @@ class Eum(EumParams):
             raise ModelError(
                 f"eum: no actor with capability x salience > 0 on issue(s) {', '.join(empty)}"
             )
-        if detail == "forecast" and compiled.enabled() and isinstance(arrays.positions, np.ndarray):
+        if detail == "forecast" and _compiled_applies(arrays):
             return self._forecast_compiled(arrays)
         # a forecast-detail run records no events or quadrants (they never change the numbers)
         model = self if detail == "full" else replace(self, events="none", quadrants=False)
@@ -296,6 +297,12 @@ def _status(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> st
     if params.stop == "median":
         return status.CONVERGED if (converged | (stopped == 0)).all() else status.ROUND_LIMIT
     return status.FIXED_ROUNDS
+
+
+def _compiled_applies(arrays: CaseArrays) -> bool:
+    """The compiled kernel runs a forecast-only run: numba there and on, NumPy arrays, and nobody
+    listening for rounds (it reports none). It covers every parameter value."""
+    return compiled.enabled() and isinstance(arrays.positions, np.ndarray) and not listening()
 
 
 def _problems(
