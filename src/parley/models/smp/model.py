@@ -23,6 +23,7 @@ from parley.models.cost import Cost
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.progress import round_reporter
 from parley.models.registry import register
+from parley.models.smp import compiled_run
 from parley.models.smp.backend import device, namespace, to_numpy
 from parley.models.smp.bargain import BargnModelName, InterVecBrgnName
 from parley.models.smp.challenge import ThirdPartyCommitName
@@ -173,8 +174,10 @@ class SMP:
         rng = np.random.default_rng(np.random.SeedSequence(self.seed))
         stochastic = self.StateTransitions == "Stochastic"
         x = _start(replace(arrays, mask=mask, bounds=bounds))
-        y = x
         host = host_arrays(arrays)
+        if compiled_run.covers(self, x, detail):  # forecast-only on NumPy: machine code
+            return compiled_run.run(self, host, x, setup)
+        y = x
         rec = Recorder(host, self) if detail == "full" else LeanRecorder(host, self)
         idx = np.arange(b_n)  # the members still running
         sub = setup

@@ -1,0 +1,174 @@
+"""smp's compiled forecast-only kernel against the array-API path (the reference), member by member.
+
+Both run the same members: the seed case and random KTAB-style cases moved member by member
+(positions, saliences, capabilities), and every option of every KTAB parameter the kernel covers.
+Forecasts agree to 1e-9 (the last bit of exp and log differs between numba and NumPy), statuses
+and turns exactly. No member of these ensembles sits on a knife-edge (a tie or a rounding to 4
+decimals decided by one ulp), so none is excluded.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parley.case.arrays import CaseArrays, case_arrays
+from parley.io import read_case
+from parley.models import compiled, get_model
+from parley.models.smp import SMP, compiled_run
+from parley.models.smp import model as smp_model
+from parley.models.smp.compiled_kernel import _pw
+
+pytestmark = pytest.mark.skipif(not compiled.available(), reason="numba (the fast extra) missing")
+
+SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
+
+
+def random_case(actors: int, issues: int, seed: int) -> CaseArrays:
+    """KTAB's random actors: capability on [10, 200], total salience on [0.75, 0.99] split over
+    the issues, positions on [0, 100]."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, actors, issues]))
+    cap = rng.uniform(10.0, 200.0, actors)
+    share = rng.uniform(0.1, 1.0, (actors, issues))
+    sal = rng.uniform(0.75, 0.99, (actors, 1)) * share / share.sum(axis=1, keepdims=True)
+    return CaseArrays(
+        positions=rng.uniform(0.0, 100.0, (1, actors, issues)),
+        salience=sal[None],
+        capability=np.repeat(cap[:, None], issues, axis=1)[None],
+        mask=np.ones((actors, issues), dtype=bool),
+        bounds=np.array([[0.0, 100.0]] * issues),
+        actor_ids=tuple(f"A{k:02d}" for k in range(actors)),
+        issue_ids=tuple(f"d{k}" for k in range(issues)),
+        status_quo=np.full(issues, np.nan),
+    )
+
+
+def ensemble(base: CaseArrays, n: int, seed: int = 1) -> CaseArrays:
+    """n members around base: positions moved by up to 10% of each scale, saliences and
+    capabilities scaled; who holds a position stays the case's."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, n]))
+    lo, hi = base.bounds[:, 0], base.bounds[:, 1]
+    shape = (n, *base.shape[1:])
+    moved = np.clip(base.positions + rng.uniform(-0.1, 0.1, shape) * (hi - lo), lo, hi)
+    return base.with_batch(
+        positions=np.where(base.mask, moved, base.positions),
+        salience=np.where(base.mask, base.salience * rng.uniform(0.8, 1.0, shape), 0.0),
+        capability=base.capability * rng.uniform(0.5, 2.0, (n, base.shape[1], 1)),
+    )
+
+
+def both_paths(model: SMP, arrays: CaseArrays) -> tuple[object, object]:
+    fast = model.run(arrays, detail="forecast")
+    with compiled.disabled():
+        slow = model.run(arrays, detail="forecast")
+    return fast, slow
+
+
+def assert_agree(fast, slow) -> None:
+    np.testing.assert_allclose(fast.forecast, slow.forecast, rtol=0, atol=1e-9)
+    assert fast.status.tolist() == slow.status.tolist()
+    assert fast.rounds.tolist() == slow.rounds.tolist()
+    assert fast.message == slow.message
+
+
+@pytest.mark.parametrize("n", [*range(1, 40), 127, 128, 129, 136, 255, 256, 300, 1030])
+def test_sums_are_numpys_pairwise_sums_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    values = rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)
+    assert _pw(values, 0, n) == np.sum(values)
+    assert _pw(np.concatenate([[7.0], values]), 1, n) == np.sum(values)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["seed", "20x3", "20x1", "9x2"],
+)
+def test_compiled_forecasts_equal_the_array_path(case):
+    if case == "seed":
+        base = case_arrays(read_case(SEED))  # 17 actors x 5 issues, some holding no position
+    else:
+        base = random_case(*map(int, case.split("x")), seed=3)
+    fast, slow = both_paths(get_model("smp"), ensemble(base, 12))
+    assert_agree(fast, slow)
+    assert len(set(fast.rounds.tolist())) > 1  # members stop at different turns
+
+
+OPTIONS = [
+    (name, value)
+    for name in (
+        "VictoryProbModel",
+        "PCEModel",
+        "StateTransitions",
+        "VotingRule",
+        "BigRAdjust",
+        "BigRRange",
+        "ThirdPartyCommit",
+        "InterVecBrgn",
+    )
+    for value in typing.get_args(typing.get_type_hints(SMP)[name])
+]
+
+
+@pytest.mark.parametrize(("name", "value"), OPTIONS)
+def test_every_covered_option_equals_the_array_path(name, value):
+    model = get_model("smp", params={name: value, "seed": "4"})
+    fast, slow = both_paths(model, ensemble(random_case(9, 2, seed=5), 4))
+    assert_agree(fast, slow)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_turns": "0"},
+        {"max_turns": "3"},
+        {"min_turns": "5", "min_delta_ratio": "0.1", "min_sig_delta": "0.01"},
+        {"position_tolerance": "0.05"},
+        {"accommodation": '[["A00", "A00", 0.5], ["A00", "A01", 0.25], ["A02", "A02", 0.3]]'},
+    ],
+    ids=str,
+)
+def test_stop_rule_classes_and_accommodation_equal_the_array_path(params):
+    fast, slow = both_paths(get_model("smp", params=params), ensemble(random_case(9, 2, 6), 4))
+    assert_agree(fast, slow)
+
+
+def test_identical_actors_break_their_tie_as_the_array_path():
+    """Two identical actors (twins.py): the first is targeted on both paths."""
+    base = random_case(8, 1, seed=7)
+    for name in ("positions", "salience", "capability"):
+        getattr(base, name)[0, 5] = getattr(base, name)[0, 2]
+    fast, slow = both_paths(get_model("smp"), base)
+    assert_agree(fast, slow)
+
+
+def test_forecast_runs_take_the_compiled_kernel(monkeypatch):
+    """With numba on, a forecast-only run never enters the array path's turn; full detail and
+    the options the kernel does not cover still do."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the array path ran")
+
+    monkeypatch.setattr(smp_model, "step", refuse)
+    arrays = ensemble(random_case(6, 2, seed=8), 3)
+    out = get_model("smp").run(arrays, detail="forecast")
+    assert out.detail == "forecast" and np.isfinite(out.forecast).all()
+    with pytest.raises(AssertionError, match="array path ran"):
+        get_model("smp").run(arrays, detail="full")
+    with pytest.raises(AssertionError, match="array path ran"):
+        get_model("smp", params={"BargnModel": "PWCompInterp"}).run(arrays, detail="forecast")
+    with compiled.disabled(), pytest.raises(AssertionError, match="array path ran"):
+        get_model("smp").run(arrays, detail="forecast")
+
+
+def test_coverage_rule():
+    x = np.zeros((1, 4, 2))
+    assert compiled_run.covers(SMP(), x, "forecast")
+    assert not compiled_run.covers(SMP(), x, "full")
+    assert not compiled_run.covers(SMP(), x.astype(np.float32), "forecast")
+    assert not compiled_run.covers(SMP(BargnModel="InitRcvrInterp"), x, "forecast")
+    stochastic = SMP(StateTransitions="Stochastic", max_turns=10_000)
+    assert compiled_run.covers(stochastic, x, "forecast")  # 40,000 draws
+    assert not compiled_run.covers(stochastic, np.zeros((1, 500, 2)), "forecast")
