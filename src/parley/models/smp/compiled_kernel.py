@@ -248,17 +248,29 @@ def _pce(model, vp, c, m, out, vm, work, row):
 
 
 @compiled.jit
-def _distance(y, a, s2, den, p, g):
-    """utility.distances for one pair: actor a's ideal y[a] to point p[g], a's saliences."""
-    num = 0.0
-    for k in range(y.shape[1]):
-        t = y[a, k] - p[g, k]
+def _distance_row(y, a, s2, den, pt, out):
+    """out[p] = utility.distances from actor a's ideal y[a] to every point pt[:, p] (points
+    given issue by issue, (D, P)), with a's saliences: the sum over issues in issue order, as
+    the array path's loop over issues, each issue one pass over the row."""
+    d_n, p_n = pt.shape
+    ya, sa = y[a, 0], s2[a, 0]
+    for p in range(p_n):
+        t = ya - pt[0, p]
         t *= t
-        t *= s2[a, k]
-        num = t if k == 0 else num + t
-    if den[a] > 0:
-        return math.sqrt(num / den[a])
-    return math.sqrt(0.0)
+        out[p] = t * sa
+    for k in range(1, d_n):
+        ya, sa = y[a, k], s2[a, k]
+        for p in range(p_n):
+            t = ya - pt[k, p]
+            t *= t
+            out[p] += t * sa
+    held = den[a]
+    if held > 0:
+        for p in range(p_n):
+            out[p] = math.sqrt(out[p] / held)
+    else:
+        for p in range(p_n):
+            out[p] = 0.0
 
 
 @compiled.jit
@@ -299,18 +311,22 @@ def _coalitions(rule, cap, util, cols, m, c, wu, buf, buf2, colsum):
 
 
 @compiled.jit
-def _assess(x, y, s2, den, cap, opts, mats, vecs, ints, dist, risk, perc, own):
+def _assess(x, y, s2, den, cap, opts, mats, vecs, ints, xt, dist, risk, perc, own):
     """turn.assess: distances, the risk-neutral PCE, risk attitudes, perceived risks, utilities.
 
-    mats (>= 5, O, O), vecs (>= 5, O) and ints (>= 1, O) are scratch (see run_members)."""
-    a_n = x.shape[0]
+    mats (>= 5, O, O), vecs (>= 5, O), ints (>= 1, O) and xt (D, A) are scratch (see
+    run_members)."""
+    a_n, d_n = x.shape
     rule, vp, pce_model, r_range, r_adjust = opts[0], opts[1], opts[2], opts[3], opts[4]
     u0, c, vm, work, wu = mats[0], mats[1], mats[2], mats[3], mats[4]
     win, buf, buf2, colsum, row = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4]
     for i in range(a_n):
+        for k in range(d_n):
+            xt[k, i] = x[i, k]
+    for i in range(a_n):
+        _distance_row(y, i, s2, den, xt, dist[i])
         for j in range(a_n):
-            d = _distance(y, i, s2, den, x, j)
-            dist[i, j] = d
+            d = dist[i, j]
             u0[i, j] = (1.0 - d) * (1.0 + min(d, 1.0) * 0.0)
     _coalitions(rule, cap, u0, ints[0], a_n, c, wu, buf, buf2, colsum)
     _pce(pce_model, vp, c, a_n, win, vm, work, row)
@@ -350,22 +366,6 @@ def _assess(x, y, s2, den, cap, opts, mats, vecs, ints, dist, risk, perc, own):
 
 
 @compiled.jit
-def _semi_commit(urow, uni, e, e2, w, wt, both, ch_ij, vbuf):
-    """vbuf[n]: third party n's Proportional vote on i -> j under SemiCommit (challenge.py):
-    its preliminary vote v0 = w_n (U(n,j) - U(n,i)) sets p_in, and it votes
-    wt_n ((e + nd) + q (nd + 2e)) with nd = U(n,j) - U(n,i), e = U(n,i) - U(n,n), q = -p_in.
-    A branch-free loop over contiguous rows, so that it runs in SIMD lanes."""
-    for n in range(urow.shape[0]):
-        nd = urow[n] - uni[n]
-        a = nd * w[n]
-        b = min(a, 0.0)
-        a = abs(a) + both
-        b = (b - ch_ij) / a
-        a = (nd + e2[n]) * b
-        vbuf[n] = ((nd + e[n]) + a) * wt[n]
-
-
-@compiled.jit
 def _challenges(dist, perc, w, tsal, opts, ut, at, bt, vbuf, pbuf, e, wt, gain, pwin):
     """gain[i, j], pwin[i, j]: i's expected gain from challenging j and its chance, as i sees
     it (challenge.challenges with estimator = initiator = i; SPEC step 4). j = i is left out.
@@ -386,7 +386,6 @@ def _challenges(dist, perc, w, tsal, opts, ut, at, bt, vbuf, pbuf, e, wt, gain, 
             for n in range(a_n):
                 ut[q, n] = bt[q, n] * r[n] + at[q, n]
         uii = ut[i, i]
-        uni = ut[i]
         w_i = w[i]
         for n in range(a_n):
             e1[n] = ut[i, n] - ut[n, n]  # U(n, i) - U(n, n)
@@ -396,27 +395,42 @@ def _challenges(dist, perc, w, tsal, opts, ut, at, bt, vbuf, pbuf, e, wt, gain, 
             if j == i:
                 continue
             row_i = ut[j, i]  # U(i, j)
-            c_i = _vote(rule, w_i, uii - row_i)
-            c_j = _vote(rule, w[j], e1[j])
+            if rule == 0:
+                c_i = w_i * (uii - row_i)
+                c_j = w[j] * e1[j]
+            else:
+                c_i = _vote(rule, w_i, uii - row_i)
+                c_j = _vote(rule, w[j], e1[j])
             ch_ij = _MIN_CHALLENGE + max(c_i, 0.0) + max(c_j, 0.0)
             ch_ji = _MIN_CHALLENGE + max(-c_i, 0.0) + max(-c_j, 0.0)
             if commit == 1:  # SemiCommit: third parties join the likelier side they prefer
                 both = ch_ij + ch_ji
-                urow = ut[j]
                 if rule == 0:
-                    _semi_commit(urow, uni, e1, e2, w, wt, both, ch_ij, vbuf)
+                    # v0 = w_n nd sets p_in; n votes wt_n ((e + nd) + q (nd + 2e)), q = -p_in:
+                    # a branch-free loop over contiguous rows, run in SIMD lanes
+                    for n in range(a_n):
+                        nd = ut[j, n] - ut[i, n]  # U(n, j) - U(n, i)
+                        a = nd * w[n]
+                        b = min(a, 0.0)
+                        a = abs(a) + both
+                        b = (b - ch_ij) / a
+                        a = (nd + e2[n]) * b
+                        v = ((nd + e1[n]) + a) * wt[n]
+                        vbuf[n] = v
+                        pbuf[n] = max(v, 0.0)
                 else:
                     for n in range(a_n):
-                        nd = urow[n] - uni[n]
+                        nd = ut[j, n] - ut[i, n]
                         a = -_vote(rule, w[n], -nd)
                         b = min(a, 0.0)
                         a = abs(a) + both
                         b = (b - ch_ij) / a
                         a = (nd + e2[n]) * b
-                        vbuf[n] = _vote(rule, wt[n], (nd + e1[n]) + a)
-                vbuf[j] = 0.0
-                for n in range(a_n):
-                    pbuf[n] = max(vbuf[n], 0.0)
+                        v = _vote(rule, wt[n], (nd + e1[n]) + a)
+                        vbuf[n] = v
+                        pbuf[n] = max(v, 0.0)
+                vbuf[j] = 0.0  # j is a principal, not a third party
+                pbuf[j] = 0.0
                 total = _pw_block(vbuf, 0, a_n) if a_n <= 128 else _pw_long(vbuf, 0, a_n)
                 pos = _pw_block(pbuf, 0, a_n) if a_n <= 128 else _pw_long(pbuf, 0, a_n)
                 ch_ij = ch_ij + pos
@@ -449,16 +463,16 @@ def _interpolate(rule, x, sal, i, j, p_i, pos_init, pos_rcvr, g):
             si2, sj2 = s_i * s_i, s_j * s_j
             dik = (di * sj2) / (di * sj2 + _MIN_W + (1 - di) * si2)
             djk = (dj * si2) / (dj * si2 + _MIN_W + (1 - dj) * sj2)
-            pos_init[g, k] = x_i + dik * (x_j - x_i)
-            pos_rcvr[g, k] = x_j + djk * (x_i - x_j)
+            pos_init[k, g] = x_i + dik * (x_j - x_i)
+            pos_rcvr[k, g] = x_j + djk * (x_i - x_j)
             continue
         if rule == 0:
             a, b = s_i * p_i, s_j * p_j
         else:
             a, b = (s_i * s_i) * (p_i * p_i), (s_j * s_j) * (p_j * p_j)
         den = a + b + _MIN_W
-        pos_init[g, k] = _round4(((a + _MIN_W) * x_i + b * x_j) / den)
-        pos_rcvr[g, k] = _round4((a * x_i + (b + _MIN_W) * x_j) / den)
+        pos_init[k, g] = _round4(((a + _MIN_W) * x_i + b * x_j) / den)
+        pos_rcvr[k, g] = _round4((a * x_i + (b + _MIN_W) * x_j) / den)
 
 
 @compiled.jit
@@ -478,36 +492,17 @@ def _twins(x, y, sal, cap, twin):
 
 
 @compiled.jit
-def _option_pair(rule, vals, cap, o1, o2, pos, neg, buf, buf2):
-    """pos[o1, o2] (and neg[o1, o2] for a rule that is not antisymmetric) once: the coalition
-    strengths of option o1 against o2 over every voter (queues._option_coalitions)."""
-    a_n = cap.shape[0]
-    for a in range(a_n):
-        v = _vote(rule, cap[a], vals[a, o1] - vals[a, o2])
-        buf2[a] = max(-v, 0.0)
-        buf[a] = max(v, 0.0)
-    pos[o1, o2] = _pw_block(buf, 0, a_n) if a_n <= 128 else _pw_long(buf, 0, a_n)
-    if rule > 2:  # PropCbc, Cubic, ASymProsp: neg is not pos transposed
-        neg[o1, o2] = _pw_block(buf2, 0, a_n) if a_n <= 128 else _pw_long(buf2, 0, a_n)
-
-
-@compiled.jit
-def _strength(rule, vals, cap, q1, q2, pos, neg, buf, buf2):
-    """pos[q1, q2], computed on first use (each pair's value depends on that pair alone)."""
-    if math.isnan(pos[q1, q2]):
-        _option_pair(rule, vals, cap, q1, q2, pos, neg, buf, buf2)
-    return pos[q1, q2]
-
-
-@compiled.jit
 def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs, queue, xn):
     """queues.resolve_queues: every actor k picks an option of its queue (KTAB's order) by a
     capability-weighted PCE and takes its side of it; xn gets the new positions.
 
-    Option o = 0 is the status quo, 1 + g initiator g's bargain. The strengths of a pair of
-    options do not depend on whose queue holds them: kept for the turn in pos/neg (NaN: not yet
-    computed). A queue's coalition C[m1, m2] is pos[q1, q2] for the later option m1 > m2 and
-    neg[q2, q1] for the earlier, as KTAB votes the later option against the earlier."""
+    Option o = 0 is the status quo, 1 + g initiator g's bargain; vals (O, A) their values to
+    every actor. KTAB votes the later option q1 of a queue against the earlier q2: positive
+    votes make C[later, earlier] = pos[q1, q2], negative ones C[earlier, later] = neg[q1, q2].
+    A pair's strengths do not depend on whose queue holds it, so they are kept for the turn
+    (NaN: not yet computed; queues._option_coalitions computes every pair). Under the rules
+    whose vote is antisymmetric bit for bit, neg[q1, q2] is pos[q2, q1], and both come from one
+    pass (the array path takes neg = pos transposed)."""
     a_n = x.shape[0]
     rule, vp, pce_model = opts[0], opts[1], opts[2]
     pos, neg, c, vm, work = mats[5], mats[6], mats[1], mats[2], mats[3]
@@ -531,13 +526,22 @@ def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, ve
                 c[m1, m1] = _MIN_COALITION
                 for m2 in range(m1):
                     q1, q2 = queue[m1], queue[m2]  # m1 is the later option
-                    c[m1, m2] = _strength(rule, vals, cap, q1, q2, pos, neg, buf, buf2)
-                    c[m1, m2] += _MIN_COALITION
-                    if rule > 2:
-                        c[m2, m1] = neg[q1, q2] + _MIN_COALITION
-                    else:  # antisymmetric rules: neg[q1, q2] is pos[q2, q1]
-                        c[m2, m1] = _strength(rule, vals, cap, q2, q1, pos, neg, buf, buf2)
-                        c[m2, m1] += _MIN_COALITION
+                    if math.isnan(pos[q1, q2]):
+                        for a in range(a_n):
+                            du = vals[q1, a] - vals[q2, a]
+                            v = du * cap[a] if rule == 0 else _vote(rule, cap[a], du)
+                            buf[a] = max(v, 0.0)
+                            buf2[a] = max(-v, 0.0)
+                        pos[q1, q2] = (
+                            _pw_block(buf, 0, a_n) if a_n <= 128 else _pw_long(buf, 0, a_n)
+                        )
+                        later = _pw_block(buf2, 0, a_n) if a_n <= 128 else _pw_long(buf2, 0, a_n)
+                        if rule > 2:  # PropCbc, Cubic, ASymProsp: not antisymmetric
+                            neg[q1, q2] = later
+                        else:
+                            pos[q2, q1] = later
+                    c[m1, m2] = pos[q1, q2] + _MIN_COALITION
+                    c[m2, m1] = (neg[q1, q2] if rule > 2 else pos[q2, q1]) + _MIN_COALITION
             _pce(pce_model, vp, c, m_n, prob, vm, work, row)
             if math.isnan(uniform[k]):  # Deterministic: the first most probable option
                 for m in range(1, m_n):
@@ -556,9 +560,9 @@ def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, ve
             if option == 0:
                 xn[k, d] = x[k, d]
             elif option - 1 == k:
-                xn[k, d] = pos_init[option - 1, d]
+                xn[k, d] = pos_init[d, option - 1]
             else:
-                xn[k, d] = pos_rcvr[option - 1, d]
+                xn[k, d] = pos_rcvr[d, option - 1]
 
 
 @compiled.jit
@@ -620,8 +624,10 @@ def run_members(
     risk, vbuf, pbuf = np.empty(a_n), np.empty(a_n), np.empty(a_n)
     e, wt, steps = np.empty(2 * a_n), np.empty(a_n), np.empty(a_n)
     dbuf = np.empty(d_n)
-    vals = np.empty((a_n, o_n))
-    pos_init, pos_rcvr = np.empty((a_n, d_n)), np.empty((a_n, d_n))
+    vals = np.empty((o_n, a_n))  # option by option, as queues._option_coalitions
+    pos_init, pos_rcvr = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))  # issue by issue
+    u_i, u_r = np.empty(a_n), np.empty(a_n)
+    xt = np.empty((d_n, a_n))
     has = np.zeros(a_n, dtype=np.bool_)
     tgt = np.zeros(a_n, dtype=np.int64)
     twin = np.zeros(a_n, dtype=np.int64)
@@ -637,7 +643,7 @@ def run_members(
                 alike = alike or same
         x[:, :] = x0[b]
         y[:, :] = x0[b]
-        _assess(x, y, s2_b, den_b, cap_b, opts, mats, vecs, ints, dist, risk, perc, own)
+        _assess(x, y, s2_b, den_b, cap_b, opts, mats, vecs, ints, xt, dist, risk, perc, own)
         turn = 0
         first = 0.0
         ratio = 0.0
@@ -664,15 +670,16 @@ def run_members(
                 if has[i]:
                     j = tgt[i]
                     _interpolate(opts[6], x, sal_b, i, j, pwin[i, twin[j]], pos_init, pos_rcvr, i)
-            for a in range(a_n):  # queues.bargain_values
+            for a in range(a_n):  # queues.bargain_values, every slot (empty ones unused)
                 base = _pw_block(own[a], 0, a_n) if a_n <= 128 else _pw_long(own[a], 0, a_n)
-                vals[a, 0] = base / a_n
+                vals[0, a] = base / a_n
+                _distance_row(y, a, s2_b, den_b, pos_init, u_i)
+                _distance_row(y, a, s2_b, den_b, pos_rcvr, u_r)
+                r_a = risk[a]
                 for g in range(a_n):
-                    if has[g]:
-                        u_i = _utility(_distance(y, a, s2_b, den_b, pos_init, g), risk[a])
-                        u_r = _utility(_distance(y, a, s2_b, den_b, pos_rcvr, g), risk[a])
-                        v = base - own[a, g] - own[a, tgt[g]] + u_i + u_r
-                        vals[a, 1 + g] = v / a_n
+                    v = base - own[a, g] - own[a, tgt[g]]
+                    v = v + _utility(u_i[g], r_a) + _utility(u_r[g], r_a)
+                    vals[1 + g, a] = v / a_n
             uniform = uniforms[turn] if stochastic else uniforms[0]
             _resolve(x, vals, cap_b, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs,
                      ints[1], xn)  # fmt: skip
@@ -693,7 +700,7 @@ def run_members(
             x, xn = xn, x
             y, yn = yn, y
             turn += 1
-            _assess(x, y, s2_b, den_b, cap_b, opts, mats, vecs, ints, dist, risk, perc, own)
+            _assess(x, y, s2_b, den_b, cap_b, opts, mats, vecs, ints, xt, dist, risk, perc, own)
             if turn == 1:
                 first = moved
             base_move = first + reals[1]

@@ -5,7 +5,9 @@ The kernel (`compiled_kernel.run_members`) runs one member's whole simulation in
 `compiled.map_blocks` runs blocks of members on every core, so there is no per-member Python.
 It takes a run when (`covers`):
 
-- the run is `detail="forecast"` on NumPy float64 arrays and `compiled.enabled()`;
+- the run is `detail="forecast"` on NumPy float64 arrays, `compiled.enabled()`, and nobody
+  listens to its turns (`models.progress.listening()`: the CLI's progress bar is told every
+  turn by the array path's loop);
 - `BargnModel` is `InitOnlyInterp` (the default; the two others need the target's own estimate
   and run on the array path);
 - `StateTransitions` is `Deterministic`, or `Stochastic` with at most `MAX_DRAWS` draws
@@ -32,6 +34,7 @@ import numpy as np
 from parley.case.arrays import CaseArrays
 from parley.models import compiled, status
 from parley.models.outcome import Outcome, labels
+from parley.models.progress import listening
 from parley.models.smp import compiled_kernel as kernel
 from parley.models.smp.record import params_of
 from parley.models.smp.verdict import message
@@ -45,8 +48,8 @@ _NAMES = np.array([status.CONVERGED, status.ROUND_LIMIT, status.NO_ROUNDS], dtyp
 
 def covers(model: Any, x: Any, detail: str) -> bool:
     """Whether the compiled kernel runs this run (x: the start positions on 0-1)."""
-    if detail != "forecast" or not compiled.enabled():
-        return False
+    if detail != "forecast" or not compiled.enabled() or listening():
+        return False  # a listener (the CLI's bar) is told every turn: the array path's loop
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         return False
     if model.BargnModel != "InitOnlyInterp":
