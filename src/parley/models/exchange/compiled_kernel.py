@@ -122,6 +122,8 @@ def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, 
         and _move_ok(xs1, sign1, m1, es1, sup1)
     )
 
+    if not valid:  # dropped for good: its moves are never read again
+        return False, sign0 * m0, sign1 * m1, 0.0
     # the adjusted NBS of each supplied issue (SPEC detail 4)
     x00, x01 = x0[ai, q], x0[aj, p]
     f0_in, f1_in = in_f[aj, q, ai], in_f[ai, p, aj]
@@ -162,26 +164,26 @@ def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, 
 
 
 @compiled.jit
-def _enumerate(x0, s, cs, tradable, left, code, cand):
+def _enumerate(s, tradable, left, code, cand):
     """candidates.enumerate_candidates for one member: rows of (i, j, p, q) in enumeration order
-    (issue pairs, then the (0,0)x(1,1) group before (1,0)x(0,1), outer then inner actor)."""
-    n_a, n_i = x0.shape
+    (issue pairs, then the (0,0)x(1,1) group before (1,0)x(0,1), outer then inner actor).
+    code[k, :] lists the actors of side code k = left_p + 2 left_q on the pair, in case order."""
+    n_a, n_i = s.shape
     n = 0
     for p in range(n_i):
         for q in range(p + 1, n_i):
+            count = np.zeros(4, dtype=np.int64)
             for a in range(n_a):
                 if tradable[a, p] and tradable[a, q]:
-                    code[a] = left[a, p] + 2 * left[a, q]
-                else:
-                    code[a] = -1
+                    k = left[a, p] + 2 * left[a, q]
+                    code[k, count[k]] = a
+                    count[k] += 1
             for group in range(2):
-                want_out, want_in = (0, 3) if group == 0 else (1, 2)
-                for ao in range(n_a):
-                    if code[ao] != want_out:
-                        continue
-                    for an in range(n_a):
-                        if code[an] != want_in:
-                            continue
+                outer, inner = (0, 3) if group == 0 else (1, 2)
+                for u in range(count[outer]):
+                    ao = code[outer, u]
+                    for v in range(count[inner]):
+                        an = code[inner, v]
                         # the outer actor supplies p when s_op s_nq < s_np s_oq: it is then j
                         if s[ao, p] * s[an, q] < s[an, p] * s[ao, q]:
                             cand[n, 0], cand[n, 1] = an, ao
@@ -246,7 +248,10 @@ def _set_rank(tree, size, r, value):
     tree[k] = value
     k //= 2
     while k:
-        tree[k] = max(tree[2 * k], tree[2 * k + 1])
+        top = max(tree[2 * k], tree[2 * k + 1])
+        if tree[k] == top:  # the ancestors keep their maxima
+            break
+        tree[k] = top
         k //= 2
 
 
@@ -279,7 +284,7 @@ def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, c
             exec_sign[a, d] = 0.0
             dsum[a, d] = 0.0
     in_f[:] = False
-    n = _enumerate(x0, s, cs, tradable, left, code, cand)
+    n = _enumerate(s, tradable, left, code, cand)
     for r in range(n):
         ai, aj, p, q = cand[r, 0], cand[r, 1], cand[r, 2], cand[r, 3]
         ok, m0, m1, g = _evaluate(
@@ -351,7 +356,7 @@ def _play_block(x0, s, cs, tradable, rounds, fixed, weight, start, stop, out):
     exec_sign = np.empty((n_a, n_i))
     dsum = np.empty((n_a, n_i))
     left = np.empty((n_a, n_i), dtype=np.int64)
-    code = np.empty(n_a, dtype=np.int64)
+    code = np.empty((4, n_a), dtype=np.int64)
     in_f = np.zeros((n_a, n_i, n_a), dtype=np.bool_)
     f_pos = np.zeros((n_a, n_i, n_a))
     num = np.empty(n_i)
