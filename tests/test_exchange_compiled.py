@@ -20,6 +20,7 @@ from parley.case import case_arrays
 from parley.case.arrays import CaseArrays
 from parley.io import read_case
 from parley.models import compiled, get_model
+from parley.models.chunking import chunk_for
 from parley.models.exchange import compiled_kernel
 from parley.models.exchange.model import compiled_route
 from parley.models.progress import reporting_rounds
@@ -201,3 +202,35 @@ def test_reported_rounds_give_the_same_forecast():
         told = model.run(arrays, detail="forecast").forecast
     assert seen == [1, 2, 3, 4]
     np.testing.assert_array_equal(told, model.run(arrays, detail="forecast").forecast)
+
+
+@pytest.mark.parametrize(("actors", "issues"), [(2, 2), (9, 2), (10, 4)])
+def test_the_candidate_bound_is_reached_by_a_polarised_case(actors, issues):
+    # half the actors left of the NBS on every issue, half right: on each of the I (I - 1) / 2
+    # issue pairs every left actor can trade with every right one, floor(A / 2) ceil(A / 2)
+    # = floor(A^2 / 4) candidates; nothing can have more (the scratch is declared at the bound)
+    half = actors // 2
+    x0 = np.where(np.arange(actors)[:, None] < half, 0.0, 100.0) * np.ones((1, issues))
+    s = np.full((actors, issues), 0.5)
+    cs = s * 1.0
+    left = (x0 <= (cs * x0).sum(axis=0) / cs.sum(axis=0) + 1e-9).astype(np.int64)
+    bound = compiled_kernel.max_candidates(actors, issues)
+    cand = np.empty((bound + 1, 4), dtype=np.int64)
+    code, count = np.empty((4, actors), dtype=np.int64), np.empty(4, dtype=np.int64)
+    n = compiled_kernel._enumerate(s, cs > 0, left, code, count, cand)
+    assert n == bound == issues * (issues - 1) // 2 * (half * (actors - half))
+
+
+def test_forecast_runs_declare_the_compiled_memory_so_chunks_are_large():
+    model = get_model("exchange")
+    shape = (1, 50, 5)
+    compiled_chunk = chunk_for(model, shape)
+    with compiled.disabled():
+        array_chunk = chunk_for(model, shape)
+    assert compiled_chunk > 4 * array_chunk
+    # a batch: each member's arrays, and one member's scratch per thread (not per member)
+    cost = type(model).memory_cost
+    one = cost.forecast_bytes(model, 1, 50, 5)
+    many = cost.forecast_bytes(model, 1000, 50, 5)
+    assert many < 1000 * one / 4
+    assert cost.bytes(model, 1, 50, 5) > one  # full detail keeps the array path's declaration

@@ -35,11 +35,11 @@ capabilities, weights, mask): the floor of every model's cost."""
 
 
 def member_bytes(model: Any, actors: int, issues: int) -> float:
-    """What one member of a batched run of `model` needs: its declared cost for B = 1, or its own
-    arrays for a model that declares none."""
+    """What one member of a batched forecast-only run of `model` needs: its declared cost for
+    B = 1 (`Cost.forecast_bytes`), or its own arrays for a model that declares none."""
     cost = declared_cost(type(model))
     own = OWN_BYTES * actors * issues
-    return own if cost is None else max(own, cost.bytes(model, 1, actors, issues))
+    return own if cost is None else max(own, cost.forecast_bytes(model, 1, actors, issues))
 
 
 def chunk_for(model: Any, arrays: Any, budget: int = CHUNK_BYTES) -> int:
@@ -72,6 +72,6 @@ def fit_chunk(name: str, model: Any, arrays: Any, wanted: int | None = None) -> 
     if cost is None:
         return size
     limit = max_memory_bytes()
-    while size > 1 and cost.bytes(model, size, actors, issues) > limit:
+    while size > 1 and cost.forecast_bytes(model, size, actors, issues) > limit:
         size //= 2
     return size

@@ -34,6 +34,19 @@ class Cost:
 
     what: str
     bytes: Callable[[Any, int, int, int], float]
+    forecast: Callable[[Any, int, int, int], float] | None = None
+    """Peak bytes of a forecast-only run, where the model's route for it needs less (a compiled
+    kernel that solves each member alone in a per-thread scratch); None: the same as `bytes`."""
+
+    def forecast_bytes(self, model: Any, b: int, a: int, i: int) -> float:
+        """What a forecast-only run (`detail="forecast"`: ensembles, levers, fronts) needs.
+
+        >>> Cost("demo", lambda m, b, a, i: 100.0 * b, lambda m, b, a, i: 10.0 * b).forecast_bytes(
+        ...     None, 3, 1, 1
+        ... )
+        30.0
+        """
+        return (self.forecast or self.bytes)(model, b, a, i)
 
     def describe(self, model: Any, b: int, a: int, i: int) -> str:
         members = f" x {b:,} members" if b > 1 else ""

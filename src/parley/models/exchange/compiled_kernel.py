@@ -40,9 +40,14 @@ from parley.models.exchange.rounds import TIE
 CAP = 100.0 + TOL  # the bound and sum tests' upper limit, computed once as rate.py's `100 + TOL`
 FLOOR = -TOL
 
-CANDIDATE_BYTES = 64.0
-"""Scratch per candidate: actors and issues (4 x int64) and state (move of each partner, rank,
-superseded moves of each partner; 4 x float64 kept: the rank doubles as the 'live' flag)."""
+CANDIDATE_BYTES = 124.0
+"""Scratch per candidate (at the bound): actors and issues (4 x int64), moves and superseded
+moves (2 x 2 float64), rank (float64), the touch stamp and to-do slot (2 x int64), and its four
+index entries (row int64, role int8, each)."""
+
+MEMBER_BYTES = 12 * 8.0
+"""Per member, actor and issue: its inputs on the 0-100 scale (positions, saliences, c s, the
+tradable mask), the result and the array-side copies model.py makes (~12 float64)."""
 
 
 def covers(model: Any) -> bool:
@@ -58,17 +63,20 @@ def max_candidates(actors: int, issues: int) -> int:
 
 
 def forecast_bytes(members: int, actors: int, issues: int, threads: int) -> float:
-    """Peak bytes of a compiled batch: each member's inputs and result (positions, saliences,
-    c s, the tradable mask, and the array-side copies model.py makes: ~12 float64 per actor and
-    issue) and, per thread, one member's scratch (its candidates at their bound, F entries,
-    state)."""
-    own = 12 * 8.0 * actors * issues
+    """Peak bytes of a compiled batch: each member's own arrays (`MEMBER_BYTES` per actor and
+    issue) and, per thread, one member's scratch: its candidates at their bound, the max tree
+    over them, its F entries (in_f, f_pos per demander, issue and supplier) and its state per
+    actor and issue (x, signs, sums, sides, key index: ~8 x 8 bytes).
+
+    >>> forecast_bytes(1, 50, 5, 2)  # one member of the levers benchmark's case: about 1 MB
+    1058572.0
+    """
+    bound = max(1, max_candidates(actors, issues))
+    tree = 2 * 8.0 * (1 << (bound - 1).bit_length())
     scratch = (
-        CANDIDATE_BYTES * max_candidates(actors, issues)
-        + 9.0 * actors * issues * actors  # in_f (bool) and f_pos (float64) per (b, d, k)
-        + 8 * 8.0 * actors * issues  # x0, x, exec_sign, dsum, left, code per actor and issue
+        CANDIDATE_BYTES * bound + tree + 9.0 * actors * issues * actors + 64.0 * actors * issues
     )
-    return members * own + min(members, max(1, threads)) * scratch
+    return members * MEMBER_BYTES * actors * issues + min(members, max(1, threads)) * scratch
 
 
 @compiled.jit
@@ -164,7 +172,7 @@ def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, 
 
 
 @compiled.jit
-def _enumerate(s, tradable, left, code, cand):
+def _enumerate(s, tradable, left, code, count, cand):
     """candidates.enumerate_candidates for one member: rows of (i, j, p, q) in enumeration order
     (issue pairs, then the (0,0)x(1,1) group before (1,0)x(0,1), outer then inner actor).
     code[k, :] lists the actors of side code k = left_p + 2 left_q on the pair, in case order."""
@@ -172,7 +180,7 @@ def _enumerate(s, tradable, left, code, cand):
     n = 0
     for p in range(n_i):
         for q in range(p + 1, n_i):
-            count = np.zeros(4, dtype=np.int64)
+            count[:] = 0
             for a in range(n_a):
                 if tradable[a, p] and tradable[a, q]:
                     k = left[a, p] + 2 * left[a, q]
@@ -265,7 +273,7 @@ def _first_at_least(tree, size, threshold):
 
 
 @compiled.jit
-def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, cand,
+def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, count, cand,
            move, rank, superseded, first, entry_row, entry_role, stamp, todo, tree):  # fmt: skip
     """rounds.play_round for one member: x (set to x0 here) ends at the voting positions."""
     n_a, n_i = x0.shape
@@ -284,7 +292,7 @@ def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, c
             exec_sign[a, d] = 0.0
             dsum[a, d] = 0.0
     in_f[:] = False
-    n = _enumerate(s, tradable, left, code, cand)
+    n = _enumerate(s, tradable, left, code, count, cand)
     for r in range(n):
         ai, aj, p, q = cand[r, 0], cand[r, 1], cand[r, 2], cand[r, 3]
         ok, m0, m1, g = _evaluate(
@@ -357,6 +365,7 @@ def _play_block(x0, s, cs, tradable, rounds, fixed, weight, start, stop, out):
     dsum = np.empty((n_a, n_i))
     left = np.empty((n_a, n_i), dtype=np.int64)
     code = np.empty((4, n_a), dtype=np.int64)
+    count = np.empty(4, dtype=np.int64)
     in_f = np.zeros((n_a, n_i, n_a), dtype=np.bool_)
     f_pos = np.zeros((n_a, n_i, n_a))
     num = np.empty(n_i)
@@ -370,13 +379,13 @@ def _play_block(x0, s, cs, tradable, rounds, fixed, weight, start, stop, out):
     stamp = np.empty(bound, dtype=np.int64)
     todo = np.empty(bound, dtype=np.int64)
     entry_row = np.empty(4 * bound, dtype=np.int64)
-    entry_role = np.empty(4 * bound, dtype=np.int64)
+    entry_role = np.empty(4 * bound, dtype=np.int8)
     tree = np.empty(2 * _tree_size(bound))
     for b in range(start, stop):
         xb = x0[b].copy()
         sb, csb, tb = s[b], cs[b], tradable[b]
         for _ in range(rounds):
-            _round(xb, sb, csb, tb, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, cand,
+            _round(xb, sb, csb, tb, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, count, cand,
                    move, rank, superseded, first, entry_row, entry_role, stamp, todo, tree)  # fmt: skip
             # next start x0 + (fixed + weight (1 - s)) (y - x0) (SPEC step 5)
             for a in range(n_a):
@@ -401,6 +410,8 @@ def play_members(
     s = np.ascontiguousarray(np.broadcast_to(s, x0.shape), dtype=np.float64)
     cs = np.ascontiguousarray(np.broadcast_to(cs, x0.shape), dtype=np.float64)
     tradable = np.ascontiguousarray(np.broadcast_to(tradable, x0.shape), dtype=np.bool_)
+    if x0.shape[2] < 2 or rounds == 0:  # no issue pairs, nothing to trade: nobody moves
+        return x0.copy()
     out = np.empty_like(x0)
     fixed, weight = float(fixed_weight), float(salience_weight)
 

@@ -61,10 +61,17 @@ class Exchange:
     seed: int = 0
     incremental: bool = True
 
-    #: ~80 bytes per candidate exchange (pairs of actors x pairs of issues) and member.
+    #: ~80 bytes per candidate exchange (pairs of actors x pairs of issues) and member; a
+    #: forecast-only run on the compiled kernel needs each member's own arrays and one member's
+    #: candidates per thread (compiled_kernel.forecast_bytes).
     memory_cost: ClassVar[Cost] = Cost(
         "the candidate exchanges (actor pairs x issue pairs)",
         lambda m, b, a, i: 80.0 * b * a * a * i * i + 8.0 * b * (m.rounds + 1) * a * i,
+        forecast=lambda m, b, a, i: (
+            compiled_kernel.forecast_bytes(b, a, i, compiled.threads())
+            if compiled.enabled() and compiled_kernel.covers(m)
+            else 80.0 * b * a * a * i * i
+        ),
     )
 
     #: Declared ranges, checked once at the edge (parley.models.constraints).
