@@ -4,7 +4,10 @@ Plain script, not run by CI:  .venv/bin/python benchmarks/bench_exchange.py [--r
 
 For each size it times the model as shipped (recomputing only the candidates an executed exchange
 touches) and the plain recompute-everything NumPy path (`incremental=False`, same results) in the
-same run, and reports medians of repeated runs and their ratio. The reference implementation
+same run, and reports medians of repeated runs and their ratio; then the forecast-only run on the
+compiled kernel (`compiled_kernel.py`, one member's whole run in machine code) against the same
+forecast-only run on the array path (`compiled.disabled()`), with the kernel's process CPU time
+(one member: one thread), and checks that both give the same forecast. The reference implementation
 (decide-exchange-model, Decimal arithmetic) needs about 4.6 s per round at 30 x 10 on the project
 machine (issue 4); that number is quoted, not measured here.
 """
@@ -18,6 +21,7 @@ import time
 import numpy as np
 
 from parley.case.arrays import CaseArrays
+from parley.models import compiled
 from parley.models.exchange import Exchange
 
 # (actors, issues, rounds timed): 100 x 20 times round 1 only, the heaviest, because the plain
@@ -42,13 +46,25 @@ def random_case(n_actors: int, n_issues: int, seed: int) -> CaseArrays:
     )
 
 
-def per_round(model: Exchange, arrays: CaseArrays, repeats: int) -> tuple[float, object]:
+def per_round(
+    model: Exchange, arrays: CaseArrays, repeats: int, detail: str = "full"
+) -> tuple[float, object]:
     times, out = [], None
     for _ in range(repeats):
         start = time.perf_counter()
-        out = model.run(arrays)
+        out = model.run(arrays, detail=detail)
         times.append((time.perf_counter() - start) / model.rounds)
     return statistics.median(times), out
+
+
+def cpu_per_round(model: Exchange, arrays: CaseArrays, repeats: int) -> float:
+    """Median process CPU seconds per round of a forecast-only run (the steadier figure)."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        model.run(arrays, detail="forecast")
+        times.append((time.process_time() - start) / model.rounds)
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -60,6 +76,7 @@ def main() -> None:
         f"{'size':>8} {'rounds':>6} {'cands':>6} {'execs':>6} {'incremental':>12} "
         f"{'recompute-all':>14} {'ratio':>6} {'vs ref 4.6s':>11}"
     )
+    rows = []
     for n_a, n_i, rounds in SIZES:
         arrays = random_case(n_a, n_i, seed=n_a * 1000 + n_i)
         fast, out = per_round(Exchange(rounds=rounds), arrays, args.repeats)
@@ -73,6 +90,24 @@ def main() -> None:
         print(
             f"{n_a:>4}x{n_i:<3} {rounds:>6} {cands:>6.0f} {execs:>6.0f} {fast:>12.4f} "
             f"{plain:>14.4f} {plain / fast:>5.1f}x {ref:>11}",
+            flush=True,
+        )
+        rows.append((n_a, n_i, rounds, arrays))
+    print(
+        "\nforecast-only, seconds per round: compiled kernel against the array path "
+        f"(median of {args.repeats})"
+    )
+    print(f"{'size':>8} {'array':>10} {'compiled':>10} {'(CPU)':>10} {'ratio':>7}")
+    for n_a, n_i, rounds, arrays in rows:
+        model = Exchange(rounds=rounds)
+        with compiled.disabled():
+            slow, slow_out = per_round(model, arrays, args.repeats, "forecast")
+        model.run(arrays, detail="forecast")  # compiles on a machine's first run (cached)
+        fast, fast_out = per_round(model, arrays, args.repeats, "forecast")
+        cpu = cpu_per_round(model, arrays, args.repeats)
+        assert np.allclose(fast_out.forecast, slow_out.forecast, rtol=0, atol=1e-9), "differ"
+        print(
+            f"{n_a:>4}x{n_i:<3} {slow:>10.4f} {fast:>10.5f} {cpu:>10.5f} {slow / fast:>6.0f}x",
             flush=True,
         )
 
