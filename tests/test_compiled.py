@@ -48,3 +48,22 @@ def test_switched_off_by_context_and_environment(monkeypatch: pytest.MonkeyPatch
     assert compiled.enabled()
     monkeypatch.setenv("PARLEY_COMPILED", "0")
     assert not compiled.enabled()
+
+
+def _halve(x: float) -> float:
+    return x / 2.0
+
+
+_halve_inlined = compiled.inlined(_halve)
+
+
+def _sum_halves(x: np.ndarray) -> float:
+    total = 0.0
+    for v in x:
+        total += _halve_inlined(v)
+    return total
+
+
+def test_an_inlined_helper_runs_inside_a_compiled_kernel() -> None:
+    # compiled.inlined: numba inlines the helper into the kernel that calls it
+    assert compiled.jit(_sum_halves)(np.arange(5.0)) == (0 + 1 + 2 + 3 + 4) / 2

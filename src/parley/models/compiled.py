@@ -83,6 +83,17 @@ def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
     return _numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(fn)
 
 
+def inlined(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Like `jit`, for a small helper that compiled kernels call in their inner loops: numba
+    inlines it into each caller (`inline="always"`; LLVM does not always, and a call that passes
+    arrays passes each one's shape, strides and pointers). Called only from compiled code."""
+    if _numba is None:
+        return fn
+    return _numba.njit(
+        cache=True, nogil=True, fastmath=False, error_model="numpy", inline="always"
+    )(fn)
+
+
 def cores() -> int:
     """The cores this process may use."""
     try:

@@ -79,7 +79,7 @@ def forecast_bytes(members: int, actors: int, issues: int, threads: int) -> floa
     return members * MEMBER_BYTES * actors * issues + min(members, max(1, threads)) * scratch
 
 
-@compiled.jit
+@compiled.inlined
 def _move_ok(x: float, sign: float, move: float, es: float, superseded: float) -> bool:
     """rate._move_ok for one move."""
     signed = sign * move
@@ -94,7 +94,7 @@ def _move_ok(x: float, sign: float, move: float, es: float, superseded: float) -
     )
 
 
-@compiled.jit
+@compiled.inlined
 def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, sup0, sup1):
     """rate.evaluate for one candidate (i = ai supplies q, j = aj supplies p): (valid, signed
     move of i, signed move of j, rank = |i's gain|). Same formulas in the same order."""
@@ -250,7 +250,7 @@ def _build_tree(rank, n, tree):
     return size
 
 
-@compiled.jit
+@compiled.inlined
 def _set_rank(tree, size, r, value):
     k = size + r
     tree[k] = value
@@ -263,7 +263,7 @@ def _set_rank(tree, size, r, value):
         k //= 2
 
 
-@compiled.jit
+@compiled.inlined
 def _first_at_least(tree, size, threshold):
     """The earliest row whose rank is >= threshold (one exists: threshold <= tree[1])."""
     k = 1
