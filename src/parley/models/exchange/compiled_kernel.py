@@ -40,10 +40,10 @@ from parley.models.exchange.rounds import TIE
 CAP = 100.0 + TOL  # the bound and sum tests' upper limit, computed once as rate.py's `100 + TOL`
 FLOOR = -TOL
 
-CANDIDATE_BYTES = 124.0
+CANDIDATE_BYTES = 116.0
 """Scratch per candidate (at the bound): actors and issues (4 x int64), moves and superseded
-moves (2 x 2 float64), rank (float64), the touch stamp and to-do slot (2 x int64), and its four
-index entries (row int64, role int8, each)."""
+moves (2 x 2 float64), rank (float64), the touch stamp (int64) and its four index entries (row
+int64, role int8, each)."""
 
 MEMBER_BYTES = 12 * 8.0
 """Per member, actor and issue: its inputs on the 0-100 scale (positions, saliences, c s, the
@@ -69,7 +69,7 @@ def forecast_bytes(members: int, actors: int, issues: int, threads: int) -> floa
     actor and issue (x, signs, sums, sides, key index: ~8 x 8 bytes).
 
     >>> forecast_bytes(1, 50, 5, 2)  # one member of the levers benchmark's case: about 1 MB
-    1058572.0
+    1008572.0
     """
     bound = max(1, max_candidates(actors, issues))
     tree = 2 * 8.0 * (1 << (bound - 1).bit_length())
@@ -274,7 +274,7 @@ def _first_at_least(tree, size, threshold):
 
 @compiled.jit
 def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, count, cand,
-           move, rank, superseded, first, entry_row, entry_role, stamp, todo, tree):  # fmt: skip
+           move, rank, superseded, first, entry_row, entry_role, stamp, last, tree):  # fmt: skip
     """rounds.play_round for one member: x (set to x0 here) ends at the voting positions."""
     n_a, n_i = x0.shape
     for d in range(n_i):
@@ -305,6 +305,7 @@ def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, c
     if n == 0:
         return
     _index(cand, n, n_i, first, entry_row, entry_role)
+    last[:] = first[1:]  # each list's end: dropped candidates are swapped past it
     size = _build_tree(rank, n, tree)
     step = 0
     while True:
@@ -328,31 +329,39 @@ def _round(x0, s, cs, tradable, x, exec_sign, dsum, in_f, f_pos, num, w, left, c
             dsum[ai, p] += cs[aj, p] * (x[aj, p] - x0[aj, p])
             in_f[ai, p, aj] = True
             f_pos[ai, p, aj] = x[aj, p]
-        # the live candidates that supply a moved (actor, issue) or demand a supplied one: record
-        # what they asked of a supplier that just moved (superseded), then evaluate them again
-        m = 0
-        for slot in (2 * (ai * n_i + q), 2 * (aj * n_i + p),
-                     2 * (aj * n_i + q) + 1, 2 * (ai * n_i + p) + 1):  # fmt: skip
-            for e in range(first[slot], first[slot + 1]):
+        # the live candidates that supply a moved (actor, issue): record what they asked of that
+        # supplier just before its move (superseded) and evaluate them again; then those that
+        # demand a supplied (actor, issue), whose adjusted NBS changed, once each. An evaluation
+        # reads the state above and the candidate's own superseded moves only, and a live
+        # candidate supplies at most one of the two moved keys (both would make it the executed
+        # one), so evaluating on the spot equals evaluating after every update. Dropped
+        # candidates leave the lists for good.
+        slots = (2 * (ai * n_i + q), 2 * (aj * n_i + p), 2 * (aj * n_i + q) + 1,
+                 2 * (ai * n_i + p) + 1)  # fmt: skip
+        for k in range(4):
+            slot = slots[k]
+            e = first[slot]
+            while e < last[slot]:
                 r = entry_row[e]
                 if rank[r] == -np.inf:
+                    last[slot] -= 1
+                    entry_row[e], entry_role[e] = entry_row[last[slot]], entry_role[last[slot]]
                     continue
-                role = entry_role[e]
-                if role < 2:
+                if k < 2:
+                    role = entry_role[e]
                     superseded[r, role] += move[r, role]
-                if stamp[r] != step:
-                    stamp[r] = step
-                    todo[m] = r
-                    m += 1
-        for k in range(m):
-            r = todo[k]
-            ok, m0, m1, g = _evaluate(
-                cand[r, 0], cand[r, 1], cand[r, 2], cand[r, 3], x0, x, s, cs, w, num,
-                exec_sign, dsum, in_f, f_pos, superseded[r, 0], superseded[r, 1],
-            )  # fmt: skip
-            move[r, 0], move[r, 1] = m0, m1
-            rank[r] = g if ok else -np.inf
-            _set_rank(tree, size, r, rank[r])
+                elif stamp[r] == step:
+                    e += 1
+                    continue
+                e += 1
+                stamp[r] = step
+                ok, m0, m1, g = _evaluate(
+                    cand[r, 0], cand[r, 1], cand[r, 2], cand[r, 3], x0, x, s, cs, w, num,
+                    exec_sign, dsum, in_f, f_pos, superseded[r, 0], superseded[r, 1],
+                )  # fmt: skip
+                move[r, 0], move[r, 1] = m0, m1
+                rank[r] = g if ok else -np.inf
+                _set_rank(tree, size, r, rank[r])
         step += 1
 
 
@@ -377,7 +386,7 @@ def _play_block(x0, s, cs, tradable, rounds, fixed, weight, start, stop, out):
     rank = np.empty(bound)
     superseded = np.empty((bound, 2))
     stamp = np.empty(bound, dtype=np.int64)
-    todo = np.empty(bound, dtype=np.int64)
+    last = np.empty(2 * n_a * n_i, dtype=np.int64)
     entry_row = np.empty(4 * bound, dtype=np.int64)
     entry_role = np.empty(4 * bound, dtype=np.int8)
     tree = np.empty(2 * _tree_size(bound))
@@ -386,7 +395,7 @@ def _play_block(x0, s, cs, tradable, rounds, fixed, weight, start, stop, out):
         sb, csb, tb = s[b], cs[b], tradable[b]
         for _ in range(rounds):
             _round(xb, sb, csb, tb, x, exec_sign, dsum, in_f, f_pos, num, w, left, code, count, cand,
-                   move, rank, superseded, first, entry_row, entry_role, stamp, todo, tree)  # fmt: skip
+                   move, rank, superseded, first, entry_row, entry_role, stamp, last, tree)  # fmt: skip
             # next start x0 + (fixed + weight (1 - s)) (y - x0) (SPEC step 5)
             for a in range(n_a):
                 for d in range(n_i):
