@@ -10,6 +10,12 @@ models stop at different rounds in a batch, as in an ensemble.
 
     .venv/bin/python benchmarks/bench_batch.py                       # everything (minutes)
     .venv/bin/python benchmarks/bench_batch.py --sizes 1 100 --models smp eum --repeats 3
+    .venv/bin/python benchmarks/bench_batch.py --models smp --cases 20x3 --sizes 1000 --array
+
+With `--array` the forecast-only run is also timed on the array-API kernels
+(`compiled.disabled()`), so a model's compiled path and the path it replaces are compared in
+the same run, and the table adds the process CPU seconds of both forecast-only runs (medians;
+steadier than wall time on a shared machine).
 
 Not a test: timings depend on the machine and its load; compare ratios measured in one run.
 """
@@ -70,12 +76,18 @@ def members(base: CaseArrays, n: int, seed: int = 1) -> CaseArrays:
 
 
 def timed(model, arrays: CaseArrays, detail: str, repeats: int) -> float:
-    times = []
+    return timed_cpu(model, arrays, detail, repeats)[0]
+
+
+def timed_cpu(model, arrays: CaseArrays, detail: str, repeats: int) -> tuple[float, float]:
+    """Median wall and process CPU seconds of `model.run(arrays, detail=detail)`."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         model.run(arrays, detail=detail)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -86,6 +98,11 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=0, help="0: 5 below B = 100, 3 at 100, 1 at 1000+"
     )
+    parser.add_argument(
+        "--array",
+        action="store_true",
+        help="also time forecast-only on the array-API kernels (compiled.disabled())",
+    )
     args = parser.parse_args()
     cases = {
         "seed": case_arrays(read_case(SEED)),
@@ -93,8 +110,11 @@ def main() -> None:
         "20x3": random_case(20, 3),
     }
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
-    print("| case | B | model | full members/s | forecast members/s | speed-up |")
-    print("|---|---|---|---|---|---|")
+    head = "| case | B | model | full members/s | forecast members/s | speed-up |"
+    if args.array:
+        head += " array-API forecast members/s | compiled / array-API | CPU s (array-API) |"
+    print(head)
+    print("|---" * head.count(" | ") + "|---|")
     for case in args.cases:
         base = cases[case]
         for n in args.sizes:
@@ -104,12 +124,21 @@ def main() -> None:
                 model = get_model(name)
                 model.run(members(base, 1), detail="forecast")  # warm caches and imports
                 full = timed(model, batch, "full", repeats)
-                lean = timed(model, batch, "forecast", repeats)
-                print(
+                lean, lean_cpu = timed_cpu(model, batch, "forecast", repeats)
+                row = (
                     f"| {case} {base.shape[1]}x{base.shape[2]} | {n} | {name} | {n / full:,.1f} "
-                    f"| {n / lean:,.1f} | {full / lean:.2f} |",
-                    flush=True,
+                    f"| {n / lean:,.1f} | {full / lean:.2f} |"
                 )
+                if args.array:
+                    # imported here: bench_speedup runs this module against older trees
+                    from parley.models import compiled
+
+                    with compiled.disabled():
+                        slow, slow_cpu = timed_cpu(model, batch, "forecast", repeats)
+                    row += (
+                        f" {n / slow:,.1f} | {slow / lean:.2f} | {lean_cpu:.3f} ({slow_cpu:.3f}) |"
+                    )
+                print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ solves K candidates spread evenly over the list and is scaled to the full count 
 for the slow models a full one-by-one pass takes many minutes. Issue 12's bar: under 2 s for compromise,
 mean and median, under 30 s with eum, smp and exchange (50 actors, 5 issues).
 The batched column also gives this process's CPU seconds, the steadier figure on a shared machine.
+With `--array` the batched run is also timed on the array-API kernels (`compiled.disabled()`:
+what the models' compiled forecast-only kernels replace), once per repeat.
 Not a test: timings depend on the machine and its load; ratios are what to compare.
 """
 
@@ -29,7 +31,7 @@ from parley.coalitions.front_arrays import bloc_rows, merged_arrays
 from parley.forecast import model_specs
 from parley.levers import KINDS, actor_goals, find_levers
 from parley.levers.candidates import ally_fronts, single_levers
-from parley.models import traits
+from parley.models import compiled, traits
 
 FAST = ("compromise", "mean", "median")
 
@@ -96,6 +98,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-m", "--model", action="append", help="Model (default: every default)")
     parser.add_argument("--sample", type=int, default=0, help="One-by-one on K candidates only")
+    parser.add_argument(
+        "--array", action="store_true", help="also time the batched run with compiled.disabled()"
+    )
     args = parser.parse_args()
     case = random_case(args.actors, args.issues, args.seed)
     actor = case.actors[0].id
@@ -103,17 +108,26 @@ def main() -> None:
     print(
         f"{args.actors} actors x {args.issues} issues, levers of {actor}, median of {args.repeat}"
     )
-    print("| model | levers | batched s (CPU s) | one by one s | ratio |")
-    print("|---|---|---|---|---|")
+    head = "| model | levers | batched s (CPU s) | one by one s | ratio |"
+    if args.array:
+        head += " array-API batched s (CPU s) | compiled / array-API |"
+    print(head)
+    print("|---" * head.count(" | ") + "|---|")
     batched: dict[str, float] = {}
     cpu: dict[str, float] = {}
     for spec in specs:
-        times, base, cpus = [], [], []
+        times, base, cpus, slow_times, slow_cpus = [], [], [], [], []
         for _ in range(args.repeat):
             start, start_cpu = time.perf_counter(), time.process_time()
             result = find_levers(case, actor, [spec])
             times.append(time.perf_counter() - start)
             cpus.append(time.process_time() - start_cpu)
+            if args.array:
+                with compiled.disabled():
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    find_levers(case, actor, [spec])
+                    slow_times.append(time.perf_counter() - start)
+                    slow_cpus.append(time.process_time() - start_cpu)
             count, seconds = one_by_one(case, spec, actor, args.sample)
             base.append(seconds)
         n = len(result.effects[spec.name])
@@ -122,12 +136,18 @@ def main() -> None:
         cpu[spec.name] = statistics.median(cpus)
         slow = statistics.median(base)
         est = " est." if args.sample and args.sample < n else ""
-        print(
+        row = (
             f"| {spec.name} | {n} | {batched[spec.name]:.3f} ({cpu[spec.name]:.3f}) | "
             f"{slow:.3f}{est} | "
-            f"{slow / batched[spec.name]:.1f}x |",
-            flush=True,
+            f"{slow / batched[spec.name]:.1f}x |"
         )
+        if args.array:
+            array_s = statistics.median(slow_times)
+            row += (
+                f" {array_s:.3f} ({statistics.median(slow_cpus):.3f}) | "
+                f"{array_s / batched[spec.name]:.1f}x |"
+            )
+        print(row, flush=True)
     fast = sum(v for k, v in batched.items() if k in FAST)
     print(f"\ncompromise + mean + median: {fast:.2f} s (bar: 2 s)")
     print(

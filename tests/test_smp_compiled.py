@@ -172,3 +172,19 @@ def test_coverage_rule():
     stochastic = SMP(StateTransitions="Stochastic", max_turns=10_000)
     assert compiled_run.covers(stochastic, x, "forecast")  # 40,000 draws
     assert not compiled_run.covers(stochastic, np.zeros((1, 500, 2)), "forecast")
+
+
+def test_results_do_not_depend_on_the_threads():
+    """Members are dealt to one block per thread; each is computed alone."""
+    arrays = ensemble(random_case(8, 2, seed=9), 7)
+    model = get_model("smp", params={"StateTransitions": "Stochastic", "seed": "2"})
+    try:
+        runs = []
+        for n in (1, 2, 3, 8):
+            compiled.set_threads(n)
+            runs.append(model.run(arrays, detail="forecast"))
+    finally:
+        compiled.set_threads(None)
+    for out in runs[1:]:
+        np.testing.assert_array_equal(out.forecast, runs[0].forecast)
+        assert out.rounds.tolist() == runs[0].rounds.tolist()

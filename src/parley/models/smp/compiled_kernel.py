@@ -602,10 +602,10 @@ def _forecast(x, own, cap, opts, tol, mats, vecs, reps, dbuf, out):
 
 @compiled.jit
 def run_members(
-    start, stop, x0, sal, s2, den, cap, tsal, w, acc, lag, uniforms, opts, reals, max_turns,
-    min_turns, forecast, rounds, status, ratios,
+    start, stop, order, x0, sal, s2, den, cap, tsal, w, acc, lag, uniforms, opts, reals,
+    max_turns, min_turns, forecast, rounds, status, ratios,
 ):  # fmt: skip
-    """Members start..stop-1 from their start positions to the stop rule (model._run's loop):
+    """Members order[start:stop] from their start positions to the stop rule (model._run's loop):
     forecast (B, D) on the 0-1 scale, rounds (B,), status (B,) codes, ratios (B,) last step
     ratio. uniforms (T, A): row t holds turn t's Stochastic draws; one row of NaN:
     Deterministic."""
@@ -632,7 +632,8 @@ def run_members(
     tgt = np.zeros(a_n, dtype=np.int64)
     twin = np.zeros(a_n, dtype=np.int64)
     stochastic = not math.isnan(uniforms[0, 0])
-    for b in range(start, stop):
+    for slot in range(start, stop):
+        b = order[slot]
         sal_b, s2_b, den_b, cap_b = sal[b], s2[b], den[b], cap[b]
         alike = False  # any two actors alike in saliences and capability (twins.fixed_twins)
         for i in range(a_n):

@@ -83,9 +83,14 @@ def run(model: Any, arrays: CaseArrays, x: np.ndarray, setup: Any) -> Outcome:
     codes = np.zeros(b_n, dtype=np.int64)
     ratios = np.zeros(b_n)
 
+    # members dealt round-robin to the blocks map_blocks makes (one per thread), so that each
+    # block gets members from all over the batch: neighbours (a lever's steps, an ensemble's
+    # chunk) often play alike long runs
+    order = np.argsort(np.arange(b_n) % compiled.threads(), kind="stable")
+
     def block(start: int, stop: int) -> None:
         kernel.run_members(
-            start, stop, x0, sal, s2, den, cap, tsal, w, acc, lag, uniforms, opts, reals,
+            start, stop, order, x0, sal, s2, den, cap, tsal, w, acc, lag, uniforms, opts, reals,
             model.max_turns, model.min_turns, forecast, rounds, codes, ratios,
         )  # fmt: skip
 
