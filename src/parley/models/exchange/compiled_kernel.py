@@ -109,6 +109,9 @@ def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, 
     dist0, dist1 = abs(t0 - xs0), abs(t1 - xs1)
     sign0 = -1.0 if xs0 > t0 else 1.0
     sign1 = -1.0 if xs1 > t1 else 1.0
+    es0, es1 = exec_sign[ai, q], exec_sign[aj, p]
+    if es0 * sign0 < 0 or es1 * sign1 < 0:  # against an executed move: invalid, caps or not
+        return False, 0.0, 0.0, 0.0
 
     dp_full = dist1 * k1
     dq_eq = dp_full * ratio
@@ -123,7 +126,6 @@ def _evaluate(ai, aj, p, q, x0, x, s, cs, w, num, exec_sign, dsum, in_f, f_pos, 
         dp = dp_full
         m0 = move_i
         m1 = dist1
-    es0, es1 = exec_sign[ai, q], exec_sign[aj, p]
     valid = (
         abs(dp * s_dem0 - dq * s_sup0) >= MIN_GAIN
         and _move_ok(xs0, sign0, m0, es0, sup0)
