@@ -107,6 +107,20 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
     """Play `model.rounds` rounds on every batch member at once (each step executes the best
     exchange of every member, see rounds.py); outputs in the issues' units. With
     `detail="forecast"` no events, history or per-round summaries are kept."""
+    full = detail == "full"
+    n_b = arrays.shape[0]
+    verdict: dict[str, Any] = {
+        "status": statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
+        "rounds": np.full(n_b, model.rounds, dtype=int),
+        "message": "fixed rounds" if model.rounds else "no rounds",
+        **labels(arrays),
+        "params": dataclasses.asdict(model),
+    }
+    fast = not full and compiled_route(model, arrays)
+    if fast and (arrays.shape[2] < 2 or model.rounds == 0):
+        # no issue pair (or no round): nobody trades, the forecast is the input's NBS (the array
+        # path computes the same from positions taken to 0-100 and back: equal to round-off)
+        return Outcome(forecast=weighted_mean(arrays), detail="forecast", **verdict)
     lo, hi = arrays.bounds[:, 0], arrays.bounds[:, 1]
     span = hi - lo
     mask = arrays.mask[None]
@@ -115,20 +129,11 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
     cs = c * s
     tradable = mask & (s > 0) & (c > 0)
     x = np.where(mask, (arrays.positions - lo) / span * 100.0, 0.0)
-    full = detail == "full"
-    n_b = arrays.shape[0]
 
     def units(v: np.ndarray) -> np.ndarray:
         return np.where(mask, lo + v / 100.0 * span, arrays.positions)
 
-    verdict: dict[str, Any] = {
-        "status": statuses(status.FIXED_ROUNDS if model.rounds else status.NO_ROUNDS, n_b),
-        "rounds": np.full(n_b, model.rounds, dtype=int),
-        "message": "fixed rounds" if model.rounds else "no rounds",
-        **labels(arrays),
-        "params": dataclasses.asdict(model),
-    }
-    if not full and compiled_route(model, arrays):  # each member's whole run in machine code
+    if fast:  # each member's whole run in machine code
         weights = (model.fixed_weight, model.salience_weight)
         if listening():  # one call per round, each reported
             tick = round_reporter("exchange")
