@@ -18,6 +18,7 @@ import pytest
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.io import read_case
 from parley.models import compiled, get_model
+from parley.models.chunking import chunk_for
 from parley.models.smp import SMP, compiled_run
 from parley.models.smp import model as smp_model
 from parley.models.smp.compiled_kernel import _pw
@@ -188,3 +189,20 @@ def test_results_do_not_depend_on_the_threads():
     for out in runs[1:]:
         np.testing.assert_array_equal(out.forecast, runs[0].forecast)
         assert out.rounds.tolist() == runs[0].rounds.tolist()
+
+
+def test_a_compiled_forecast_run_declares_its_own_memory():
+    """Chunks of forecast-only runs (levers, fronts, ensembles) are sized by what the compiled
+    kernel holds: per member its own arrays, per thread one member's scratch. By hand at 50 x 5
+    with 2 threads: 80 x 250 + 48 x 50 = 22,400 bytes a member, 128 x 51^2 = 332,928 a thread,
+    so one member declares 355,328 and 64 MiB take 188; the array path declares
+    9 x 50^3 + 8 x 101 x 250 = 1,327,000 a member (50 a chunk)."""
+    model = get_model("smp")
+    try:
+        compiled.set_threads(2)
+        assert chunk_for(model, (1, 50, 5)) == 188
+        with compiled.disabled():
+            assert chunk_for(model, (1, 50, 5)) == 50
+        assert chunk_for(get_model("smp", params={"BargnModel": "PWCompInterp"}), (1, 50, 5)) == 50
+    finally:
+        compiled.set_threads(None)

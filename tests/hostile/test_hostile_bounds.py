@@ -13,7 +13,7 @@ import pytest
 from hostile.corpus import SAMPLES, invoke, rejected
 
 from parley.errors import ModelError
-from parley.models import get_model
+from parley.models import compiled, get_model
 from parley.models.combined.model import Combined
 from parley.models.cost import LIMIT_VARIABLE, check_memory, declared_cost
 
@@ -78,13 +78,19 @@ def test_ensemble_chunks_shrink_to_the_limit_with_the_same_result(tmp_path):
     case.write_text(SAMPLES["yaml"][1])
     smp = get_model("smp")
     cost = declared_cost(type(smp))
-    per_40 = int(cost.bytes(smp, 40, 2, 1))  # fits the 36 members sizing measures, not 64
+    # exactly what the 36 members sizing measures need on the array path (checked before any
+    # run): 9 x 36 x 2^3 + 8 x 36 x 101 x 2 = 60,768 bytes
+    limit = int(cost.bytes(smp, 36, 2, 1))
     args = ["ensemble", case, "-m", "smp", "-n", "600", "--seed", "3", "-f", "json"]
     free = invoke(*args)
-    tight = invoke(*args, "--max-memory", str(per_40))
+    tight = invoke(*args, "--max-memory", str(limit))
     assert free.exit_code == 0 and tight.exit_code == 0, tight.output
     a, b = json.loads(free.stdout), json.loads(tight.stdout)
-    assert a["settings"]["chunk"] > 40 and b["settings"]["chunk"] == 32  # 256 halved to fit
+    # 256 members halved to fit: the compiled forecast-only run declares 256 x 256 bytes plus a
+    # thread's scratch (65,536 + 1,152 per thread: too much) and 128 fit; on the array path
+    # 64 members need 108,032 bytes and 32 fit
+    assert a["settings"]["chunk"] > 40
+    assert b["settings"]["chunk"] == (128 if compiled.enabled() else 32)
     a["settings"].pop("chunk"), b["settings"].pop("chunk")
     assert a == b  # each member's draws and result do not depend on the chunks
 

@@ -52,10 +52,39 @@ def covers(model: Any, x: Any, detail: str) -> bool:
         return False  # a listener (the CLI's bar) is told every turn: the array path's loop
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         return False
+    return covers_params(model, x.shape[1])
+
+
+def covers_params(model: Any, actors: int) -> bool:
+    """Whether the kernel covers `model`'s parameters on `actors` actors."""
     if model.BargnModel != "InitOnlyInterp":
         return False
-    draws = model.max_turns * x.shape[1]
+    draws = model.max_turns * actors
     return model.StateTransitions == "Deterministic" or draws <= MAX_DRAWS
+
+
+MEMBER_BYTES = 80.0
+"""Bytes per actor and issue of a member's own arrays on the way in: the case's positions,
+saliences and capabilities, the start positions, the saliences and their squares (about ten
+float64 arrays of (A, I) while `SMP._run` prepares them)."""
+
+SCRATCH_BYTES = 128.0
+"""Bytes per (actor + 1)^2 of one thread's scratch: 16 float64 matrices of about (A + 1, A + 1)
+(distances, utilities, perceived risks, the estimator's utilities, gains, coalitions, ...)."""
+
+
+def forecast_bytes(model: Any, members: int, actors: int, issues: int, threads: int) -> float:
+    """Peak bytes of a compiled forecast-only batch: each member's own arrays and 6 float64 per
+    actor (weights, capabilities, totals), one thread's scratch per thread, and the Stochastic
+    draws made up front. Nothing grows like actors^3 or like the turns.
+
+    >>> from parley.models.smp.model import SMP
+    >>> forecast_bytes(SMP(), 1, 50, 5, 2)  # 80 x 250 + 48 x 50 + 128 x 51^2
+    355328.0
+    """
+    draws = 8.0 * model.max_turns * actors if model.StateTransitions == "Stochastic" else 0.0
+    own = members * (MEMBER_BYTES * actors * issues + 48.0 * actors)
+    return own + min(members, max(1, threads)) * SCRATCH_BYTES * (actors + 1) ** 2 + draws
 
 
 def run(model: Any, arrays: CaseArrays, x: np.ndarray, setup: Any) -> Outcome:

@@ -17,6 +17,7 @@ import numpy as np
 from parley.case import Case
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.errors import ModelError
+from parley.models import compiled
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
@@ -81,9 +82,16 @@ class SMP:
     threads: int = 0
 
     #: ~9 bytes per (challenger, target, third party) triple and member: the challenge tensor.
+    #: A forecast-only run on the compiled kernel holds each member's own arrays and one
+    #: member's scratch per thread (compiled_run.forecast_bytes).
     memory_cost: ClassVar[Cost] = Cost(
         "the challenge tensor (actors^3)",
         lambda m, b, a, i: 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i,
+        forecast=lambda m, b, a, i: (
+            compiled_run.forecast_bytes(m, b, a, i, compiled.threads())
+            if compiled.enabled() and compiled_run.covers_params(m, a)
+            else 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i
+        ),
     )
 
     #: Declared ranges, checked once at the edge (parley.models.constraints).
