@@ -10,7 +10,7 @@ from casebuilders import make_case
 
 from parley.case import case_arrays
 from parley.errors import ModelError
-from parley.models import STATUSES, get_model, model_names
+from parley.models import STATUSES, compiled, get_model, model_names
 
 # Issue "agree": every actor holding a position takes 30 (a warning, not an error); actor "d"
 # takes no position on "agree"; issue "split" is on a 1-5 scale.
@@ -104,7 +104,12 @@ def test_forecast_detail_is_lean_and_equal(outcomes, name):
     lean = get_model(name).run(case_arrays(CASE), detail="forecast")
     assert lean.detail == "forecast" and lean.history is None
     assert not lean.events and not lean.summaries and not lean.extra
-    np.testing.assert_array_equal(lean.forecast, full.forecast)
+    # a compiled forecast-only kernel agrees to round-off (parley.models.compiled); the array-API
+    # forecast-only path is the full run's, bit for bit
+    np.testing.assert_allclose(lean.forecast, full.forecast, rtol=0, atol=1e-9)
+    with compiled.disabled():
+        plain = get_model(name).run(case_arrays(CASE), detail="forecast")
+    np.testing.assert_array_equal(plain.forecast, full.forecast)
     assert lean.status.tolist() == full.status.tolist()
     assert lean.rounds.tolist() == full.rounds.tolist()
     obj = lean.to_json()

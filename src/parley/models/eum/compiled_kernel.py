@@ -43,6 +43,7 @@ from parley.models import compiled
 from parley.models.compiled_median import median_of
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.params import EumParams
+from parley.models.eum.powers import exp_into, log_into
 
 # integer settings, in this order, in the kernel's `flags` array
 (
@@ -149,17 +150,36 @@ def _below(xs, below):
 
 
 @compiled.jit
-def _gains_fast(xs, ws, rs, use_rho, delta, rank, below, g, pre, suf, num):
+def _distance_powers(xs, rs, use_rho, delta, flat, bits):
+    """flat[1][k n + a] = (|x_k - x_a| / D)^rho_k (or the plain ratio without rho), as
+    `votes._powered(votes._scaled_distance(...))`; the powers vectorised (`powers`)."""
+    n = xs.shape[0]
+    base, out = flat[0], flat[1]
+    for k in range(n):
+        for a in range(n):
+            base[k * n + a] = abs(xs[k] - xs[a]) / delta
+    if not use_rho:
+        for k in range(n * n):
+            out[k] = base[k]
+        return
+    log_into(base, out, bits[0])
+    for k in range(n):
+        for a in range(n):
+            base[k * n + a] = rs[k] * out[k * n + a]
+    exp_into(base, out, bits)
+
+
+@compiled.jit
+def _gains_fast(xs, ws, rs, use_rho, delta, rank, below, g, pre, suf, num, flat, bits):
     """Num[i, j] (input order) by sorted positions and prefix sums, as `votes.vote_gains_fast`:
     G[k, a] = w_k (|x_k - x_a| / D)^rho_k over sorted voters k and sorted actors a; the lower
     actor of a pair sums the voters below its midpoint, the higher one those from it up."""
     n = xs.shape[0]
+    _distance_powers(xs, rs, use_rho, delta, flat, bits)
+    powered = flat[1]
     for k in range(n):
         for a in range(n):
-            base = abs(xs[k] - xs[a]) / delta
-            if use_rho and base != 0.0:  # 0^r = 0 for every r > 0 (r lies in [0.5, 2])
-                base = base ** rs[k]
-            g[k, a] = ws[k] * base
+            g[k, a] = ws[k] * powered[k * n + a]
     for a in range(n):
         pre[0, a] = 0.0
         suf[0, a] = 0.0
@@ -180,20 +200,29 @@ def _gains_fast(xs, ws, rs, use_rho, delta, rank, below, g, pre, suf, num):
 
 
 @compiled.jit
-def _gains_plain(x, w, rho, use_rho, delta, g, num):
+def _gains_plain(x, w, rho, use_rho, delta, num, flat, bits):
     """Num[a, b] = sum_k max(0, w_k (g_k(x_b) - g_k(x_a))), as `votes.vote_gains_plain`."""
     n = x.shape[0]
-    for k in range(n):
-        for a in range(n):
-            base = abs(x[k] - x[a]) / delta
-            g[k, a] = base ** rho[k] if use_rho else base
+    _distance_powers(x, rho, use_rho, delta, flat, bits)
+    g = flat[1]
     for a in range(n):
         for b in range(n):
             total = 0.0
             for k in range(n):
-                v = w[k] * (g[k, b] - g[k, a])
+                v = w[k] * (g[k * n + b] - g[k * n + a])
                 total += v if v >= 0.0 else 0.0
             num[a, b] = total
+
+
+@compiled.jit
+def _utility_powers(logs, r, by_row, out, y, bits):
+    """out[i n + j] = exp(r_i logs[i n + j]) (by_row) or exp(r_j logs[i n + j]): the
+    (0.5 -+ 0.5 d_ij)^r of the utilities from their logarithms (`powers`); y: scratch."""
+    n = r.shape[0]
+    for i in range(n):
+        for j in range(n):
+            y[i * n + j] = (r[i] if by_row else r[j]) * logs[i * n + j]
+    exp_into(y, out, bits)
 
 
 @compiled.jit
@@ -217,27 +246,17 @@ def _probability(num, pairwise, p):
 
 
 @compiled.jit
-def _eu(s_t, p, us, uf, q, sq, term, t, ub, uw):
-    """`utility.challenge_eu` of one pair, in its operation order."""
-    eu = s_t * (p * us + (1.0 - p) * uf)
-    eu = eu + (1.0 - s_t) * us - q * sq
-    if term:
-        eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
-    return eu
-
-
-@compiled.jit
 def _u(base, r):
     """2 - 4 base^r (SPEC step 3)."""
     return 2.0 - 4.0 * base**r
 
 
 @compiled.jit
-def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, new_x, r):
+def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, flat, bits, new_x, r):
     """One round of one problem (`round.play_round`): new positions into new_x, r into r.
 
-    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n); see
-    `_simulate_block`."""
+    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n), flat (8, n n),
+    bits (2, n n); see `_simulate_block`."""
     n = x.shape[0]
     dist, d, g, num = mats[0, :n], mats[1, :n], mats[2, :n], mats[3, :n]
     p1, p2, pre, suf = mats[4, :n], mats[5, :n], mats[6], mats[7]
@@ -256,9 +275,9 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
     if not plain:
         _sort(x, w, order, rank, xs, ws)
         _below(xs, below)
-        _gains_fast(xs, ws, ones, False, delta, rank, below, g, pre, suf, num)
+        _gains_fast(xs, ws, ones, False, delta, rank, below, g, pre, suf, num, flat, bits)
     else:
-        _gains_plain(x, w, ones, False, delta, g, num)
+        _gains_plain(x, w, ones, False, delta, num, flat, bits)
     _probability(num, flags[PAIRWISE] != 0, p1)
     # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i
     for i in range(n):
@@ -277,16 +296,21 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
                 spread = 0.25 * (dmu[j] + dji)
                 ub = 2.0 - 4.0 * (0.5 - spread)
                 uw = 2.0 - 4.0 * (0.5 + spread)
-            total += _eu(s[i], p1[j, i], us, uf, q, 0.0, term, t, ub, uw)
+            pji = p1[j, i]  # E_j(U_ji) as `utility.challenge_eu` computes it, U_sq = 0
+            eu = s[i] * (pji * us + (1.0 - pji) * uf)
+            eu = eu + (1.0 - s[i]) * us - q * 0.0
+            if term:
+                eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
+            total += eu
         sec[i] = total
     hi = -np.inf
     lo = np.inf
     for i in range(n):
         hi = max(hi, sec[i])
         lo = min(lo, sec[i])
-    flat = hi == lo
+    level = hi == lo  # max = min: R = 0 (SPEC point 9)
     for i in range(n):
-        if flat:
+        if level:
             r[i] = r_prev[i] if flags[PREVIOUS_R] else 1.0
         else:
             big_r = (2.0 * sec[i] - hi - lo) / (hi - lo)
@@ -298,13 +322,30 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
         if not plain:
             for k in range(n):
                 rs[k] = r[order[k]]
-            _gains_fast(xs, ws, rs, True, delta, rank, below, g, pre, suf, num)
+            _gains_fast(xs, ws, rs, True, delta, rank, below, g, pre, suf, num, flat, bits)
         else:
-            _gains_plain(x, w, r, True, delta, g, num)
+            _gains_plain(x, w, r, True, delta, num, flat, bits)
         _probability(num, flags[PAIRWISE] != 0, p2)
         p = p2
     for i in range(n):
         sq[i] = _u(0.5, r[i])
+    # (0.5 - 0.5 d)^r and (0.5 + 0.5 d)^r for every pair, with i's r (and j's for b when
+    # opponent_risk = 'opponent'), vectorised: most of a round's arithmetic
+    base, log_s, log_f = flat[0], flat[2], flat[3]
+    e_s, e_f, o_s, o_f = flat[4], flat[5], flat[6], flat[7]
+    for i in range(n):
+        for j in range(n):
+            base[i * n + j] = 0.5 - 0.5 * d[i, j]
+    log_into(base, log_s, bits[0])
+    for i in range(n):
+        for j in range(n):
+            base[i * n + j] = 0.5 + 0.5 * d[i, j]
+    log_into(base, log_f, bits[0])
+    _utility_powers(log_s, r, True, e_s, base, bits)
+    _utility_powers(log_f, r, True, e_f, base, bits)
+    if flags[OPPONENT_R]:
+        _utility_powers(log_s, r, False, o_s, base, bits)
+        _utility_powers(log_f, r, False, o_f, base, bits)
     opponent_r = flags[OPPONENT_R] != 0
     challenger_s = flags[CHALLENGER_S] != 0
     conflict = flags[CONFLICT] != 0
@@ -321,8 +362,8 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
             dij = d[i, j]
             if not dij > coincident:  # no offers between (nearly) coincident actors
                 continue
-            us = _u(0.5 - 0.5 * dij, ri)
-            uf = _u(0.5 + 0.5 * dij, ri)
+            us = 2.0 - 4.0 * e_s[i * n + j]
+            uf = 2.0 - 4.0 * e_f[i * n + j]
             t_row = t_col = 0.0
             ub = uw = ob = ow = 0.0
             if term:
@@ -330,11 +371,17 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
                 t_col = t_fixed if fixed_t else (1.0 if dmu[j] < dij else 0.0)
                 ub = _u(0.5 - 0.25 * (dmu[i] + dij), ri)
                 uw = _u(0.5 + 0.25 * (dmu[i] + dij), ri)
-            a = _eu(s[j], p[i, j], us, uf, q, sq[i], term, t_row, ub, uw)
+            # a = E_i(U_ij) and b, as `utility.challenge_eu` computes them (written out here:
+            # a call per pair costs more than the arithmetic)
+            pij = p[i, j]
+            a = s[j] * (pij * us + (1.0 - pij) * uf)
+            a = a + (1.0 - s[j]) * us - q * sq[i]
+            if term:
+                a = a - (1.0 - q) * (t_row * ub + (1.0 - t_row) * uw)
             ro = r[j] if opponent_r else ri
             if opponent_r:
-                ous = _u(0.5 - 0.5 * dij, ro)
-                ouf = _u(0.5 + 0.5 * dij, ro)
+                ous = 2.0 - 4.0 * o_s[i * n + j]
+                ouf = 2.0 - 4.0 * o_f[i * n + j]
             else:
                 ous, ouf = us, uf
             if term:
@@ -342,7 +389,11 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, ne
                 ow = _u(0.5 + 0.25 * (dmu[j] + dij), ro)
             s_o = s[j] if challenger_s else s[i]
             sq_o = sq[j] if opponent_r else sq[i]
-            b = _eu(s_o, p[j, i], ous, ouf, q, sq_o, term, t_col, ob, ow)
+            pji = p[j, i]
+            b = s_o * (pji * ous + (1.0 - pji) * ouf)
+            b = b + (1.0 - s_o) * ous - q * sq_o
+            if term:
+                b = b - (1.0 - q) * (t_col * ob + (1.0 - t_col) * ow)
             is_conflict = conflict and b > a and a > 0
             is_compromise = a < 0 and b > -a
             is_capitulation = capitulation and a < 0 and b > 0 and -a > b
@@ -404,7 +455,9 @@ def _period(ring_x, ring_r, head):
 
 
 @compiled.jit
-def _simulate_one(x0, w, s, span, flags, reals, mats, vecs, ints, below, ring_x, ring_r, ring_med):
+def _simulate_one(
+    x0, w, s, span, flags, reals, mats, vecs, ints, below, flat, bits, ring_x, ring_r, ring_med
+):
     """One problem's rounds (`simulate._simulate_compact`): (median, rounds played, converged)."""
     n = x0.shape[0]
     x, new_x, r_prev, r = vecs[7], vecs[8], vecs[9], vecs[10]
@@ -445,7 +498,9 @@ def _simulate_one(x0, w, s, span, flags, reals, mats, vecs, ints, below, ring_x,
             delta = delta if delta > 0 else 1.0
         else:
             delta = safe0
-        _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, new_x, r)
+        _round(
+            x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, flat, bits, new_x, r
+        )
         for a in range(n):
             x[a] = new_x[a]
             r_prev[a] = r[a]
@@ -486,14 +541,16 @@ def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv,
     vecs[6, :] = 1.0  # the exponents of the risk pass
     ints = np.empty((2, n), dtype=np.int64)  # order, rank
     below = np.empty((n, n), dtype=np.int64)
+    flat = np.empty((8, n * n))  # pair values laid flat for the vectorised powers
+    bits = np.empty((2, n * n), dtype=np.int64)
     depth = PERIODS + 2
     ring_x = np.empty((depth, n))
     ring_r = np.empty((depth, n))
     ring_med = np.empty(depth)
     for m in range(start, stop):
         med, rounds, conv = _simulate_one(
-            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, ring_x, ring_r,
-            ring_med,
+            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, flat, bits,
+            ring_x, ring_r, ring_med,
         )  # fmt: skip
         out_med[m] = med
         out_rounds[m] = rounds
