@@ -5,7 +5,9 @@ Two cases: (a) the seed case `cases/iraq-2006` (17 actors, 5 issues, its stated 
 uniform on [0, 100] +/- 10, saliences on [0.2, 1] +/- 0.1, capabilities on [10, 100] +/- 30%;
 seeded). For each model, member draws (`parley.ensemble` plan, Philox uniforms, inverse CDFs,
 `apply_inputs`) are made once and `model.run(batch, detail="forecast")` is timed on them: the
-median over repeats, in members per second. On (b) eum also runs with a stop rule comparable to
+median over repeats, in members per second by wall time and by this process's CPU time, on the
+compiled path (numba, where a model has a kernel) and on the array-API path (`compiled.disabled()`)
+in the same run, with their ratio. On (b) eum also runs with a stop rule comparable to
 the peer's (its median moves < 0.5 on the 0-100 scale for 2 rounds in a row, at most 100 rounds),
 against the peer's 550 members/s (single-threaded). Then whole ensembles through `parley.ensemble`
 (draws + every model + summaries): 10^5 members of (b) with the baselines, and 1,000 members of
@@ -37,6 +39,7 @@ from parley.ensemble.executors import LocalExecutor
 from parley.ensemble.plan import EnsemblePlan, make_plan
 from parley.forecast import ModelSpec, model_specs
 from parley.io import read_case
+from parley.models import compiled
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
 PEER_MEMBERS_PER_S = 550.0
@@ -73,14 +76,38 @@ def batch(plan: EnsemblePlan, members: int, device: str):
     return to_device(world.batch(world.values(u)), device)
 
 
-def members_per_second(model, arrays, repeats: int) -> float:
+def members_per_second(model, arrays, repeats: int) -> tuple[float, float]:
+    """Members per second of `model.run(arrays, detail="forecast")`, medians over repeats, by
+    wall time and by this process's CPU time (all its threads; steadier on a shared machine).
+    One untimed run first: a compiled kernel's first call loads (or builds) it."""
     n = arrays.positions.shape[0]
-    times = []
+    few = {k: getattr(arrays, k)[:2] for k in ("positions", "salience", "capability")}
+    model.run(arrays.with_batch(**few), detail="forecast")
+    wall, cpu = [], []
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         model.run(arrays, detail="forecast")
-        times.append(time.perf_counter() - began)
-    return n / statistics.median(times)
+        wall.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    return n / statistics.median(wall), n / statistics.median(cpu)
+
+
+def both_paths(model, arrays, repeats: int) -> tuple[float, float, float, float]:
+    """(wall, cpu) members/s on the compiled path (the default) and on the array-API path
+    (`compiled.disabled()`), timed in the same run."""
+    fast = members_per_second(model, arrays, repeats)
+    with compiled.disabled():
+        plain = members_per_second(model, arrays, repeats)
+    return (*fast, *plain)
+
+
+def rates_line(rates: tuple[float, float, float, float]) -> str:
+    fast_wall, fast_cpu, plain_wall, plain_cpu = rates
+    return (
+        f"compiled {fast_wall:>12,.0f} /s ({fast_cpu:>11,.0f} /CPU-s)   array-API "
+        f"{plain_wall:>10,.0f} /s ({plain_cpu:>10,.0f} /CPU-s)   x{fast_wall / plain_wall:.1f} "
+        f"(x{fast_cpu / plain_cpu:.1f})"
+    )
 
 
 def kernel_rows(case: Case, specs: list[ModelSpec], sizes: dict[str, int], repeats: int, device):
@@ -88,8 +115,7 @@ def kernel_rows(case: Case, specs: list[ModelSpec], sizes: dict[str, int], repea
     rows = []
     for name, model in plan.worlds[0].models:
         n = sizes.get(name, sizes["default"])
-        rate = members_per_second(model, batch(plan, n, device), repeats)
-        rows.append((name, n, rate))
+        rows.append((name, n, both_paths(model, batch(plan, n, device), repeats)))
     return rows
 
 
@@ -112,8 +138,8 @@ def main() -> None:
     twenty = twenty_actor_case()
     for label, case in (("(a) seed case, 17 actors x 5 issues", seed), ("(b) 20 actors x 1 issue", twenty)):  # fmt: skip
         print(f"\n{label}: members/s, forecast-only, median of {repeats}")
-        for name, n, rate in kernel_rows(case, defaults, sizes, repeats, args.device):
-            print(f"  {name:<11} {rate:>14,.0f} /s   (batch of {n:,})")
+        for name, n, rates in kernel_rows(case, defaults, sizes, repeats, args.device):
+            print(f"  {name:<11} {rates_line(rates)}   (batch of {n:,})")
 
     # (b) eum with the peer's stop rule: median moves < 0.5 (scale 0-100) for 2 rounds, cap 100
     positions = [s["q"].position.value for s in twenty.stances.values()]
@@ -125,12 +151,13 @@ def main() -> None:
     plan = make_plan(twenty, [peer_eum], members=slow["eum"], mix=False)
     arrays = batch(plan, slow["eum"], args.device)
     model = plan.worlds[0].models[0][1]
-    rate = members_per_second(model, arrays, repeats)
+    rates = both_paths(model, arrays, repeats)
     rounds = model.run(arrays, detail="forecast").rounds
     print(
-        f"\n(b) eum, stop when the median moves < 0.5 for 2 rounds: {rate:,.0f} members/s, "
-        f"{rate / PEER_MEMBERS_PER_S:.1f}x the peer's {PEER_MEMBERS_PER_S:.0f}/s "
-        f"(rounds played: median {np.median(rounds):.0f}, max {np.max(rounds)})"
+        f"\n(b) eum, stop when the median moves < 0.5 for 2 rounds ({slow['eum']:,} members; "
+        f"rounds played: median {np.median(rounds):.0f}, max {np.max(rounds)}):\n  "
+        f"{rates_line(rates)}\n  compiled: {rates[0] / PEER_MEMBERS_PER_S:.1f}x the peer's "
+        f"{PEER_MEMBERS_PER_S:.0f}/s by wall ({rates[1] / PEER_MEMBERS_PER_S:.1f}x by CPU time)"
     )
 
     n = 10_000 if quick else 100_000

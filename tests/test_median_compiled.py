@@ -62,6 +62,9 @@ def test_median_model_forecast_detail_is_compiled_and_equal() -> None:
         issue_ids=("q",),
         status_quo=np.array([np.nan]),
     )
+    salience = arrays.salience.copy()
+    salience[:50] = 0.0  # no salience at all: capability alone weighs (the array path's fallback)
+    arrays = arrays.with_batch(salience=salience)
     model = get_model("median")
     fast = model.run(arrays, detail="forecast")
     with compiled.disabled():

@@ -16,7 +16,7 @@ from array_api_compat import array_namespace, is_numpy_namespace
 
 from parley.case.arrays import CaseArrays
 from parley.models import compiled
-from parley.models.compiled_median import weighted_median_compiled
+from parley.models.compiled_median import median_forecast
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.status import NO_ROUNDS, statuses
@@ -145,11 +145,14 @@ class Median:
     [[0.0]]
 
     Forecast-only runs on NumPy arrays use the compiled weighted median when numba is there
-    (`parley.models.compiled_median`: the same numbers, bit for bit, about 10x faster).
+    (`parley.models.compiled_median`: the same numbers, bit for bit, the weights computed in it).
     """
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
-        w = _salience_or_capability_weights(arrays)
         if detail == "forecast" and compiled.enabled() and isinstance(arrays.positions, np.ndarray):
-            return static_outcome(arrays, weighted_median_compiled(arrays.positions, w), detail)
+            a = arrays
+            return static_outcome(
+                a, median_forecast(a.positions, a.capability, a.salience, a.mask), detail
+            )
+        w = _salience_or_capability_weights(arrays)
         return static_outcome(arrays, weighted_median(arrays.positions, w), detail)

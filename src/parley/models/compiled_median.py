@@ -54,6 +54,54 @@ def median_of(x: np.ndarray, w: np.ndarray, order: np.ndarray) -> float:
 
 @compiled.jit
 def _median_block(
+    positions: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    mask: np.ndarray,
+    out: np.ndarray,
+    start: int,
+    stop: int,
+) -> None:
+    """Members start .. stop - 1 of the `median` model: weights c s (0 off the mask), or c where
+    every actor on the issue has salience 0 (`baselines._salience_or_capability_weights`)."""
+    n_a, n_i = positions.shape[1], positions.shape[2]
+    x = np.empty(n_a)
+    w = np.empty(n_a)
+    order = np.empty(n_a, dtype=np.int64)
+    for b in range(start, stop):
+        for i in range(n_i):
+            total = 0.0
+            for a in range(n_a):
+                x[a] = positions[b, a, i]
+                w[a] = capability[b, a, i] * salience[b, a, i] * mask[a, i]
+                total += w[a]
+            if not total > 0:
+                for a in range(n_a):
+                    w[a] = capability[b, a, i] * mask[a, i]
+            out[b, i] = median_of(x, w, order)
+
+
+def median_forecast(
+    positions: np.ndarray, capability: np.ndarray, salience: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """The `median` model's forecast, (B, I), from (B, A, I) NumPy arrays and the (A, I) mask:
+    `baselines.weighted_median` of `baselines._salience_or_capability_weights`, bit for bit;
+    members split over the cores."""
+    x = np.ascontiguousarray(positions, dtype=np.float64)
+    c = np.ascontiguousarray(capability, dtype=np.float64)
+    s = np.ascontiguousarray(salience, dtype=np.float64)
+    held = np.ascontiguousarray(mask, dtype=np.float64)
+    out = np.empty((x.shape[0], x.shape[2]))
+
+    def block(start: int, stop: int) -> None:
+        _median_block(x, c, s, held, out, start, stop)
+
+    compiled.map_blocks(block, x.shape[0], min_block=4096)
+    return out
+
+
+@compiled.jit
+def _weighted_block(
     positions: np.ndarray, weights: np.ndarray, out: np.ndarray, start: int, stop: int
 ) -> None:
     n_a, n_i = positions.shape[1], positions.shape[2]
@@ -73,5 +121,5 @@ def weighted_median_compiled(positions: np.ndarray, weights: np.ndarray) -> np.n
     x = np.ascontiguousarray(positions, dtype=np.float64)
     w = np.ascontiguousarray(np.broadcast_to(weights, x.shape), dtype=np.float64)
     out = np.empty((x.shape[0], x.shape[2]))
-    compiled.map_blocks(lambda a, b: _median_block(x, w, out, a, b), x.shape[0], min_block=4096)
+    compiled.map_blocks(lambda a, b: _weighted_block(x, w, out, a, b), x.shape[0], min_block=4096)
     return out

@@ -37,6 +37,8 @@ comparison falls the other way on one ulp.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from parley.models import compiled
@@ -51,6 +53,7 @@ from parley.models.eum.powers import exp_into, log_into
     CAPITULATION, LEAST_MOVE, WEIGHTED_MEDIAN, RANGE, PREVIOUS_R, STOP_MEDIAN, PATIENCE, PLAIN,
 ) = range(16)  # fmt: skip
 RANGE_INITIAL, RANGE_ROUND, RANGE_BOUNDS = 0, 1, 2
+LN_HALF = math.log(0.5)
 # real settings, in this order, in `reals`
 Q, T, COINCIDENT, MEDIAN_TIE, TOLERANCE = range(5)
 
@@ -170,32 +173,49 @@ def _distance_powers(xs, rs, use_rho, delta, flat, bits):
 
 
 @compiled.jit
-def _gains_fast(xs, ws, rs, use_rho, delta, rank, below, g, pre, suf, num, flat, bits):
-    """Num[i, j] (input order) by sorted positions and prefix sums, as `votes.vote_gains_fast`:
-    G[k, a] = w_k (|x_k - x_a| / D)^rho_k over sorted voters k and sorted actors a; the lower
-    actor of a pair sums the voters below its midpoint, the higher one those from it up."""
-    n = xs.shape[0]
-    _distance_powers(xs, rs, use_rho, delta, flat, bits)
-    powered = flat[1]
-    for k in range(n):
-        for a in range(n):
-            g[k, a] = ws[k] * powered[k * n + a]
-    for a in range(n):
-        pre[0, a] = 0.0
-        suf[0, a] = 0.0
-    for t in range(n):
-        for a in range(n):
-            pre[t + 1, a] = pre[t, a] + g[t, a]
-            suf[t + 1, a] = suf[t, a] + g[n - 1 - t, a]
+def _pair_rows(rank, below, idx):
+    """For every pair (i, j), input order: where in the stacked prefix and suffix sums (rows
+    0..n: sums over the first t sorted voters; rows n+1..2n+1: over the last m) the gain of i
+    over j is read, at i's column (idx[0]) and j's (idx[1]), as `votes.sorted_pairs`: the lower
+    of a pair is backed by the voters below its midpoint, the higher one by the rest."""
+    n = rank.shape[0]
     for i in range(n):
         ri = rank[i]
         for j in range(n):
             rj = rank[j]
             row = below[ri, rj] if ri < rj else 2 * n + 1 - below[ri, rj]
-            if row <= n:
-                gain = pre[row, rj] - pre[row, ri]
-            else:
-                gain = suf[row - n - 1, rj] - suf[row - n - 1, ri]
+            idx[0, i * n + j] = row * n + ri
+            idx[1, i * n + j] = row * n + rj
+
+
+@compiled.jit
+def _gains_fast(dbase, ws, rs, use_rho, idx, sums, num, flat, bits):
+    """Num[i, j] (input order) by sorted positions and prefix sums, as `votes.vote_gains_fast`:
+    G[k, a] = w_k (|x_k - x_a| / D)^rho_k over sorted voters k and sorted actors a (dbase holds
+    the ratios), the sums stacked as `votes` stacks them and read at `_pair_rows`."""
+    n = ws.shape[0]
+    powered = dbase
+    if use_rho:
+        logs, y, powered = flat[1], flat[8], flat[1]
+        log_into(dbase, logs, bits[0])
+        for k in range(n):
+            for a in range(n):
+                y[k * n + a] = rs[k] * logs[k * n + a]
+        exp_into(y, powered, bits)
+    for a in range(n):
+        sums[a] = 0.0
+        sums[(n + 1) * n + a] = 0.0
+    for t in range(n):
+        wt, wb = ws[t], ws[n - 1 - t]
+        for a in range(n):  # prefix row t + 1, suffix row n + 2 + t (the last t + 1 voters)
+            sums[(t + 1) * n + a] = sums[t * n + a] + wt * powered[t * n + a]
+            sums[(n + 2 + t) * n + a] = (
+                sums[(n + 1 + t) * n + a] + wb * powered[(n - 1 - t) * n + a]
+            )
+    ia, ib = idx[0], idx[1]
+    for i in range(n):
+        for j in range(n):
+            gain = sums[ib[i * n + j]] - sums[ia[i * n + j]]
             num[i, j] = gain if gain >= 0.0 else 0.0
 
 
@@ -252,14 +272,32 @@ def _u(base, r):
 
 
 @compiled.jit
-def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, flat, bits, new_x, r):
+def _round(
+    x,
+    w,
+    s,
+    delta,
+    r_prev,
+    mu,
+    flags,
+    reals,
+    mats,
+    vecs,
+    ints,
+    below,
+    flat,
+    bits,
+    idx,
+    sums,
+    new_x,
+    r,
+):
     """One round of one problem (`round.play_round`): new positions into new_x, r into r.
 
-    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n), flat (8, n n),
-    bits (2, n n); see `_simulate_block`."""
+    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n), flat (9, n n),
+    bits and idx (2, n n), sums ((2n + 2) n); see `_simulate_block`."""
     n = x.shape[0]
-    dist, d, g, num = mats[0, :n], mats[1, :n], mats[2, :n], mats[3, :n]
-    p1, p2, pre, suf = mats[4, :n], mats[5, :n], mats[6], mats[7]
+    dist, d, num, p1, p2 = mats[0, :n], mats[1, :n], mats[3, :n], mats[4, :n], mats[5, :n]
     xs, ws, rs, dmu, sec, sq, ones = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
     order, rank = ints[0], ints[1]
     q = reals[Q]
@@ -275,7 +313,12 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, fl
     if not plain:
         _sort(x, w, order, rank, xs, ws)
         _below(xs, below)
-        _gains_fast(xs, ws, ones, False, delta, rank, below, g, pre, suf, num, flat, bits)
+        _pair_rows(rank, below, idx)
+        dbase = flat[0]
+        for k in range(n):
+            for a in range(n):
+                dbase[k * n + a] = abs(xs[k] - xs[a]) / delta
+        _gains_fast(dbase, ws, ones, False, idx, sums, num, flat, bits)
     else:
         _gains_plain(x, w, ones, False, delta, num, flat, bits)
     _probability(num, flags[PAIRWISE] != 0, p1)
@@ -322,16 +365,16 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, fl
         if not plain:
             for k in range(n):
                 rs[k] = r[order[k]]
-            _gains_fast(xs, ws, rs, True, delta, rank, below, g, pre, suf, num, flat, bits)
+            _gains_fast(flat[0], ws, rs, True, idx, sums, num, flat, bits)
         else:
             _gains_plain(x, w, r, True, delta, num, flat, bits)
         _probability(num, flags[PAIRWISE] != 0, p2)
         p = p2
     for i in range(n):
-        sq[i] = _u(0.5, r[i])
+        sq[i] = 2.0 - 4.0 * math.exp(r[i] * LN_HALF)  # 2 - 4 (0.5)^r, U_sq
     # (0.5 - 0.5 d)^r and (0.5 + 0.5 d)^r for every pair, with i's r (and j's for b when
     # opponent_risk = 'opponent'), vectorised: most of a round's arithmetic
-    base, log_s, log_f = flat[0], flat[2], flat[3]
+    base, log_s, log_f = flat[8], flat[2], flat[3]
     e_s, e_f, o_s, o_f = flat[4], flat[5], flat[6], flat[7]
     for i in range(n):
         for j in range(n):
@@ -456,8 +499,9 @@ def _period(ring_x, ring_r, head):
 
 @compiled.jit
 def _simulate_one(
-    x0, w, s, span, flags, reals, mats, vecs, ints, below, flat, bits, ring_x, ring_r, ring_med
-):
+    x0, w, s, span, flags, reals, mats, vecs, ints, below, flat, bits, idx, sums, ring_x, ring_r,
+    ring_med,
+):  # fmt: skip
     """One problem's rounds (`simulate._simulate_compact`): (median, rounds played, converged)."""
     n = x0.shape[0]
     x, new_x, r_prev, r = vecs[7], vecs[8], vecs[9], vecs[10]
@@ -499,7 +543,24 @@ def _simulate_one(
         else:
             delta = safe0
         _round(
-            x, w, s, delta, r_prev, mu, flags, reals, mats, vecs, ints, below, flat, bits, new_x, r
+            x,
+            w,
+            s,
+            delta,
+            r_prev,
+            mu,
+            flags,
+            reals,
+            mats,
+            vecs,
+            ints,
+            below,
+            flat,
+            bits,
+            idx,
+            sums,
+            new_x,
+            r,
         )
         for a in range(n):
             x[a] = new_x[a]
@@ -541,16 +602,18 @@ def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv,
     vecs[6, :] = 1.0  # the exponents of the risk pass
     ints = np.empty((2, n), dtype=np.int64)  # order, rank
     below = np.empty((n, n), dtype=np.int64)
-    flat = np.empty((8, n * n))  # pair values laid flat for the vectorised powers
+    flat = np.empty((9, n * n))  # pair values laid flat for the vectorised powers
     bits = np.empty((2, n * n), dtype=np.int64)
+    idx = np.empty((2, n * n), dtype=np.int64)  # where each pair's vote gains are read
+    sums = np.empty((2 * n + 2) * n)  # prefix and suffix sums of G, stacked
     depth = PERIODS + 2
     ring_x = np.empty((depth, n))
     ring_r = np.empty((depth, n))
     ring_med = np.empty(depth)
     for m in range(start, stop):
         med, rounds, conv = _simulate_one(
-            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, flat, bits,
-            ring_x, ring_r, ring_med,
+            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, flat, bits, idx,
+            sums, ring_x, ring_r, ring_med,
         )  # fmt: skip
         out_med[m] = med
         out_rounds[m] = rounds
