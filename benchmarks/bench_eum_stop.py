@@ -5,7 +5,8 @@ every input, members drawn as an ensemble draws them, eum stopping when its medi
 the 0-100 scale for 2 rounds in a row (at most 100 rounds). Times `simulate` on the batch's
 (B, 20) problems with `compact=False` (every member plays until the slowest stops: the loop
 before) and `compact=True` (finished members leave the batch, members in a cycle are copied from
-it), then `model.run(detail="forecast")` end to end. Medians over repeats, members per second by
+it), then `model.run(detail="forecast")` end to end on the array-API path (`compiled.disabled()`)
+and on the compiled kernel (`models/eum/compiled_kernel.py`, members on every core). Medians over repeats, members per second by
 wall time and by this process's CPU time (steadier on a shared machine), and the ratio.
 
     .venv/bin/python benchmarks/bench_eum_stop.py            # B = 1000, 3 repeats
@@ -24,6 +25,7 @@ from bench_smp import calibration
 
 from parley.ensemble.plan import make_plan
 from parley.forecast import ModelSpec
+from parley.models import compiled
 from parley.models.eum.simulate import simulate
 
 
@@ -57,7 +59,10 @@ def main() -> None:
     n = args.members
     plain, plain_cpu = timed(lambda: simulate(x, c, s, bounds, model, compact=False), args.repeats)
     compact, compact_cpu = timed(lambda: simulate(x, c, s, bounds, model), args.repeats)
+    model.run(arrays, detail="forecast")  # the compiled kernel loaded (or built) before timing
     run, run_cpu = timed(lambda: model.run(arrays, detail="forecast"), args.repeats)
+    with compiled.disabled():
+        api, api_cpu = timed(lambda: model.run(arrays, detail="forecast"), args.repeats)
     rounds = model.run(arrays, detail="forecast").rounds
     print(f"B = {n:,}; rounds played: median {np.median(rounds):.0f}, mean {rounds.mean():.1f}, "
           f"max {rounds.max()}, at the cap {(rounds == params['rounds']).sum()}")  # fmt: skip
@@ -65,10 +70,12 @@ def main() -> None:
     for label, wall, cpu in (
         ("simulate, plain loop", plain, plain_cpu),
         ("simulate, compacted", compact, compact_cpu),
-        ("model.run(forecast)", run, run_cpu),
+        ("model.run, array-API", api, api_cpu),
+        (f"model.run, compiled ({compiled.threads()} threads)", run, run_cpu),
     ):
-        print(f"  {label:<22} {n / wall:>8,.0f}/s ({n / cpu:>8,.0f}/s)  {wall:.2f} s ({cpu:.2f} s)")
+        print(f"  {label:<32} {n / wall:>8,.0f}/s ({n / cpu:>8,.0f}/s)  {wall:.2f} s ({cpu:.2f} s)")
     print(f"  ratio compacted / plain  {plain / compact:.1f}x ({plain_cpu / compact_cpu:.1f}x)")
+    print(f"  ratio compiled / array-API model.run  {api / run:.1f}x ({api_cpu / run_cpu:.1f}x)")
     print(f"  model.run against the peer's {PEER_MEMBERS_PER_S:.0f}/s: "
           f"{n / run / PEER_MEMBERS_PER_S:.2f}x ({n / run_cpu / PEER_MEMBERS_PER_S:.2f}x)")  # fmt: skip
 
