@@ -63,13 +63,15 @@ def test_batched_search_equals_evaluating_each_front(seed):
     assert len(found) == 6 + 4  # 4 actors tagged resistance: 6 pairs and 4 triples
     assert calls[-1] == (10 * len(specs), 10 * len(specs))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    # the search runs forecast-only batches (compiled kernels where a model has one), a front
+    # evaluated alone runs the full models: the two agree to round-off (parley.models.compiled)
     for result in found:
         one = evaluate_front(seed, list(result.members), specs)
         for model, gains in one.gain_by_model.items():
             for member, gain in gains.items():
-                assert result.gain_by_model[model][member] == pytest.approx(gain, abs=1e-12)
+                assert result.gain_by_model[model][member] == pytest.approx(gain, abs=1e-9)
         assert result.forecast_with.keys() == one.forecast_with.keys()
         for model, forecast in one.forecast_with.items():
             for issue, value in forecast.items():
-                assert result.forecast_with[model][issue] == pytest.approx(value, abs=1e-12)
+                assert result.forecast_with[model][issue] == pytest.approx(value, abs=1e-9)
         assert result.bloc == one.bloc
