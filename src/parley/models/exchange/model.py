@@ -52,6 +52,11 @@ class Exchange:
     incremental:     recompute only the candidates an executed exchange touches; False recomputes
                      all of them, for checks and benchmarks (same results when p = 0; with p > 0
                      every recomputation draws a new rate, so the draws differ).
+
+    Forecast-only runs (`detail="forecast"`) on NumPy arrays take the compiled kernel
+    (compiled_kernel.py, numba; `parley.models.compiled.enabled()`) when p = 0 and incremental is
+    True, for any rounds, fixed_weight and salience_weight: the defaults (the model has no
+    presets). Full detail, p > 0, incremental=False and other arrays run the array path.
     """
 
     rounds: int = 10
