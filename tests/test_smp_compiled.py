@@ -108,6 +108,7 @@ OPTIONS = [
         "BigRRange",
         "ThirdPartyCommit",
         "InterVecBrgn",
+        "BargnModel",
     )
     for value in typing.get_args(typing.get_type_hints(SMP)[name])
 ]
@@ -158,8 +159,9 @@ def test_forecast_runs_take_the_compiled_kernel(monkeypatch):
     assert out.detail == "forecast" and np.isfinite(out.forecast).all()
     with pytest.raises(AssertionError, match="array path ran"):
         get_model("smp").run(arrays, detail="full")
+    monkeypatch.setattr(compiled_run, "MAX_DRAWS", 10)  # more Stochastic draws than covered
     with pytest.raises(AssertionError, match="array path ran"):
-        get_model("smp", params={"BargnModel": "PWCompInterp"}).run(arrays, detail="forecast")
+        get_model("smp", params={"StateTransitions": "Stochastic"}).run(arrays, detail="forecast")
     with compiled.disabled(), pytest.raises(AssertionError, match="array path ran"):
         get_model("smp").run(arrays, detail="forecast")
 
@@ -169,7 +171,7 @@ def test_coverage_rule():
     assert compiled_run.covers(SMP(), x, "forecast")
     assert not compiled_run.covers(SMP(), x, "full")
     assert not compiled_run.covers(SMP(), x.astype(np.float32), "forecast")
-    assert not compiled_run.covers(SMP(BargnModel="InitRcvrInterp"), x, "forecast")
+    assert compiled_run.covers(SMP(BargnModel="InitRcvrInterp"), x, "forecast")
     stochastic = SMP(StateTransitions="Stochastic", max_turns=10_000)
     assert compiled_run.covers(stochastic, x, "forecast")  # 40,000 draws
     assert not compiled_run.covers(stochastic, np.zeros((1, 500, 2)), "forecast")
@@ -203,6 +205,7 @@ def test_a_compiled_forecast_run_declares_its_own_memory():
         assert chunk_for(model, (1, 50, 5)) == 188
         with compiled.disabled():
             assert chunk_for(model, (1, 50, 5)) == 50
-        assert chunk_for(get_model("smp", params={"BargnModel": "PWCompInterp"}), (1, 50, 5)) == 50
+        many = get_model("smp", params={"StateTransitions": "Stochastic", "max_turns": 10_000})
+        assert chunk_for(many, (1, 500, 1)) == 1  # not covered: the array path's A^3 tensor
     finally:
         compiled.set_threads(None)

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "BigRAdjust": ("Full", "TwoThirds", "Half", "OneThird", "No"),
     "ThirdPartyCommit": ("NoCommit", "SemiCommit", "FullCommit"),
     "InterVecBrgn": ("S1P1", "S2P2", "S2PMax"),
+    "BargnModel": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
 }
 #: Order of the integer options in the kernel's `opts` array.
 OPTION_ORDER = tuple(CODES)
@@ -446,6 +447,51 @@ def _challenges(dist, perc, w, tsal, opts, ut, at, bt, vbuf, pbuf, e, wt, gain, 
 
 
 @compiled.jit
+def _chance(dist, perc, w, opts, h, i, j, e, vbuf, pbuf):
+    """P^h(i > j): i's chance against j as h estimates it, the one entry of `_challenges` with
+    estimator h (KTAB probEduChlg(h, i, i, j); the receiver's own view for InitRcvrInterp and
+    PWCompInterp), its utilities U^h(n, q) = (1 - d_nq)(1 + d_nq r[h, n]) made on the spot."""
+    a_n = dist.shape[0]
+    rule, commit = opts[0], opts[5]
+    r = perc[h]
+    for n in range(a_n):  # e[n] = U(n, i) - U(n, n); e[A + n] = U(n, j) - U(n, i)
+        d_ni, d_nn, d_nj = dist[n, i], dist[n, n], dist[n, j]
+        u_ni = ((1.0 - d_ni) * min(d_ni, 1.0)) * r[n] + (1.0 - d_ni)
+        u_nn = ((1.0 - d_nn) * min(d_nn, 1.0)) * r[n] + (1.0 - d_nn)
+        u_nj = ((1.0 - d_nj) * min(d_nj, 1.0)) * r[n] + (1.0 - d_nj)
+        e[n] = u_ni - u_nn
+        e[a_n + n] = u_nj - u_ni
+    d_ii, d_ij = dist[i, i], dist[i, j]
+    uii = ((1.0 - d_ii) * min(d_ii, 1.0)) * r[i] + (1.0 - d_ii)
+    row_i = ((1.0 - d_ij) * min(d_ij, 1.0)) * r[i] + (1.0 - d_ij)  # U(i, j)
+    c_i = _vote(rule, w[i], uii - row_i)
+    c_j = _vote(rule, w[j], e[j])
+    ch_ij = _MIN_CHALLENGE + max(c_i, 0.0) + max(c_j, 0.0)
+    ch_ji = _MIN_CHALLENGE + max(-c_i, 0.0) + max(-c_j, 0.0)
+    if commit == 1:
+        both = ch_ij + ch_ji
+        for n in range(a_n):
+            nd = e[a_n + n]
+            a = nd * w[n] if rule == 0 else -_vote(rule, w[n], -nd)
+            b = min(a, 0.0)
+            a = abs(a) + both
+            b = (b - ch_ij) / a
+            a = (nd + 2 * e[n]) * b
+            t = (nd + e[n]) + a
+            wt = 0.0 if n == i else w[n]
+            v = t * wt if rule == 0 else _vote(rule, wt, t)
+            vbuf[n] = v
+            pbuf[n] = max(v, 0.0)
+        vbuf[j] = 0.0
+        pbuf[j] = 0.0
+        total = _pw_block(vbuf, 0, a_n) if a_n <= 128 else _pw_long(vbuf, 0, a_n)
+        pos = _pw_block(pbuf, 0, a_n) if a_n <= 128 else _pw_long(pbuf, 0, a_n)
+        ch_ij = ch_ij + pos
+        ch_ji = ch_ji + (pos - total)
+    return ch_ij / (ch_ij + ch_ji)
+
+
+@compiled.jit
 def _round4(v):
     """bargain.round4."""
     return math.floor(0.5 + v * 10000.0) / 10000.0
@@ -492,11 +538,14 @@ def _twins(x, y, sal, cap, twin):
 
 
 @compiled.jit
-def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs, queue, xn):
+def _resolve(
+    x, vals, cap, has, init, tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs, queue, xn
+):
     """queues.resolve_queues: every actor k picks an option of its queue (KTAB's order) by a
     capability-weighted PCE and takes its side of it; xn gets the new positions.
 
-    Option o = 0 is the status quo, 1 + g initiator g's bargain; vals (O, A) their values to
+    Option o = 0 is the status quo, 1 + g the bargain in slot g (initiator init[g], receiver
+    tgt[g], made when has[g]; slots in initiator order); vals (O, A) their values to
     every actor. KTAB votes the later option q1 of a queue against the earlier q2: positive
     votes make C[later, earlier] = pos[q1, q2], negative ones C[earlier, later] = neg[q1, q2].
     A pair's strengths do not depend on whose queue holds it, so they are kept for the turn
@@ -510,14 +559,15 @@ def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, ve
     pos[:, :] = math.nan
     for k in range(a_n):
         m_n = 0
-        for g in range(k):  # proposals k received from earlier initiators
-            if has[g] and tgt[g] == k:
+        g_n = init.shape[0]
+        for g in range(g_n):  # proposals k received from earlier initiators
+            if has[g] and init[g] < k and tgt[g] == k:
                 queue[m_n] = 1 + g
                 m_n += 1
         queue[m_n] = 0  # then k's status quo
         m_n += 1
-        for g in range(k, a_n):  # then k's own proposal and those of later initiators
-            if has[g] and (g == k or tgt[g] == k):
+        for g in range(g_n):  # then k's own proposals and those of later initiators
+            if has[g] and init[g] >= k and (init[g] == k or tgt[g] == k):
                 queue[m_n] = 1 + g
                 m_n += 1
         chosen = 0
@@ -559,7 +609,7 @@ def _resolve(x, vals, cap, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, ve
         for d in range(x.shape[1]):
             if option == 0:
                 xn[k, d] = x[k, d]
-            elif option - 1 == k:
+            elif init[option - 1] == k:
                 xn[k, d] = pos_init[d, option - 1]
             else:
                 xn[k, d] = pos_rcvr[d, option - 1]
@@ -610,7 +660,9 @@ def run_members(
     ratio. uniforms (T, A): row t holds turn t's Stochastic draws; one row of NaN:
     Deterministic."""
     _, a_n, d_n = x0.shape
-    o_n = a_n + 1
+    bargn = opts[7]
+    g_n = 2 * a_n if bargn == 1 else a_n  # bargain slots: InitRcvrInterp has two per initiator
+    o_n = g_n + 1
     mats = np.empty((7, o_n, o_n))  # u0, c, vm, work, wu, pos, neg
     vecs = np.empty((5, o_n))  # win / prob, buf, buf2, colsum, row
     ints = np.empty((3, o_n), dtype=np.int64)  # 0..A, queue, reps
@@ -625,8 +677,12 @@ def run_members(
     e, wt, steps = np.empty(2 * a_n), np.empty(a_n), np.empty(a_n)
     dbuf = np.empty(d_n)
     vals = np.empty((o_n, a_n))  # option by option, as queues._option_coalitions
-    pos_init, pos_rcvr = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))  # issue by issue
-    u_i, u_r = np.empty(a_n), np.empty(a_n)
+    pos_init, pos_rcvr = np.zeros((d_n, g_n)), np.zeros((d_n, g_n))  # issue by issue
+    j_init, j_rcvr = np.zeros((d_n, a_n)), np.zeros((d_n, a_n))  # the receiver's view
+    u_i, u_r = np.empty(g_n), np.empty(g_n)
+    s_init = np.zeros(g_n, dtype=np.int64)
+    s_tgt = np.zeros(g_n, dtype=np.int64)
+    s_has = np.zeros(g_n, dtype=np.bool_)
     xt = np.empty((d_n, a_n))
     has = np.zeros(a_n, dtype=np.bool_)
     tgt = np.zeros(a_n, dtype=np.int64)
@@ -670,19 +726,38 @@ def run_members(
                         has[i] = True
                 if has[i]:
                     j = tgt[i]
-                    _interpolate(opts[6], x, sal_b, i, j, pwin[i, twin[j]], pos_init, pos_rcvr, i)
+                    p_ij = pwin[i, twin[j]]
+                    g = 2 * i if bargn == 1 else i
+                    _interpolate(opts[6], x, sal_b, i, j, p_ij, pos_init, pos_rcvr, g)
+                    if bargn > 0:  # turn.step: the target's own estimate of i's chance
+                        p_ji = _chance(dist, perc, w[b], opts, j, i, j, e, vbuf, pbuf)
+                        if bargn == 1:  # InitRcvrInterp: both views are bargains
+                            _interpolate(opts[6], x, sal_b, i, j, p_ji, pos_init, pos_rcvr, g + 1)
+                        else:  # PWCompInterp: capability x salience weighted compromise
+                            _interpolate(opts[6], x, sal_b, i, j, p_ji, j_init, j_rcvr, i)
+                            w_i, w_j = w[b, i], w[b, j]
+                            for k in range(d_n):
+                                pos_init[k, i] = (w_i * pos_init[k, i] + w_j * j_init[k, i]) / (
+                                    w_i + w_j
+                                )
+                                pos_rcvr[k, i] = (w_i * pos_rcvr[k, i] + w_j * j_rcvr[k, i]) / (
+                                    w_i + w_j
+                                )
+            for g in range(g_n):
+                i = g // 2 if bargn == 1 else g
+                s_init[g], s_tgt[g], s_has[g] = i, tgt[i], has[i]
             for a in range(a_n):  # queues.bargain_values, every slot (empty ones unused)
                 base = _pw_block(own[a], 0, a_n) if a_n <= 128 else _pw_long(own[a], 0, a_n)
                 vals[0, a] = base / a_n
                 _distance_row(y, a, s2_b, den_b, pos_init, u_i)
                 _distance_row(y, a, s2_b, den_b, pos_rcvr, u_r)
                 r_a = risk[a]
-                for g in range(a_n):
-                    v = base - own[a, g] - own[a, tgt[g]]
+                for g in range(g_n):
+                    v = base - own[a, s_init[g]] - own[a, s_tgt[g]]
                     v = v + _utility(u_i[g], r_a) + _utility(u_r[g], r_a)
                     vals[1 + g, a] = v / a_n
             uniform = uniforms[turn] if stochastic else uniforms[0]
-            _resolve(x, vals, cap_b, has, tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs,
+            _resolve(x, vals, cap_b, s_has, s_init, s_tgt, pos_init, pos_rcvr, opts, uniform, mats, vecs,
                      ints[1], xn)  # fmt: skip
             for i in range(a_n):  # ideals: y' = A x' + (1 - sum A) y, sums in actor order
                 for d in range(d_n):

@@ -8,15 +8,13 @@ It takes a run when (`covers`):
 - the run is `detail="forecast"` on NumPy float64 arrays, `compiled.enabled()`, and nobody
   listens to its turns (`models.progress.listening()`: the CLI's progress bar is told every
   turn by the array path's loop);
-- `BargnModel` is `InitOnlyInterp` (the default; the two others need the target's own estimate
-  and run on the array path);
 - `StateTransitions` is `Deterministic`, or `Stochastic` with at most `MAX_DRAWS` draws
   (`max_turns` x actors: the draws are made up front, turn by turn, as the array path draws
   them).
 
-Every other option of every parameter is covered (each voting rule, victory probability
-model, PCE model, BigR range and adjustment, third-party commitment, interpolation, any
-accommodation, any stop-rule threshold); smp has no named presets. Everything else, full detail
+Every option of every other parameter is covered (each voting rule, victory probability
+model, PCE model, BigR range and adjustment, third-party commitment, interpolation, bargain
+model, any accommodation, any stop-rule threshold); smp has no named presets. Everything else, full detail
 among it, runs the array-API path unchanged.
 
 The inputs are prepared by `model._run` with the array path's own NumPy expressions (start
@@ -57,8 +55,6 @@ def covers(model: Any, x: Any, detail: str) -> bool:
 
 def covers_params(model: Any, actors: int) -> bool:
     """Whether the kernel covers `model`'s parameters on `actors` actors."""
-    if model.BargnModel != "InitOnlyInterp":
-        return False
     draws = model.max_turns * actors
     return model.StateTransitions == "Deterministic" or draws <= MAX_DRAWS
 
