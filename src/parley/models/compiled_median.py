@@ -13,8 +13,8 @@ pick (the first sorted position whose cumulative weight reaches it). `median_of`
 
 >>> import numpy as np
 >>> x = np.array([[[0.0], [100.0], [50.0]]])
->>> w = np.array([[[1.0], [1.0], [1.0]]])
->>> weighted_median_compiled(x, w).tolist()
+>>> c, s = np.array([[[3.0], [1.0], [1.0]]]), np.array([[[0.2], [1.0], [1.0]]])
+>>> median_forecast(x, c, s, np.ones((3, 1), dtype=bool)).tolist()  # weights 0.6, 1, 1
 [[50.0]]
 """
 
@@ -29,17 +29,24 @@ HALF_SLACK = 1.0 - 1e-12
 
 
 @compiled.jit
-def median_of(x: np.ndarray, w: np.ndarray, order: np.ndarray) -> float:
-    """The lowest x at which the cumulative weight (positions ascending, ties in index order)
-    reaches half the total. order: int64 scratch of len(x)."""
-    n = x.shape[0]
-    for k in range(n):  # stable insertion sort of the indices by x
+def stable_order(x: np.ndarray, order: np.ndarray) -> None:
+    """order = argsort(x, stable=True) (equal positions keep their index order): an insertion
+    sort, the fastest for a few dozen values."""
+    for k in range(x.shape[0]):
         v = x[k]
         m = k
         while m > 0 and x[order[m - 1]] > v:
             order[m] = order[m - 1]
             m -= 1
         order[m] = k
+
+
+@compiled.jit
+def median_of(x: np.ndarray, w: np.ndarray, order: np.ndarray) -> float:
+    """The lowest x at which the cumulative weight (positions ascending, ties in index order)
+    reaches half the total. order: int64 scratch of len(x)."""
+    n = x.shape[0]
+    stable_order(x, order)
     total = 0.0
     for k in range(n):
         total += w[order[k]]
@@ -97,29 +104,4 @@ def median_forecast(
         _median_block(x, c, s, held, out, start, stop)
 
     compiled.map_blocks(block, x.shape[0], min_block=4096)
-    return out
-
-
-@compiled.jit
-def _weighted_block(
-    positions: np.ndarray, weights: np.ndarray, out: np.ndarray, start: int, stop: int
-) -> None:
-    n_a, n_i = positions.shape[1], positions.shape[2]
-    x = np.empty(n_a)
-    w = np.empty(n_a)
-    order = np.empty(n_a, dtype=np.int64)
-    for b in range(start, stop):
-        for i in range(n_i):
-            for a in range(n_a):
-                x[a] = positions[b, a, i]
-                w[a] = weights[b, a, i]
-            out[b, i] = median_of(x, w, order)
-
-
-def weighted_median_compiled(positions: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """`baselines.weighted_median` of (B, A, I) NumPy arrays, members split over the cores."""
-    x = np.ascontiguousarray(positions, dtype=np.float64)
-    w = np.ascontiguousarray(np.broadcast_to(weights, x.shape), dtype=np.float64)
-    out = np.empty((x.shape[0], x.shape[2]))
-    compiled.map_blocks(lambda a, b: _weighted_block(x, w, out, a, b), x.shape[0], min_block=4096)
     return out

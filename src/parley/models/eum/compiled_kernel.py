@@ -42,7 +42,7 @@ import math
 import numpy as np
 
 from parley.models import compiled
-from parley.models.compiled_median import median_of
+from parley.models.compiled_median import median_of, stable_order
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.params import EumParams
 from parley.models.eum.powers import exp_into, log_into
@@ -125,13 +125,7 @@ def _median(x, w, delta, flags, reals, order):
 def _sort(x, w, order, rank, xs, ws):
     """Stable order of the positions (as argsort(stable=True)), ranks, sorted x and w."""
     n = x.shape[0]
-    for k in range(n):
-        v = x[k]
-        m = k
-        while m > 0 and x[order[m - 1]] > v:
-            order[m] = order[m - 1]
-            m -= 1
-        order[m] = k
+    stable_order(x, order)
     for k in range(n):
         rank[order[k]] = k
         xs[k] = x[order[k]]
@@ -272,31 +266,11 @@ def _u(base, r):
 
 
 @compiled.jit
-def _round(
-    x,
-    w,
-    s,
-    delta,
-    r_prev,
-    mu,
-    flags,
-    reals,
-    mats,
-    vecs,
-    ints,
-    below,
-    flat,
-    bits,
-    idx,
-    sums,
-    new_x,
-    r,
-):
+def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     """One round of one problem (`round.play_round`): new positions into new_x, r into r.
-
-    Scratch: mats (8, n + 1, n), vecs (>= 7, n), ints (>= 2, n), below (n, n), flat (9, n n),
-    bits and idx (2, n n), sums ((2n + 2) n); see `_simulate_block`."""
+    scratch: the work arrays of `_scratch`."""
     n = x.shape[0]
+    mats, vecs, ints, below, flat, bits, idx, sums = scratch[:8]
     dist, d, num, p1, p2 = mats[0, :n], mats[1, :n], mats[3, :n], mats[4, :n], mats[5, :n]
     xs, ws, rs, dmu, sec, sq, ones = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
     order, rank = ints[0], ints[1]
@@ -498,12 +472,11 @@ def _period(ring_x, ring_r, head):
 
 
 @compiled.jit
-def _simulate_one(
-    x0, w, s, span, flags, reals, mats, vecs, ints, below, flat, bits, idx, sums, ring_x, ring_r,
-    ring_med,
-):  # fmt: skip
+def _simulate_one(x0, w, s, span, flags, reals, scratch):
     """One problem's rounds (`simulate._simulate_compact`): (median, rounds played, converged)."""
     n = x0.shape[0]
+    vecs, ints = scratch[1], scratch[2]
+    ring_x, ring_r, ring_med = scratch[8], scratch[9], scratch[10]
     x, new_x, r_prev, r = vecs[7], vecs[8], vecs[9], vecs[10]
     order = ints[0]
     hi = -np.inf
@@ -542,26 +515,7 @@ def _simulate_one(
             delta = delta if delta > 0 else 1.0
         else:
             delta = safe0
-        _round(
-            x,
-            w,
-            s,
-            delta,
-            r_prev,
-            mu,
-            flags,
-            reals,
-            mats,
-            vecs,
-            ints,
-            below,
-            flat,
-            bits,
-            idx,
-            sums,
-            new_x,
-            r,
-        )
+        _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r)
         for a in range(n):
             x[a] = new_x[a]
             r_prev[a] = r[a]
@@ -592,10 +546,11 @@ def _simulate_one(
 
 
 @compiled.jit
-def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv, start, stop):
-    """Problems start .. stop - 1, with one set of scratch arrays for the block."""
-    n = x0.shape[1]
-    # dist, d, G, Num, P (risk pass), P (second pass), prefix sums, suffix sums
+def _scratch(n):
+    """The work arrays of one thread, as one tuple: mats, vecs, ints, below, flat, bits, idx,
+    sums (a round's, `_round`) and the ring of the last rounds (x, r, median) that finds
+    cycles."""
+    # dist, d, -, Num, P (risk pass), P (second pass)
     mats = np.empty((8, n + 1, n))
     # sorted x, sorted w, sorted r, d to mu, security, U_sq, ones; x, new x, previous r, r
     vecs = np.empty((11, n))
@@ -607,14 +562,16 @@ def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv,
     idx = np.empty((2, n * n), dtype=np.int64)  # where each pair's vote gains are read
     sums = np.empty((2 * n + 2) * n)  # prefix and suffix sums of G, stacked
     depth = PERIODS + 2
-    ring_x = np.empty((depth, n))
-    ring_r = np.empty((depth, n))
-    ring_med = np.empty(depth)
+    ring = (np.empty((depth, n)), np.empty((depth, n)), np.empty(depth))
+    return (mats, vecs, ints, below, flat, bits, idx, sums) + ring
+
+
+@compiled.jit
+def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv, start, stop):
+    """Problems start .. stop - 1, with one set of scratch arrays for the block."""
+    scratch = _scratch(x0.shape[1])
     for m in range(start, stop):
-        med, rounds, conv = _simulate_one(
-            x0[m], w[m], s[m], span[m], flags, reals, mats, vecs, ints, below, flat, bits, idx,
-            sums, ring_x, ring_r, ring_med,
-        )  # fmt: skip
+        med, rounds, conv = _simulate_one(x0[m], w[m], s[m], span[m], flags, reals, scratch)
         out_med[m] = med
         out_rounds[m] = rounds
         out_conv[m] = conv
