@@ -296,30 +296,27 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     else:
         _gains_plain(x, w, ones, False, delta, num, flat, bits)
     _probability(num, flags[PAIRWISE] != 0, p1)
-    # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i
+    # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i;
+    # E_j(U_ji) as `utility.challenge_eu` computes it (U_sq = 0), row j at a time, and the sums
+    # taken j = 0, 1, ... for every i at once (the same order, vectorised across i)
     for i in range(n):
-        total = 0.0
-        for j in range(n):
-            if j == i:
-                total += 0.0
-                continue
+        sec[i] = 0.0
+    for j in range(n):
+        dmu_j = dmu[j]
+        for i in range(n):
             dji = d[j, i]
             us = 2.0 - 4.0 * (0.5 - 0.5 * dji)
             uf = 2.0 - 4.0 * (0.5 + 0.5 * dji)
-            t = 0.0
-            ub = uw = 0.0
-            if term:
-                t = t_fixed if fixed_t else (1.0 if dmu[j] < dji else 0.0)
-                spread = 0.25 * (dmu[j] + dji)
-                ub = 2.0 - 4.0 * (0.5 - spread)
-                uw = 2.0 - 4.0 * (0.5 + spread)
-            pji = p1[j, i]  # E_j(U_ji) as `utility.challenge_eu` computes it, U_sq = 0
+            pji = p1[j, i]
             eu = s[i] * (pji * us + (1.0 - pji) * uf)
             eu = eu + (1.0 - s[i]) * us - q * 0.0
             if term:
+                t = t_fixed if fixed_t else (1.0 if dmu_j < dji else 0.0)
+                spread = 0.25 * (dmu_j + dji)
+                ub = 2.0 - 4.0 * (0.5 - spread)
+                uw = 2.0 - 4.0 * (0.5 + spread)
                 eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
-            total += eu
-        sec[i] = total
+            sec[i] += eu if j != i else 0.0
     hi = -np.inf
     lo = np.inf
     for i in range(n):
@@ -369,48 +366,55 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     capitulation = flags[CAPITULATION] != 0
     least_move = flags[LEAST_MOVE] != 0
     coincident = reals[COINCIDENT]
+    # a = E_i(U_ij) and b = i's estimate of E_j(U_ji) for every pair, as `utility.challenge_eu`
+    # computes them, in passes with no branch per pair (the compiler vectorises them)
+    pt, a_all, b_all = flat[0], flat[1], flat[8]
     for i in range(n):
-        ri = r[i]
+        for j in range(n):
+            pt[i * n + j] = p[j, i]
+    for i in range(n):
+        for j in range(n):
+            us = 2.0 - 4.0 * e_s[i * n + j]
+            uf = 2.0 - 4.0 * e_f[i * n + j]
+            pij = p[i, j]
+            a = s[j] * (pij * us + (1.0 - pij) * uf)
+            a_all[i * n + j] = a + (1.0 - s[j]) * us - q * sq[i]
+    for i in range(n):
+        for j in range(n):
+            if opponent_r:
+                ous = 2.0 - 4.0 * o_s[i * n + j]
+                ouf = 2.0 - 4.0 * o_f[i * n + j]
+            else:
+                ous = 2.0 - 4.0 * e_s[i * n + j]
+                ouf = 2.0 - 4.0 * e_f[i * n + j]
+            s_o = s[j] if challenger_s else s[i]
+            sq_o = sq[j] if opponent_r else sq[i]
+            pji = pt[i * n + j]
+            b = s_o * (pji * ous + (1.0 - pji) * ouf)
+            b_all[i * n + j] = b + (1.0 - s_o) * ous - q * sq_o
+    if term:  # - (1 - Q)(T U_b + (1 - T) U_w) on both
+        for i in range(n):
+            for j in range(n):
+                dij = d[i, j]
+                ro = r[j] if opponent_r else r[i]
+                t_row = t_fixed if fixed_t else (1.0 if dmu[i] < dij else 0.0)
+                t_col = t_fixed if fixed_t else (1.0 if dmu[j] < dij else 0.0)
+                ub = _u(0.5 - 0.25 * (dmu[i] + dij), r[i])
+                uw = _u(0.5 + 0.25 * (dmu[i] + dij), r[i])
+                ob = _u(0.5 - 0.25 * (dmu[j] + dij), ro)
+                ow = _u(0.5 + 0.25 * (dmu[j] + dij), ro)
+                a_all[i * n + j] = a_all[i * n + j] - (1.0 - q) * (t_row * ub + (1.0 - t_row) * uw)
+                b_all[i * n + j] = b_all[i * n + j] - (1.0 - q) * (t_col * ob + (1.0 - t_col) * ow)
+    for i in range(n):
         xi = x[i]
         best_c = best_p = best_k = best_m = np.inf
         jc = jp = jk = jm = -1
         target_p = target_m = xi
         for j in range(n):
-            dij = d[i, j]
-            if not dij > coincident:  # no offers between (nearly) coincident actors
+            if not d[i, j] > coincident:  # no offers between (nearly) coincident actors
                 continue
-            us = 2.0 - 4.0 * e_s[i * n + j]
-            uf = 2.0 - 4.0 * e_f[i * n + j]
-            t_row = t_col = 0.0
-            ub = uw = ob = ow = 0.0
-            if term:
-                t_row = t_fixed if fixed_t else (1.0 if dmu[i] < dij else 0.0)
-                t_col = t_fixed if fixed_t else (1.0 if dmu[j] < dij else 0.0)
-                ub = _u(0.5 - 0.25 * (dmu[i] + dij), ri)
-                uw = _u(0.5 + 0.25 * (dmu[i] + dij), ri)
-            # a = E_i(U_ij) and b, as `utility.challenge_eu` computes them (written out here:
-            # a call per pair costs more than the arithmetic)
-            pij = p[i, j]
-            a = s[j] * (pij * us + (1.0 - pij) * uf)
-            a = a + (1.0 - s[j]) * us - q * sq[i]
-            if term:
-                a = a - (1.0 - q) * (t_row * ub + (1.0 - t_row) * uw)
-            ro = r[j] if opponent_r else ri
-            if opponent_r:
-                ous = 2.0 - 4.0 * o_s[i * n + j]
-                ouf = 2.0 - 4.0 * o_f[i * n + j]
-            else:
-                ous, ouf = us, uf
-            if term:
-                ob = _u(0.5 - 0.25 * (dmu[j] + dij), ro)
-                ow = _u(0.5 + 0.25 * (dmu[j] + dij), ro)
-            s_o = s[j] if challenger_s else s[i]
-            sq_o = sq[j] if opponent_r else sq[i]
-            pji = p[j, i]
-            b = s_o * (pji * ous + (1.0 - pji) * ouf)
-            b = b + (1.0 - s_o) * ous - q * sq_o
-            if term:
-                b = b - (1.0 - q) * (t_col * ob + (1.0 - t_col) * ow)
+            a = a_all[i * n + j]
+            b = b_all[i * n + j]
             is_conflict = conflict and b > a and a > 0
             is_compromise = a < 0 and b > -a
             is_capitulation = capitulation and a < 0 and b > 0 and -a > b
