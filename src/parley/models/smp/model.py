@@ -59,7 +59,13 @@ class SMP:
     turn, shared by a batch's members (each reads what it would alone: a batch equals its members
     run one by one), so a run is reproducible whatever the thread count (unlike
     KTAB, 0 is a seed like any other, not 'random'). `threads` (0: one per core, up to 8) only
-    splits the challenge tensor between threads; results never depend on it.
+    splits the array path's challenge tensor between threads; results never depend on it.
+
+    Which code runs: a `detail="forecast"` run on NumPy arrays takes the compiled kernel
+    (`compiled_run.py`: every member's whole run in machine code, members on every core, same
+    results to round-off) when numba is installed and `compiled.enabled()`, unless someone
+    listens to its turns or a Stochastic run needs more draws than it makes up front; full
+    detail and every other run take the array-API kernels (`turn.py`), which stay the reference.
     """
 
     VictoryProbModel: VPModelName = "Linear"
