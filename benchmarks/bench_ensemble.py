@@ -79,10 +79,10 @@ def batch(plan: EnsemblePlan, members: int, device: str):
 def members_per_second(model, arrays, repeats: int) -> tuple[float, float]:
     """Members per second of `model.run(arrays, detail="forecast")`, medians over repeats, by
     wall time and by this process's CPU time (all its threads; steadier on a shared machine).
-    One untimed run first: a compiled kernel's first call loads (or builds) it."""
+    One untimed run first: a compiled kernel's first call loads (or builds) it, and the first run
+    of a batch this size pays for its memory's first touch."""
     n = arrays.positions.shape[0]
-    few = {k: getattr(arrays, k)[:2] for k in ("positions", "salience", "capability")}
-    model.run(arrays.with_batch(**few), detail="forecast")
+    model.run(arrays, detail="forecast")
     wall, cpu = [], []
     for _ in range(repeats):
         began, began_cpu = time.perf_counter(), time.process_time()
