@@ -27,6 +27,8 @@ from parley.case import case_arrays
 from parley.case.arrays import CaseArrays
 from parley.io import read_case
 from parley.models import compiled, get_model
+from parley.models.chunking import CHUNK_BYTES, chunk_for
+from parley.models.cost import declared_cost
 from parley.models.eum import PRESETS, Eum
 from parley.models.eum import model as eum_model
 
@@ -168,3 +170,23 @@ def test_no_range_and_no_rounds_match_the_array_api_path() -> None:
         assert fast.status.tolist() == reference.status.tolist()
         assert fast.message == reference.message
     assert fast.forecast[1, 0] == 40.0 and fast.rounds[1] == 0
+
+
+def test_a_forecast_only_run_declares_the_compiled_kernels_memory() -> None:
+    """Chunks of an ensemble are sized from the compiled kernel's need when it runs (hand
+    calculation: 20 actors x 1 issue, 2 threads: 80 x 20 + 60 = 1,660 bytes for the member and
+    2 x (192 x 400 + 600 x 20 + 208) = 178,016 for the threads' work arrays), from the array-API
+    path's when it is switched off."""
+    model = Eum()
+    cost = declared_cost(Eum)
+    assert cost is not None
+    compiled.set_threads(2)
+    try:
+        assert cost.forecast_bytes(model, 1, 20, 1) == 1_660 + 178_016
+        assert chunk_for(model, (1, 20, 1)) == CHUNK_BYTES // (1_660 + 178_016)  # 375 members
+        with compiled.disabled():
+            assert cost.forecast_bytes(model, 1, 20, 1) == cost.bytes(model, 1, 20, 1)
+            # the array path: (190 + 32 x 26 / 20) x 400 pair elements + 8 x 11 x 20 history
+            assert cost.bytes(model, 1, 20, 1) == (190 + 32 * 26 / 20) * 400 + 8 * 11 * 20
+    finally:
+        compiled.set_threads(None)

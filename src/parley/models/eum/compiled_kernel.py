@@ -581,6 +581,20 @@ def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv,
         out_conv[m] = conv
 
 
+def run_bytes(members: int, actors: int, issues: int, threads: int) -> float:
+    """Peak bytes of a forecast-only run of `members` x `issues` problems of at most `actors`:
+    each problem's copies of its inputs (the picks and transposes of positions, capabilities and
+    saliences and the weights: at most 80 bytes per actor) and its results (about 60 bytes), and
+    one thread's work arrays (`_scratch`: 192 n^2 + 600 n + 208 bytes) per thread.
+
+    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (76,800 + 12,000 + 208)
+    179676.0
+    """
+    n = float(actors)
+    problems = float(members) * issues
+    return (80.0 * n + 60.0) * problems + threads * (192.0 * n * n + 600.0 * n + 208.0)
+
+
 def simulate_forecast(
     x0: np.ndarray, c: np.ndarray, s: np.ndarray, bounds: np.ndarray, params: EumParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

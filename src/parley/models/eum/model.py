@@ -18,7 +18,7 @@ from parley.errors import ModelError
 from parley.models import compiled, status
 from parley.models.baselines import weighted_mean
 from parley.models.cost import Cost
-from parley.models.eum.compiled_kernel import simulate_forecast
+from parley.models.eum.compiled_kernel import run_bytes, simulate_forecast
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
@@ -58,11 +58,14 @@ class Eum(EumParams):
     #: pairs, but one issue's A x A matrices are always whole), plus, per actor of each row, the
     #: ring of its last rounds that finds cycles (positions and risk exponents, PERIODS + 2 rounds,
     #: twice while a round is pushed: 32 x (PERIODS + 2) bytes), plus the position history.
+    #: A forecast-only run on the compiled kernel needs far less (`compiled_kernel.run_bytes`).
     memory_cost: ClassVar[Cost] = Cost(
         "the pair matrices",
-        lambda m, b, a, i: (
-            (190.0 + 32.0 * (PERIODS + 2) / a) * max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
-            + 8.0 * b * (m.rounds + 1) * a * i
+        lambda m, b, a, i: _array_bytes(m, b, a, i),
+        forecast=lambda m, b, a, i: (
+            run_bytes(b, a, i, compiled.threads())
+            if compiled.enabled()
+            else _array_bytes(m, b, a, i)
         ),
     )
 
@@ -297,6 +300,12 @@ def _status(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> st
     if params.stop == "median":
         return status.CONVERGED if (converged | (stopped == 0)).all() else status.ROUND_LIMIT
     return status.FIXED_ROUNDS
+
+
+def _array_bytes(m: EumParams, b: int, a: int, i: int) -> float:
+    """Peak bytes of a run on the array-API path (see `Eum.memory_cost`)."""
+    pairs = max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
+    return (190.0 + 32.0 * (PERIODS + 2) / a) * pairs + 8.0 * b * (m.rounds + 1) * a * i
 
 
 def _compiled_applies(arrays: CaseArrays) -> bool:
