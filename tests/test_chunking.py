@@ -6,7 +6,7 @@ import numpy as np
 
 from parley.coalitions.front_arrays import batched_runs
 from parley.levers.batch import run_chunked
-from parley.models import get_model
+from parley.models import compiled, get_model
 from parley.models.chunking import CHUNK_BYTES, MAX_CHUNK, chunk_for
 from parley.models.examples import three_actor_arrays
 
@@ -17,10 +17,19 @@ def test_eum_chunk_is_the_budget_over_its_pair_matrices():
     # 50 actors x 5 issues, 10 rounds, one member needs
     # 190 x 2,500 x 5 + 832 x 50 x 5 + 8 x 11 x 250 = 2,375,000 + 208,000 + 22,000 = 2,605,000
     # bytes; 64 MiB = 67,108,864 bytes hold 25 of them (25.76...)
+    # (the array-API path's; the compiled kernel's is in tests/test_eum_compiled.py)
     assert CHUNK_BYTES == 67_108_864
-    assert chunk_for(get_model("eum"), (1, 50, 5)) == 25
-    # 20 actors x 1 issue: 190 x 400 + 832 x 20 + 8 x 11 x 20 = 94,400 bytes a member: 710
-    assert chunk_for(get_model("eum"), (1000, 20, 1)) == 710
+    with compiled.disabled():
+        assert chunk_for(get_model("eum"), (1, 50, 5)) == 25
+        # 20 actors x 1 issue: 190 x 400 + 832 x 20 + 8 x 11 x 20 = 94,400 bytes a member: 710
+        assert chunk_for(get_model("eum"), (1000, 20, 1)) == 710
+    # compiled, 2 threads: (80 x 50 + 60) x 5 = 20,300 bytes for the member and
+    # 2 x (192 x 2,500 + 600 x 50 + 208) = 1,020,416 for the threads' work arrays: 64 members
+    compiled.set_threads(2)
+    try:
+        assert chunk_for(get_model("eum"), (1, 50, 5)) == 64
+    finally:
+        compiled.set_threads(None)
 
 
 def test_models_without_a_cost_count_their_own_arrays():
