@@ -113,11 +113,19 @@ def threads() -> int:
     return max(1, _threads if _threads is not None else cores())
 
 
+#: Blocks per thread in `map_blocks`: members differ in cost (some play ten times the rounds of
+#: others), so each thread takes a new block when it finishes one instead of waiting on the slowest
+#: of a fixed split.
+BLOCKS_PER_THREAD = 4
+
+
 def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int = 16) -> None:
     """Call kernel(start, stop) on contiguous blocks of members, in threads on every core.
 
     The kernel writes its members' results into arrays it closes over; blocks never overlap, so
     the result does not depend on how the members were split (each member is computed alone).
+    There are up to `BLOCKS_PER_THREAD` blocks per thread, of at least `min_block` members, and
+    never more blocks running at once than threads.
 
     >>> out = np.zeros(100)
     >>> def fill(start, stop):
@@ -127,11 +135,11 @@ def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int 
     4950.0
     """
     n = threads()
-    blocks = max(1, min(n, members // max(1, min_block)))
-    if blocks <= 1:
+    blocks = max(1, min(n * BLOCKS_PER_THREAD, members // max(1, min_block)))
+    if n <= 1 or blocks <= 1:
         kernel(0, members)
         return
     edges = [int(e) for e in np.linspace(0, members, blocks + 1)]
-    with ThreadPoolExecutor(blocks) as pool:
+    with ThreadPoolExecutor(min(n, blocks)) as pool:
         for done in [pool.submit(kernel, a, b) for a, b in itertools.pairwise(edges)]:
             done.result()

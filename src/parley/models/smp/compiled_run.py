@@ -108,7 +108,7 @@ def run(model: Any, arrays: CaseArrays, x: np.ndarray, setup: Any) -> Outcome:
     codes = np.zeros(b_n, dtype=np.int64)
     ratios = np.zeros(b_n)
 
-    # members dealt round-robin to the blocks map_blocks makes (one per thread), so that each
+    # members dealt round-robin to the blocks map_blocks makes (by thread count), so that each
     # block gets members from all over the batch: neighbours (a lever's steps, an ensemble's
     # chunk) often play alike long runs
     order = np.argsort(np.arange(b_n) % compiled.threads(), kind="stable")
