@@ -36,7 +36,7 @@ def problems(n_batch: int = 40, n: int = 9) -> tuple[np.ndarray, ...]:
 )
 def test_compacted_batch_equals_plain_loop_and_members_alone(params: dict) -> None:
     x, c, s, bounds = problems()
-    p = EumParams(**params)
+    p = EumParams(**params, cycle_tolerance=0.0)  # exact repeats only: bit for bit
     fast = simulate(x, c, s, bounds, p)
     plain = simulate(x, c, s, bounds, p, compact=False)
     for name in FIELDS:
@@ -83,10 +83,46 @@ def test_problems_in_a_cycle_are_copied_not_played(
     x = rng.uniform(0, 100, (n_batch, n))
     c, s = rng.uniform(10, 100, (n_batch, n)), rng.uniform(0.2, 1, (n_batch, n))
     bounds = np.tile([0.0, 100.0], (n_batch, 1))
-    p = EumParams(**params)
+    p = EumParams(**params, cycle_tolerance=0.0)
     plain = simulate(x, c, s, bounds, p, compact=False)
     monkeypatch.setattr(simulate_module, "play_round", counting)
     fast = simulate(x, c, s, bounds, p)
     for name in FIELDS:
         np.testing.assert_array_equal(getattr(fast, name), getattr(plain, name), err_msg=name)
     assert sum(played) < int(plain.stopped_at.sum())  # some rounds were copied, not played
+
+
+def test_cycles_up_to_round_off_are_copied_within_round_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the default cycle_tolerance (1e-12 x D) problems that repeat their state only up to
+    round-off are copied too: fewer problem-rounds are played than with exact repeats only, and
+    every round's positions and median stay within round-off of playing every round."""
+    import parley.models.eum.simulate as simulate_module
+
+    rng = np.random.default_rng(5)
+    n_batch, n = 200, 12
+    x = rng.uniform(0, 100, (n_batch, n))
+    c, s = rng.uniform(10, 100, (n_batch, n)), rng.uniform(0.2, 1, (n_batch, n))
+    bounds = np.tile([0.0, 100.0], (n_batch, 1))
+    plain = simulate(x, c, s, bounds, EumParams(stop="rounds", rounds=60), compact=False)
+    play = simulate_module.play_round
+    played: dict[float, int] = {}
+    traces = {}
+    for tol in (0.0, 1e-12):
+        rows: list[int] = []
+
+        def counting(xx, *args, _rows=rows, **kwargs):
+            _rows.append(xx.shape[0])
+            return play(xx, *args, **kwargs)
+
+        monkeypatch.setattr(simulate_module, "play_round", counting)
+        traces[tol] = simulate(
+            x, c, s, bounds, EumParams(stop="rounds", rounds=60, cycle_tolerance=tol)
+        )
+        played[tol] = sum(rows)
+    assert played[1e-12] < 0.95 * played[0.0]  # about 13% fewer on this set
+    near = traces[1e-12]
+    np.testing.assert_allclose(near.positions, plain.positions, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(near.median, plain.median, rtol=0, atol=1e-9)
+    assert (near.median != plain.median).any()  # copies of inexact cycles: round-off apart

@@ -18,7 +18,8 @@ order so that ties and knife-edges break the same way:
 - offers (conflict, compromise, capitulation where on) and either choice rule, all actors moving
   at once; the Condorcet scan or the weighted median (`compiled_median.median_of`);
 - the stop rule (`stop`, `tolerance`, `patience`, the `rounds` cap) and, as in `cycles.py`, a
-  problem whose state (x_t, x_{t-1}, r_t) equals that of p <= PERIODS rounds earlier, exactly, is
+  problem whose state (x_t, x_{t-1}, r_t) equals that of p <= PERIODS rounds earlier (exactly,
+  or within `cycle_tolerance`) is
   not played on: its later medians are those of its cycle.
 
 It covers every value of every `EumParams` field, so the defaults and both presets
@@ -55,7 +56,7 @@ from parley.models.eum.powers import exp_into, log_into
 RANGE_INITIAL, RANGE_ROUND, RANGE_BOUNDS = 0, 1, 2
 LN_HALF = math.log(0.5)
 # real settings, in this order, in `reals`
-Q, T, COINCIDENT, MEDIAN_TIE, TOLERANCE = range(5)
+Q, T, COINCIDENT, MEDIAN_TIE, TOLERANCE, CYCLE_TOLERANCE = range(6)
 
 
 def settings(params: EumParams) -> tuple[np.ndarray, np.ndarray]:
@@ -77,12 +78,13 @@ def settings(params: EumParams) -> tuple[np.ndarray, np.ndarray]:
     flags[STOP_MEDIAN] = params.stop == "median"
     flags[PATIENCE] = params.patience
     flags[PLAIN] = params.kernel == "plain"
-    reals = np.zeros(5)
+    reals = np.zeros(6)
     reals[Q] = params.q
     reals[T] = 0.0 if params.t is None else params.t
     reals[COINCIDENT] = params.coincident
     reals[MEDIAN_TIE] = params.median_tie
     reals[TOLERANCE] = params.tolerance
+    reals[CYCLE_TOLERANCE] = params.cycle_tolerance
     return flags, reals
 
 
@@ -452,9 +454,10 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
 
 
 @compiled.jit
-def _period(ring_x, ring_r, head):
+def _period(ring_x, ring_r, head, tol_x, tol_r):
     """The shortest p <= PERIODS with (x_t, x_{t-1}, r_t) == (x_{t-p}, x_{t-1-p}, r_{t-p})
-    exactly (`cycles.Ring.periods`); 0 where none. Slots not yet played hold NaN."""
+    (`cycles.Ring.periods`): exactly when tol_x is 0, else positions within tol_x and exponents
+    within tol_r; 0 where none. Slots not yet played hold NaN (never equal, never within)."""
     depth, n = ring_x.shape
     now = head
     before = (head - 1) % depth
@@ -463,11 +466,19 @@ def _period(ring_x, ring_r, head):
         earlier = (head - 1 - p) % depth
         same = True
         for a in range(n):
-            if not (
-                ring_x[now, a] == ring_x[then, a]
-                and ring_x[before, a] == ring_x[earlier, a]
-                and ring_r[now, a] == ring_r[then, a]
-            ):
+            if tol_x > 0:
+                near = (
+                    abs(ring_x[now, a] - ring_x[then, a]) <= tol_x
+                    and abs(ring_x[before, a] - ring_x[earlier, a]) <= tol_x
+                    and abs(ring_r[now, a] - ring_r[then, a]) <= tol_r
+                )
+            else:
+                near = (
+                    ring_x[now, a] == ring_x[then, a]
+                    and ring_x[before, a] == ring_x[earlier, a]
+                    and ring_r[now, a] == ring_r[then, a]
+                )
+            if not near:
                 same = False
                 break
         if same:
@@ -507,6 +518,8 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
     stop_median = flags[STOP_MEDIAN] != 0
     patience = flags[PATIENCE]
     limit = reals[TOLERANCE] * safe0
+    cycle_r = reals[CYCLE_TOLERANCE]
+    cycle_x = cycle_r * safe0
     streak = 0
     for t in range(1, rounds + 1):
         if flags[RANGE] == RANGE_ROUND:
@@ -533,7 +546,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
         ring_x[head, :] = x
         ring_r[head, :] = r
         ring_med[head] = med
-        period = _period(ring_x, ring_r, head)
+        period = _period(ring_x, ring_r, head, cycle_x, cycle_r)
         if period == 0:
             continue
         # a cycle: rounds t + 1 .. are copies of rounds t - period + 1 .. t (`cycles.Replay`)

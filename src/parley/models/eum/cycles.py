@@ -62,11 +62,20 @@ class Ring:
     def take(self, xp: Any, idx: Array) -> Ring:
         return Ring(*(xp.take(v, idx, axis=0) for v in (self.x, self.r, self.moves, self.med)))
 
-    def periods(self, xp: Any) -> Array:
-        """(N,) the shortest p <= PERIODS with state_t == state_{t-p} exactly; 0 where none."""
-        same_x = xp.all(self.x[:, :1, :] == self.x[:, 1:, :], axis=2)  # x_t == x_{t-p}: [p-1]
-        same_prev = xp.all(self.x[:, 1:2, :] == self.x[:, 2:, :], axis=2)  # x_{t-1} == x_{t-1-p}
-        same_r = xp.all(self.r[:, :1, :] == self.r[:, 1:, :], axis=2)
+    def periods(self, xp: Any, tol_x: Array | None = None, tol_r: float = 0.0) -> Array:
+        """(N,) the shortest p <= PERIODS with state_t == state_{t-p}; 0 where none.
+
+        Equal means exactly equal, or with tol_x ((N,) per problem, for positions) and tol_r
+        (risk exponents) within those tolerances (EumParams.cycle_tolerance)."""
+        if tol_x is None:
+            same_x = xp.all(self.x[:, :1, :] == self.x[:, 1:, :], axis=2)  # x_t == x_{t-p}
+            same_prev = xp.all(self.x[:, 1:2, :] == self.x[:, 2:, :], axis=2)  # x_{t-1}, x_{t-1-p}
+            same_r = xp.all(self.r[:, :1, :] == self.r[:, 1:, :], axis=2)
+        else:  # NaN (rounds not yet played) is never within a tolerance
+            tx = tol_x[:, None, None]
+            same_x = xp.all(xp.abs(self.x[:, :1, :] - self.x[:, 1:, :]) <= tx, axis=2)
+            same_prev = xp.all(xp.abs(self.x[:, 1:2, :] - self.x[:, 2:, :]) <= tx, axis=2)
+            same_r = xp.all(xp.abs(self.r[:, :1, :] - self.r[:, 1:, :]) <= tol_r, axis=2)
         cycle = same_x[:, :PERIODS] & same_prev & same_r[:, :PERIODS]
         found = xp.any(cycle, axis=1)
         return xp.where(found, xp.argmax(xp.astype(cycle, xp.int8), axis=1) + 1, 0)

@@ -62,6 +62,14 @@ class EumParams:
     #: Median scan: vote totals within `median_tie` x sum(c s) of the best are ties (the lowest
     #: position wins). 0 = exact comparison (the sources' `votes > 0`).
     median_tie: float = 1e-12
+    #: A problem whose state (positions now and a round before, risk exponents) is within
+    #: `cycle_tolerance` x D (positions) and `cycle_tolerance` (exponents) of its state p <= 24
+    #: rounds earlier is in a cycle and is not played on: its later rounds are copies of the
+    #: cycle's (parley.models.eum.cycles). Oscillating members of an ensemble often repeat their
+    #: states only up to round-off (1e-14..1e-12 of the range), and would otherwise play to the
+    #: round cap; the copies differ from playing on by round-off. 0 = exact repeats only (the
+    #: sources play every round; their numbers are those of exact copies).
+    cycle_tolerance: float = 1e-12
     #: Stopping: 'rounds' = exactly `rounds` rounds; 'median' = an issue stops once its median
     #: moved less than `tolerance` x D for `patience` rounds in a row (`rounds` is the cap).
     stop: Literal["rounds", "median"] = "rounds"
@@ -85,6 +93,7 @@ class EumParams:
         "tolerance": Interval(0, 1),
         "coincident": Interval(0, 1, "left"),
         "median_tie": Interval(0, 1, "left"),
+        "cycle_tolerance": Interval(0, 1e-6),
         "patience": Interval(1, MAX_ROUNDS),
         "detail_max_actors": Interval(0, 1_000_000),
     }
@@ -113,6 +122,7 @@ SCHOLZ_CODE: dict[str, Any] = {
     "degenerate_risk": "neutral",
     "coincident": 0.0,  # the code skips only x_j == x_i
     "median_tie": 0.0,  # the code's scan replaces the incumbent when votes > 0
+    "cycle_tolerance": 0.0,  # the code plays every round: only exact repeats are copied
 }
 
 #: The equations as printed (Scholz et al. 2011; Bueno de Mesquita 1994, 1997).

@@ -293,7 +293,10 @@ def _simulate_compact(
             done = streak >= params.patience
         mua = med
         ring = ring.push(xp, xa, ra, moved, med)
-        cycle = ring.periods(xp)
+        if params.cycle_tolerance > 0:
+            cycle = ring.periods(xp, params.cycle_tolerance * d0a, params.cycle_tolerance)
+        else:
+            cycle = ring.periods(xp)
         cycling = (cycle > 0) & ~done
         leaving = done | cycling
         if not bool(xp.any(leaving)):
