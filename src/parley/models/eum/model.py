@@ -127,9 +127,7 @@ class Eum(EumParams):
         """Status, rounds and message per batch member from the (B, I) rounds played and
         median-rule verdicts, and the labels (see `_status`)."""
         return {
-            "status": statuses(
-                [_status(s, c, self) for s, c in zip(stopped, converged, strict=True)]
-            ),
+            "status": _statuses(stopped, converged, self),
             "rounds": stopped.max(axis=1).astype(int),
             "message": _stop_reason(stopped, converged, self),
             **labels(arrays),
@@ -289,17 +287,26 @@ def _issue_stop(trace: Trace, params: EumParams) -> dict[str, Any]:
     return {"rounds": rounds, "reason": reason}
 
 
-def _status(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> str:
-    """One member's status from its issues' rounds played and median-rule verdicts: no rounds
-    asked; every issue without range (nothing to move); the median rule fired on every issue that
-    moved; otherwise the cap (stop='median') or the fixed rounds (stop='rounds') ended it."""
+def _statuses(stopped: np.ndarray, converged: np.ndarray, params: EumParams) -> np.ndarray:
+    """(B,) statuses from the (B, I) rounds played and median-rule verdicts, a member at a time
+    in the same order of rules: no rounds asked; every issue without range (nothing to move); the
+    median rule fired on every issue that moved; otherwise the cap (stop='median') or the fixed
+    rounds (stop='rounds') ended it. Vectorised: no Python per member.
+
+    >>> _statuses(np.array([[0, 0], [4, 0], [9, 3]]), np.array([[0, 0], [1, 0], [0, 1]], bool),
+    ...           EumParams(stop="median")).tolist()
+    ['no_moves', 'converged', 'round_limit']
+    """
+    n_b = stopped.shape[0]
     if params.rounds == 0:
-        return status.NO_ROUNDS
-    if (stopped == 0).all():
-        return status.NO_MOVES
+        return statuses(status.NO_ROUNDS, n_b)
+    idle = (stopped == 0).all(axis=1)
     if params.stop == "median":
-        return status.CONVERGED if (converged | (stopped == 0)).all() else status.ROUND_LIMIT
-    return status.FIXED_ROUNDS
+        settled = (converged | (stopped == 0)).all(axis=1)
+        ended = np.where(settled, status.CONVERGED, status.ROUND_LIMIT)
+    else:
+        ended = np.full(n_b, status.FIXED_ROUNDS)
+    return statuses(np.where(idle, status.NO_MOVES, ended))
 
 
 def _array_bytes(m: EumParams, b: int, a: int, i: int) -> float:
