@@ -19,9 +19,9 @@ from parley.case.arrays import CaseArrays, case_arrays
 from parley.io import read_case
 from parley.models import compiled, get_model
 from parley.models.chunking import chunk_for
+from parley.models.pairwise_sum import pw as _pw
 from parley.models.smp import SMP, compiled_run
 from parley.models.smp import model as smp_model
-from parley.models.smp.compiled_kernel import _pw
 
 pytestmark = pytest.mark.skipif(not compiled.available(), reason="numba (the fast extra) missing")
 

@@ -47,6 +47,7 @@ from parley.models.compiled_median import median_of, stable_order
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.params import EumParams
 from parley.models.eum.powers import exp_into, log_into
+from parley.models.pairwise_sum import pw_block, pw_long
 
 # integer settings, in this order, in the kernel's `flags` array
 (
@@ -242,8 +243,9 @@ def _utility_powers(logs, r, by_row, out, y, bits):
 
 
 @compiled.jit
-def _probability(num, pairwise, p):
-    """P[i, j] from Num, as `votes.win_probability`."""
+def _probability(num, pairwise, p, buf):
+    """P[i, j] from Num, as `votes.win_probability`; the all-pairs sum of Num in NumPy's pairwise
+    order (`pairwise_sum`), as `xp.sum(num, axis=(1, 2))` takes it. buf: n^2 scratch."""
     n = num.shape[0]
     if pairwise:
         for i in range(n):
@@ -251,11 +253,10 @@ def _probability(num, pairwise, p):
                 total = num[i, j] + num[j, i]
                 p[i, j] = num[i, j] / total if total > 0 else 0.5
         return
-    den = 0.0
     for i in range(n):
         for j in range(n):
-            den += num[i, j]
-    den = 2.0 * den
+            buf[i * n + j] = num[i, j]
+    den = 2.0 * (pw_block(buf, 0, n * n) if n * n <= 128 else pw_long(buf, 0, n * n))
     for i in range(n):
         for j in range(n):
             p[i, j] = num[i, j] / den if den > 0 else 0.0
@@ -297,12 +298,12 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
         _gains_fast(dbase, ws, ones, False, idx, sums, num, flat, bits)
     else:
         _gains_plain(x, w, ones, False, delta, num, flat, bits)
-    _probability(num, flags[PAIRWISE] != 0, p1)
+    _probability(num, flags[PAIRWISE] != 0, p1, flat[2])
     # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i;
-    # E_j(U_ji) as `utility.challenge_eu` computes it (U_sq = 0), row j at a time, and the sums
-    # taken j = 0, 1, ... for every i at once (the same order, vectorised across i)
-    for i in range(n):
-        sec[i] = 0.0
+    # E_j(U_ji) as `utility.challenge_eu` computes it (U_sq = 0), row j at a time (vectorised
+    # across i), laid out as row i of `against` with 0 on the diagonal, and each row summed in
+    # NumPy's pairwise order, as `utility.security` sums it
+    against = flat[2]
     for j in range(n):
         dmu_j = dmu[j]
         for i in range(n):
@@ -318,7 +319,9 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
                 ub = 2.0 - 4.0 * (0.5 - spread)
                 uw = 2.0 - 4.0 * (0.5 + spread)
                 eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
-            sec[i] += eu if j != i else 0.0
+            against[i * n + j] = eu if j != i else 0.0
+    for i in range(n):
+        sec[i] = pw_block(against, i * n, n) if n <= 128 else pw_long(against, i * n, n)
     hi = -np.inf
     lo = np.inf
     for i in range(n):
@@ -341,7 +344,7 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
             _gains_fast(flat[0], ws, rs, True, idx, sums, num, flat, bits)
         else:
             _gains_plain(x, w, r, True, delta, num, flat, bits)
-        _probability(num, flags[PAIRWISE] != 0, p2)
+        _probability(num, flags[PAIRWISE] != 0, p2, flat[2])
         p = p2
     for i in range(n):
         sq[i] = 2.0 - 4.0 * math.exp(r[i] * LN_HALF)  # 2 - 4 (0.5)^r, U_sq
