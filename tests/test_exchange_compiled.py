@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from casebuilders import jittered_members
 from conftest import DATA
 from hypothesis import given, settings
 from test_exchange import _random_cases
@@ -62,21 +63,8 @@ def _random_case(n_a: int, n_i: int, seed: int = 0) -> CaseArrays:
 
 
 def _members(base: CaseArrays, n: int, seed: int = 1) -> CaseArrays:
-    """n members around `base`, as an ensemble draws them: positions moved by up to 10% of each
-    scale, saliences and capabilities scaled (seeded); member 0 is the case itself."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, n]))
-    lo, hi = base.bounds[:, 0], base.bounds[:, 1]
-    shape = (n, *base.shape[1:])
-    moved = np.clip(base.positions + rng.uniform(-0.1, 0.1, shape) * (hi - lo), lo, hi)
-    positions = np.where(base.mask, moved, base.positions)
-    salience = np.where(base.mask, base.salience * rng.uniform(0.8, 1.0, shape), 0.0)
-    capability = base.capability * rng.uniform(0.5, 2.0, (n, base.shape[1], 1))
-    positions[0], salience[0], capability[0] = (
-        base.positions[0],
-        base.salience[0],
-        base.capability[0],
-    )
-    return base.with_batch(positions=positions, salience=salience, capability=capability)
+    """n members around `base` (`casebuilders.jittered_members`); member 0 is the case itself."""
+    return jittered_members(base, n, seed, keep_first=True)
 
 
 def _masked(base: CaseArrays, seed: int) -> CaseArrays:

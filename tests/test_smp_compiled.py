@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from casebuilders import jittered_members
 
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.io import read_case
@@ -48,17 +49,8 @@ def random_case(actors: int, issues: int, seed: int) -> CaseArrays:
 
 
 def ensemble(base: CaseArrays, n: int, seed: int = 1) -> CaseArrays:
-    """n members around base: positions moved by up to 10% of each scale, saliences and
-    capabilities scaled; who holds a position stays the case's."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, n]))
-    lo, hi = base.bounds[:, 0], base.bounds[:, 1]
-    shape = (n, *base.shape[1:])
-    moved = np.clip(base.positions + rng.uniform(-0.1, 0.1, shape) * (hi - lo), lo, hi)
-    return base.with_batch(
-        positions=np.where(base.mask, moved, base.positions),
-        salience=np.where(base.mask, base.salience * rng.uniform(0.8, 1.0, shape), 0.0),
-        capability=base.capability * rng.uniform(0.5, 2.0, (n, base.shape[1], 1)),
-    )
+    """n members around base (`casebuilders.jittered_members`)."""
+    return jittered_members(base, n, seed)
 
 
 def both_paths(model: SMP, arrays: CaseArrays) -> tuple[object, object]:
