@@ -14,7 +14,7 @@ Contract for a model that has a compiled kernel:
 - a batch equals the same members run one by one (each member is computed on its own).
 
 Kernels are compiled with `cache=True` (the first run on a machine compiles them, later runs
-load the cache) and `nogil=True`, so `map_blocks` runs blocks of members in threads on every
+load the cache, kept in `kernel_cache_dir()`) and `nogil=True`, so `map_blocks` runs blocks of members in threads on every
 core without numba's own threading layer (which is not safe for concurrent callers, such as the
 workbench's request threads). Process pools set `set_threads(1)` in each worker.
 
@@ -29,15 +29,42 @@ False
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+
+def kernel_cache_dir() -> str:
+    """numba's disk cache for parley: one folder per version of the sources under parley/models.
+
+    Why: numba keys a cached function on the file it is defined in, while a kernel compiles in
+    the helpers it calls from other files (eum's powers, the pairwise sums, the median); after
+    such a helper changes, the caller's cache would still load the old machine code. A folder
+    named by a hash of every source under parley/models is never stale. Used unless
+    NUMBA_CACHE_DIR is set; an unwritable folder only means numba compiles without caching.
+
+    >>> len(Path(kernel_cache_dir()).name)
+    16
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "parley", "numba", digest.hexdigest()[:16])
+
+
+if "NUMBA_CACHE_DIR" not in os.environ:  # read by numba when it is imported, just below
+    os.environ["NUMBA_CACHE_DIR"] = kernel_cache_dir()
 
 _numba: Any
 try:  # the `fast` extra

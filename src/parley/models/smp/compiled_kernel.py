@@ -6,7 +6,7 @@ one member runs as loops over actors with no temporaries, and `compiled.map_bloc
 of members on every core. The array-API kernels (`turn.py`, `queues.py`, `voting.py`, ...) stay
 the reference: this file follows SPEC steps 1-8 in their order of operations, so that a member
 agrees with them to round-off (tests: 1e-9). In particular every sum over actors, options or
-classes is NumPy's pairwise sum (`_pw`), sums over issues and the ideal update are sequential,
+classes is NumPy's pairwise sum (`parley.models.pairwise_sum`), sums over issues and the ideal update are sequential,
 as NumPy's reductions are, and exact ties (the first best target, the first most probable
 option) break the same way. What differs is the last bit of `exp` and `log` (NumPy has its own
 SIMD versions), which is why agreement is to 1e-9 and not bitwise.
@@ -15,11 +15,13 @@ Options arrive as integer codes (`CODES`); `compiled_run.py` prepares the inputs
 the same NumPy expressions as the array path (start positions, saliences, capabilities, the
 accommodation matrix) and turns the results into an `Outcome`.
 
-Every jitted function lives in this one file: numba's disk cache notices a change to the file
-of the function it compiled, not to helpers imported from elsewhere.
+numba's disk cache keys a function on its own file, not on the helpers it compiles in from other
+files (the pairwise sums); `compiled.kernel_cache_dir` keeps the cache in a folder named by a hash
+of every source under parley/models, so a changed helper never leaves stale code behind.
 
 >>> import numpy as np
->>> _pw(np.arange(20.0), 0, 20)  # NumPy's pairwise order: 8 accumulators from 8 terms on
+>>> from parley.models.pairwise_sum import pw
+>>> pw(np.arange(20.0), 0, 20)  # NumPy's pairwise order: 8 accumulators from 8 terms on
 190.0
 """
 
