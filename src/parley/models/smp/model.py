@@ -92,11 +92,11 @@ class SMP:
     #: member's scratch per thread (compiled_run.forecast_bytes).
     memory_cost: ClassVar[Cost] = Cost(
         "the challenge tensor (actors^3)",
-        lambda m, b, a, i: 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i,
+        lambda m, b, a, i: _array_bytes(m, b, a, i),
         forecast=lambda m, b, a, i: (
             compiled_run.forecast_bytes(m, b, a, i, compiled.threads())
             if compiled.enabled() and compiled_run.covers_params(m, a)
-            else 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i
+            else _array_bytes(m, b, a, i)
         ),
     )
 
@@ -311,3 +311,8 @@ def _capability(arrays: CaseArrays, mask: Any) -> Any:
     count = xp.sum(held, axis=-1)
     mean_held = xp.sum(arrays.capability * held, axis=-1) / xp.where(count > 0, count, 1.0)
     return xp.where(count > 0, mean_held, xp.mean(arrays.capability, axis=-1))
+
+
+def _array_bytes(m: SMP, b: int, a: int, i: int) -> float:
+    """Peak bytes of a run on the array-API path: the challenge tensor and the history."""
+    return 9.0 * b * a * a * a + 8.0 * b * (m.max_turns + 1) * a * i
