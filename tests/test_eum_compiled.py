@@ -29,8 +29,7 @@ from parley.io import read_case
 from parley.models import compiled, get_model
 from parley.models.chunking import CHUNK_BYTES, chunk_for
 from parley.models.cost import declared_cost
-from parley.models.eum import PRESETS, Eum
-from parley.models.eum import model as eum_model
+from parley.models.eum import PRESETS, Eum, compiled_kernel
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
 
@@ -138,13 +137,13 @@ def test_forecast_detail_runs_the_compiled_kernel_and_full_detail_does_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[int] = []
-    kernel = eum_model.simulate_forecast
+    kernel = compiled_kernel.simulate_forecast
 
     def counted(*args: Any) -> Any:
         calls.append(len(args[0]))
         return kernel(*args)
 
-    monkeypatch.setattr(eum_model, "simulate_forecast", counted)
+    monkeypatch.setattr(compiled_kernel, "simulate_forecast", counted)
     arrays = seed_members(4, 3)
     model = get_model("eum")
     model.run(arrays, detail="forecast")

@@ -16,7 +16,6 @@ from array_api_compat import array_namespace, is_numpy_namespace
 
 from parley.case.arrays import CaseArrays
 from parley.models import compiled
-from parley.models.compiled_median import median_forecast
 from parley.models.outcome import Detail, Outcome, check_detail, labels
 from parley.models.registry import register
 from parley.models.status import NO_ROUNDS, statuses
@@ -150,6 +149,8 @@ class Median:
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
         if detail == "forecast" and compiled.enabled() and isinstance(arrays.positions, np.ndarray):
+            from parley.models.compiled_median import median_forecast  # numba: where it is used
+
             a = arrays
             return static_outcome(
                 a, median_forecast(a.positions, a.capability, a.salience, a.mask), detail

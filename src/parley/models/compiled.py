@@ -14,9 +14,9 @@ Contract for a model that has a compiled kernel:
 - a batch equals the same members run one by one (each member is computed on its own).
 
 Kernels are compiled with `cache=True` (the first run on a machine compiles them, later runs
-load the cache, kept in `kernel_cache_dir()`) and `nogil=True`, so `map_blocks` runs blocks of members in threads on every
-core without numba's own threading layer (which is not safe for concurrent callers, such as the
-workbench's request threads). Process pools set `set_threads(1)` in each worker.
+load the cache, kept in `kernel_cache_dir()`) and `nogil=True`, so `map_blocks` runs blocks of
+members in threads on every core without numba's own threading layer (which is not safe for
+concurrent callers, such as the workbench's request threads). Process pools set `set_threads(1)` in each worker.
 
 `PARLEY_COMPILED=0` in the environment, or `with compiled.disabled():`, runs the array-API path
 everywhere (the tests use it to compare the two).
@@ -63,29 +63,37 @@ def kernel_cache_dir() -> str:
     return os.path.join(base, "parley", "numba", digest.hexdigest()[:16])
 
 
-if "NUMBA_CACHE_DIR" not in os.environ:  # read by numba when it is imported, just below
-    os.environ["NUMBA_CACHE_DIR"] = kernel_cache_dir()
-
-_numba: Any
-try:  # the `fast` extra
-    import numba as _numba
-except ImportError:  # pragma: no cover - exercised where numba is not installed
-    _numba = None
-
 _state = threading.local()
 _threads: int | None = None
+_numba: list[Any] = []  # numba once imported (None where it is not installed)
+
+
+def _load() -> Any:
+    """numba, imported on first use: importing it (about 0.2 s) and the kernel modules is left
+    to the runs that use them, not paid by every command (the models import their kernel
+    modules inside the functions that run them)."""
+    if not _numba:
+        if "NUMBA_CACHE_DIR" not in os.environ:  # read by numba when it is imported
+            os.environ["NUMBA_CACHE_DIR"] = kernel_cache_dir()
+        module: Any
+        try:  # the `fast` extra
+            import numba as module
+        except ImportError:  # pragma: no cover - exercised where numba is not installed
+            module = None
+        _numba[:] = [module]
+    return _numba[0]
 
 
 def available() -> bool:
     """numba is importable (the `fast` extra is installed)."""
-    return _numba is not None
+    return _load() is not None
 
 
 def enabled() -> bool:
     """Whether models use their compiled kernels now: numba installed, not switched off."""
-    if _numba is None or os.environ.get("PARLEY_COMPILED", "1") == "0":
+    if os.environ.get("PARLEY_COMPILED", "1") == "0" or getattr(_state, "off", False):
         return False
-    return not getattr(_state, "off", False)
+    return available()
 
 
 @contextmanager
@@ -99,26 +107,31 @@ def disabled() -> Iterator[None]:
         _state.off = before
 
 
+#: numba's options for every kernel: cached on disk, GIL released, IEEE arithmetic as written.
+_OPTIONS: dict[str, Any] = {
+    "cache": True,
+    "nogil": True,
+    "fastmath": False,
+    "error_model": "numpy",
+}
+
+
 def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
     """fn compiled by numba (no Python objects, cached on disk, GIL released), or fn itself.
 
     Without numba the plain function is returned; callers check `enabled()` before using it, so
     the Python version of a kernel is only ever run by tests that call it directly.
     """
-    if _numba is None:
-        return fn
-    return _numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")(fn)
+    numba = _load()
+    return fn if numba is None else numba.njit(**_OPTIONS)(fn)
 
 
 def inlined(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Like `jit`, for a small helper that compiled kernels call in their inner loops: numba
     inlines it into each caller (`inline="always"`; LLVM does not always, and a call that passes
     arrays passes each one's shape, strides and pointers). Called only from compiled code."""
-    if _numba is None:
-        return fn
-    return _numba.njit(
-        cache=True, nogil=True, fastmath=False, error_model="numpy", inline="always"
-    )(fn)
+    numba = _load()
+    return fn if numba is None else numba.njit(**_OPTIONS, inline="always")(fn)
 
 
 def cores() -> int:

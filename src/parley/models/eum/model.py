@@ -18,7 +18,6 @@ from parley.errors import ModelError
 from parley.models import compiled, status
 from parley.models.baselines import weighted_mean
 from parley.models.cost import Cost
-from parley.models.eum.compiled_kernel import run_bytes, simulate_forecast
 from parley.models.eum.cycles import PERIODS
 from parley.models.eum.events import offer_events, quadrant_rows
 from parley.models.eum.params import PRESETS, EumParams
@@ -62,11 +61,7 @@ class Eum(EumParams):
     memory_cost: ClassVar[Cost] = Cost(
         "the pair matrices",
         lambda m, b, a, i: _array_bytes(m, b, a, i),
-        forecast=lambda m, b, a, i: (
-            run_bytes(b, a, i, compiled.threads())
-            if compiled.enabled()
-            else _array_bytes(m, b, a, i)
-        ),
+        forecast=lambda m, b, a, i: _forecast_bytes(m, b, a, i),
     )
 
     def run(self, arrays: CaseArrays, detail: Detail = "full") -> Outcome:
@@ -105,6 +100,8 @@ class Eum(EumParams):
         """The forecast-only run in compiled code (`compiled_kernel`, every parameter value):
         each issue of each member is one problem; the numbers of the array-API path to
         round-off."""
+        from parley.models.eum.compiled_kernel import simulate_forecast  # numba: where it is used
+
         n_b, _, n_i = arrays.shape
         forecast = np.empty((n_b, n_i))
         stopped = np.empty((n_b, n_i), dtype=np.int64)
@@ -313,6 +310,16 @@ def _array_bytes(m: EumParams, b: int, a: int, i: int) -> float:
     """Peak bytes of a run on the array-API path (see `Eum.memory_cost`)."""
     pairs = max(a * a, min(b * i * a * a, CHUNK_ELEMENTS))
     return (190.0 + 32.0 * (PERIODS + 2) / a) * pairs + 8.0 * b * (m.rounds + 1) * a * i
+
+
+def _forecast_bytes(m: EumParams, b: int, a: int, i: int) -> float:
+    """Peak bytes of a forecast-only run: the compiled kernel's where it runs
+    (`compiled_kernel.run_bytes`), else the array-API path's."""
+    if not compiled.enabled():
+        return _array_bytes(m, b, a, i)
+    from parley.models.eum.compiled_kernel import run_bytes  # numba: where it is used
+
+    return run_bytes(b, a, i, compiled.threads())
 
 
 def _compiled_applies(arrays: CaseArrays) -> bool:

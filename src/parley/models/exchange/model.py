@@ -20,7 +20,6 @@ from parley.models import compiled, status
 from parley.models.baselines import weighted_mean
 from parley.models.constraints import MAX_ROUNDS, Interval, check_fields
 from parley.models.cost import Cost
-from parley.models.exchange import compiled_kernel
 from parley.models.exchange.candidates import AI, AJ, MEM, P, Q
 from parley.models.exchange.rounds import RoundResult, next_start, play_round
 from parley.models.exchange.stream import SharedStream
@@ -72,11 +71,7 @@ class Exchange:
     memory_cost: ClassVar[Cost] = Cost(
         "the candidate exchanges (actor pairs x issue pairs)",
         lambda m, b, a, i: 80.0 * b * a * a * i * i + 8.0 * b * (m.rounds + 1) * a * i,
-        forecast=lambda m, b, a, i: (
-            compiled_kernel.forecast_bytes(b, a, i, compiled.threads())
-            if compiled.enabled() and compiled_kernel.covers(m)
-            else 80.0 * b * a * a * i * i
-        ),
+        forecast=lambda m, b, a, i: _forecast_bytes(m, b, a, i),
     )
 
     #: Declared ranges, checked once at the edge (parley.models.constraints).
@@ -139,6 +134,8 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
         return np.where(mask, lo + v / 100.0 * span, arrays.positions)
 
     if fast:  # each member's whole run in machine code
+        from parley.models.exchange import compiled_kernel  # numba: where it is used
+
         weights = (model.fixed_weight, model.salience_weight)
         if listening():  # one call per round, each reported
             tick = round_reporter("exchange")
@@ -195,11 +192,22 @@ def run_exchange(arrays: CaseArrays, model: Exchange, detail: Detail = "full") -
 def compiled_route(model: Exchange, arrays: CaseArrays) -> bool:
     """Whether a forecast-only run of `model` on `arrays` takes the compiled kernel: numba on
     (`compiled.enabled()`), NumPy arrays and parameters it covers (`compiled_kernel.covers`)."""
-    return (
-        compiled.enabled()
-        and compiled_kernel.covers(model)
-        and isinstance(arrays.positions, np.ndarray)
-    )
+    if not (compiled.enabled() and isinstance(arrays.positions, np.ndarray)):
+        return False
+    from parley.models.exchange import compiled_kernel  # numba: where it is used
+
+    return compiled_kernel.covers(model)
+
+
+def _forecast_bytes(m: Exchange, b: int, a: int, i: int) -> float:
+    """Peak bytes of a forecast-only run: the compiled kernel's where it runs (each member's
+    arrays and one member's candidates per thread), else the candidate tables of every member."""
+    if compiled.enabled():
+        from parley.models.exchange import compiled_kernel  # numba: where it is used
+
+        if compiled_kernel.covers(m):
+            return compiled_kernel.forecast_bytes(b, a, i, compiled.threads())
+    return 80.0 * b * a * a * i * i
 
 
 def _events(

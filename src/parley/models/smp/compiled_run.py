@@ -33,7 +33,6 @@ from parley.case.arrays import CaseArrays
 from parley.models import compiled, status
 from parley.models.outcome import Outcome, labels
 from parley.models.progress import listening
-from parley.models.smp import compiled_kernel as kernel
 from parley.models.smp.record import params_of
 from parley.models.smp.verdict import message
 from parley.models.status import statuses
@@ -100,6 +99,8 @@ def run(model: Any, arrays: CaseArrays, x: np.ndarray, setup: Any) -> Outcome:
         uniforms = rng.random((model.max_turns, a_n))  # row t: turn t's draws, as drawn one by one
     else:
         uniforms = np.full((1, a_n), np.nan)
+    from parley.models.smp import compiled_kernel as kernel  # numba: loaded by runs that use it
+
     opts = np.array([kernel.CODES[k].index(getattr(model, k)) for k in kernel.OPTION_ORDER])
     reals = np.array([float(getattr(model, k)) for k in kernel.REAL_ORDER])
     x0 = np.ascontiguousarray(x, dtype=np.float64)
