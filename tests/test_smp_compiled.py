@@ -20,7 +20,6 @@ from parley.case.arrays import CaseArrays, case_arrays
 from parley.io import read_case
 from parley.models import compiled, get_model
 from parley.models.chunking import chunk_for
-from parley.models.pairwise_sum import pw as _pw
 from parley.models.smp import SMP, compiled_run
 from parley.models.smp import model as smp_model
 
@@ -65,14 +64,6 @@ def assert_agree(fast, slow) -> None:
     assert fast.status.tolist() == slow.status.tolist()
     assert fast.rounds.tolist() == slow.rounds.tolist()
     assert fast.message == slow.message
-
-
-@pytest.mark.parametrize("n", [*range(1, 40), 127, 128, 129, 136, 255, 256, 300, 1030])
-def test_sums_are_numpys_pairwise_sums_bit_for_bit(n):
-    rng = np.random.default_rng(n)
-    values = rng.standard_normal(n) * 10.0 ** rng.integers(-6, 6, n)
-    assert _pw(values, 0, n) == np.sum(values)
-    assert _pw(np.concatenate([[7.0], values]), 1, n) == np.sum(values)
 
 
 @pytest.mark.parametrize(
