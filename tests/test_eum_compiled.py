@@ -174,18 +174,58 @@ def test_no_range_and_no_rounds_match_the_array_api_path() -> None:
 def test_a_forecast_only_run_declares_the_compiled_kernels_memory() -> None:
     """Chunks of an ensemble are sized from the compiled kernel's need when it runs (hand
     calculation: 20 actors x 1 issue, 2 threads: 80 x 20 + 60 = 1,660 bytes for the member and
-    2 x (192 x 400 + 600 x 20 + 208) = 178,016 for the threads' work arrays), from the array-API
-    path's when it is switched off."""
+    2 x (304 x 400 + 624 x 20 + 216) = 268,592 for the threads' work arrays), from the array-API
+    path's when it is switched off. The work arrays' part is what `_scratch` really allocates."""
+
+    def nbytes(part: Any) -> int:
+        return sum(nbytes(p) for p in part) if isinstance(part, tuple) else part.nbytes
+
+    assert nbytes(compiled_kernel._scratch(20)) == 268_592 // 2
+    assert nbytes(compiled_kernel._scratch(7)) == 304 * 49 + 624 * 7 + 216
     model = Eum()
     cost = declared_cost(Eum)
     assert cost is not None
     compiled.set_threads(2)
     try:
-        assert cost.forecast_bytes(model, 1, 20, 1) == 1_660 + 178_016
-        assert chunk_for(model, (1, 20, 1)) == CHUNK_BYTES // (1_660 + 178_016)  # 375 members
+        assert cost.forecast_bytes(model, 1, 20, 1) == 1_660 + 268_592
+        assert chunk_for(model, (1, 20, 1)) == CHUNK_BYTES // (1_660 + 268_592)  # 248 members
         with compiled.disabled():
             assert cost.forecast_bytes(model, 1, 20, 1) == cost.bytes(model, 1, 20, 1)
             # the array path: (190 + 32 x 26 / 20) x 400 pair elements + 8 x 11 x 20 history
             assert cost.bytes(model, 1, 20, 1) == (190 + 32 * 26 / 20) * 400 + 8 * 11 * 20
     finally:
         compiled.set_threads(None)
+
+
+def test_logarithms_kept_across_rounds_equal_logarithms_taken_afresh() -> None:
+    """`_pair_logs` takes again only the pairs with an actor that moved (or all of them when D
+    changed, or at the start of a problem); what it keeps must be, bit for bit, what taking
+    every pair's logarithms afresh gives (`powers.log_into` on the whole n x n matrices)."""
+    from parley.models.eum.powers import log_into
+
+    rng = np.random.default_rng(11)
+    n = 9
+    cache = compiled_kernel._scratch(n)[12]
+    logs = np.empty((3, n * n))
+    cache[0][:] = np.nan  # a new problem
+    x = rng.uniform(0.0, 90.0, n)  # on a scale of D = 100: every d <= 1
+    x[4] = x[2]  # two coincident actors: d = 0, log 0
+    steps = []
+    for change in ("start", "three move", "none moves", "D changes", "the last moves", "all"):
+        delta = 100.0 if change != "D changes" else 110.0
+        if change == "three move":
+            x[[1, 5, 8]] = rng.uniform(0.0, 90.0, 3)
+        elif change == "the last moves":
+            x[n - 1] += 1.0
+        elif change == "all":
+            x = rng.uniform(0.0, 90.0, n)
+        compiled_kernel._pair_logs(x, delta, cache, logs)
+        d = np.abs(x[:, None] - x[None, :]).ravel() / delta
+        fresh = np.empty((3, n * n))
+        bits = np.empty(n * n, dtype=np.int64)
+        for row, base in enumerate((d, 0.5 - 0.5 * d, 0.5 + 0.5 * d)):
+            log_into(np.ascontiguousarray(base), fresh[row], bits)
+        steps.append(change)
+        assert np.array_equal(logs, fresh), steps
+    # and the values are logarithms: within a few ulp of NumPy's
+    assert np.allclose(logs[1], np.log(0.5 - 0.5 * d), rtol=1e-15, atol=0)

@@ -90,38 +90,37 @@ def settings(params: EumParams) -> tuple[np.ndarray, np.ndarray]:
 
 
 @compiled.jit
-def _condorcet(x: np.ndarray, w: np.ndarray, delta: float, tie: float) -> float:
+def _condorcet(x: np.ndarray, w: np.ndarray, delta: float, tie: float, totals: np.ndarray) -> float:
     """`median.condorcet_scan` of one problem: the lowest position whose weighted distance sum
-    is within tie x sum(w) of the smallest."""
+    is within tie x sum(w) of the smallest. The n sums grow side by side, voter k after voter
+    k - 1 (each in the order a sum of its own would take, so the same bits), which the compiler
+    vectorises across candidates; totals: scratch of len(x)."""
     n = x.shape[0]
-    best = np.inf
     total_w = 0.0
     for k in range(n):
         total_w += w[k]
+        totals[k] = 0.0
+    for k in range(n):
+        xk, wk = x[k], w[k]
+        for c in range(n):
+            totals[c] += abs(xk - x[c]) * wk
+    best = np.inf
     for c in range(n):
-        total = 0.0
-        for k in range(n):
-            total += abs(x[k] - x[c]) * w[k]
-        score = total / delta
-        if score < best:
-            best = score
+        best = min(best, totals[c] / delta)
     limit = best + tie * total_w
     mu = np.inf
     for c in range(n):
-        total = 0.0
-        for k in range(n):
-            total += abs(x[k] - x[c]) * w[k]
-        if total / delta <= limit and x[c] < mu:
+        if totals[c] / delta <= limit and x[c] < mu:
             mu = x[c]
     return mu
 
 
 @compiled.jit
-def _median(x, w, delta, flags, reals, order):
-    """mu by the chosen rule (`median.median_position`)."""
+def _median(x, w, delta, flags, reals, order, totals):
+    """mu by the chosen rule (`median.median_position`); order, totals: scratch."""
     if flags[WEIGHTED_MEDIAN]:
         return median_of(x, w, order)
-    return _condorcet(x, w, delta, reals[MEDIAN_TIE])
+    return _condorcet(x, w, delta, reals[MEDIAN_TIE], totals)
 
 
 @compiled.jit
@@ -137,14 +136,17 @@ def _sort(x, w, order, rank, xs, ws):
 
 @compiled.jit
 def _below(xs, below):
-    """below[a, b]: how many sorted positions lie strictly below the midpoint of xs[a], xs[b]."""
+    """below[a, b]: how many sorted positions lie strictly below the midpoint of xs[a], xs[b].
+    Counted without a branch (each count a sum of n comparisons, which the compiler vectorises):
+    a scan that stops at the midpoint takes a different number of steps for every pair, and its
+    mispredicted exits cost more than the comparisons."""
     n = xs.shape[0]
     for a in range(n):
-        count = 0
         for b in range(a, n):
             mid = 0.5 * (xs[a] + xs[b])
-            while count < n and xs[count] < mid:
-                count += 1
+            count = 0
+            for t in range(n):
+                count += xs[t] < mid
             below[a, b] = count
             below[b, a] = count
 
@@ -186,19 +188,12 @@ def _pair_rows(rank, below, idx):
 
 
 @compiled.jit
-def _gains_fast(dbase, ws, rs, use_rho, idx, sums, num, flat, bits):
+def _gains_fast(powered, ws, idx, sums, num):
     """Num[i, j] (input order) by sorted positions and prefix sums, as `votes.vote_gains_fast`:
-    G[k, a] = w_k (|x_k - x_a| / D)^rho_k over sorted voters k and sorted actors a (dbase holds
-    the ratios), the sums stacked as `votes` stacks them and read at `_pair_rows`."""
+    G[k, a] = w_k powered[k n + a] over sorted voters k and sorted actors a, where powered is
+    (|x_k - x_a| / D)^rho_k (or the plain ratio in the risk pass), the sums stacked as `votes`
+    stacks them and read at `_pair_rows`."""
     n = ws.shape[0]
-    powered = dbase
-    if use_rho:
-        logs, y, powered = flat[1], flat[8], flat[1]
-        log_into(dbase, logs, bits[0])
-        for k in range(n):
-            for a in range(n):
-                y[k * n + a] = rs[k] * logs[k * n + a]
-        exp_into(y, powered, bits)
     for a in range(n):
         sums[a] = 0.0
         sums[(n + 1) * n + a] = 0.0
@@ -214,6 +209,63 @@ def _gains_fast(dbase, ws, rs, use_rho, idx, sums, num, flat, bits):
         for j in range(n):
             gain = sums[ib[i * n + j]] - sums[ia[i * n + j]]
             num[i, j] = gain if gain >= 0.0 else 0.0
+
+
+@compiled.jit
+def _sorted_powers(log_d, order, rs, y, out, bits):
+    """out[k n + a] = (|xs_k - xs_a| / D)^rs_k over sorted voters and actors, from the logarithms
+    of the distances in input order (`_pair_logs`); y: scratch."""
+    n = order.shape[0]
+    for k in range(n):
+        row = order[k] * n
+        for a in range(n):
+            y[k * n + a] = rs[k] * log_d[row + order[a]]
+    exp_into(y, out, bits)
+
+
+@compiled.jit
+def _pair_logs(x, delta, cache, logs):
+    """logs[0], logs[1], logs[2][i n + j] = log d_ij, log(0.5 - 0.5 d_ij), log(0.5 + 0.5 d_ij),
+    d_ij = |x_i - x_j| / D: every logarithm a round takes (`powers.log_into`), kept from round
+    to round. Why: most actors do not move in a round (6 of 20 on the peer's benchmark), and a
+    pair's logarithms change only when one of its actors moved (or D did), so only those pairs
+    are taken again, once for i < j (d is symmetric to the bit). The same numbers as taking them
+    all every round. cache: (x, D) of the last call (NaN: none, at the start of a problem),
+    the actors that moved, the pairs taken again and their scratch."""
+    n = x.shape[0]
+    seen, moved, pairs, pack, out, bits = cache
+    full = delta != seen[n]  # NaN: a new problem
+    count = 0  # the actors that moved, ascending, in moved[:count]
+    for i in range(n):
+        if full or x[i] != seen[i]:
+            moved[count] = i
+            count += 1
+    m = 0  # the pairs taken again, i < j (and i = j when all are), in pairs[0], pairs[1]
+    step = 0
+    for i in range(n):
+        if full or (step < count and moved[step] == i):
+            step += 1
+            for j in range(i if full else i + 1, n):
+                pairs[0, m], pairs[1, m] = i, j
+                m += 1
+        else:
+            for k in range(step, count):
+                pairs[0, m], pairs[1, m] = i, moved[k]
+                m += 1
+    for k in range(m):
+        d = abs(x[pairs[0, k]] - x[pairs[1, k]]) / delta
+        pack[k] = d
+        pack[m + k] = 0.5 - 0.5 * d
+        pack[2 * m + k] = 0.5 + 0.5 * d
+    log_into(pack[: 3 * m], out[: 3 * m], bits[: 3 * m])
+    for f in range(3):
+        for k in range(m):
+            i, j = pairs[0, k], pairs[1, k]
+            logs[f, i * n + j] = out[f * m + k]
+            logs[f, j * n + i] = out[f * m + k]
+    for i in range(n):
+        seen[i] = x[i]
+    seen[n] = delta
 
 
 @compiled.jit
@@ -274,6 +326,7 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     scratch: the work arrays of `_scratch`."""
     n = x.shape[0]
     mats, vecs, ints, below, flat, bits, idx, sums = scratch[:8]
+    logs, cache = scratch[11], scratch[12]
     dist, d, num, p1, p2 = mats[0, :n], mats[1, :n], mats[3, :n], mats[4, :n], mats[5, :n]
     xs, ws, rs, dmu, sec, sq, ones = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
     order, rank = ints[0], ints[1]
@@ -287,6 +340,7 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
             dist[i, j] = abs(x[i] - x[j])
             d[i, j] = dist[i, j] / delta
         dmu[i] = abs(x[i] - mu) / delta
+    _pair_logs(x, delta, cache, logs)
     if not plain:
         _sort(x, w, order, rank, xs, ws)
         _below(xs, below)
@@ -295,7 +349,7 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
         for k in range(n):
             for a in range(n):
                 dbase[k * n + a] = abs(xs[k] - xs[a]) / delta
-        _gains_fast(dbase, ws, ones, False, idx, sums, num, flat, bits)
+        _gains_fast(dbase, ws, idx, sums, num)
     else:
         _gains_plain(x, w, ones, False, delta, num, flat, bits)
     _probability(num, flags[PAIRWISE] != 0, p1, flat[2])
@@ -341,7 +395,8 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
         if not plain:
             for k in range(n):
                 rs[k] = r[order[k]]
-            _gains_fast(flat[0], ws, rs, True, idx, sums, num, flat, bits)
+            _sorted_powers(logs[0], order, rs, flat[8], flat[1], bits)
+            _gains_fast(flat[1], ws, idx, sums, num)
         else:
             _gains_plain(x, w, r, True, delta, num, flat, bits)
         _probability(num, flags[PAIRWISE] != 0, p2, flat[2])
@@ -350,16 +405,8 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
         sq[i] = 2.0 - 4.0 * math.exp(r[i] * LN_HALF)  # 2 - 4 (0.5)^r, U_sq
     # (0.5 - 0.5 d)^r and (0.5 + 0.5 d)^r for every pair, with i's r (and j's for b when
     # opponent_risk = 'opponent'), vectorised: most of a round's arithmetic
-    base, log_s, log_f = flat[8], flat[2], flat[3]
+    base, log_s, log_f = flat[8], logs[1], logs[2]
     e_s, e_f, o_s, o_f = flat[4], flat[5], flat[6], flat[7]
-    for i in range(n):
-        for j in range(n):
-            base[i * n + j] = 0.5 - 0.5 * d[i, j]
-    log_into(base, log_s, bits[0])
-    for i in range(n):
-        for j in range(n):
-            base[i * n + j] = 0.5 + 0.5 * d[i, j]
-    log_into(base, log_f, bits[0])
     _utility_powers(log_s, r, True, e_s, base, bits)
     _utility_powers(log_f, r, True, e_f, base, bits)
     if flags[OPPONENT_R]:
@@ -495,7 +542,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
     n = x0.shape[0]
     vecs, ints = scratch[1], scratch[2]
     ring_x, ring_r, ring_med = scratch[8], scratch[9], scratch[10]
-    x, new_x, r_prev, r = vecs[7], vecs[8], vecs[9], vecs[10]
+    x, new_x, r_prev, r, totals = vecs[7], vecs[8], vecs[9], vecs[10], vecs[11]
     order = ints[0]
     hi = -np.inf
     lo = np.inf
@@ -506,11 +553,12 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
         lo = min(lo, x0[a])
     delta0 = span if flags[RANGE] == RANGE_BOUNDS else hi - lo
     safe0 = delta0 if delta0 > 0 else 1.0
-    mu = _median(x, w, safe0, flags, reals, order)
+    mu = _median(x, w, safe0, flags, reals, order, totals)
     rounds = flags[ROUNDS]
     if not delta0 > 0 or rounds == 0:  # no range: no dynamics (SPEC point 9)
         return mu, 0, False
     depth = ring_x.shape[0]
+    scratch[12][0][:] = np.nan  # no logarithms kept from the last problem (`_pair_logs`)
     ring_x[:] = np.nan
     ring_r[:] = np.nan
     ring_med[:] = np.nan
@@ -539,7 +587,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
         for a in range(n):
             x[a] = new_x[a]
             r_prev[a] = r[a]
-        med = _median(x, w, delta, flags, reals, order)
+        med = _median(x, w, delta, flags, reals, order, totals)
         if stop_median:
             streak = streak + 1 if abs(med - mu) < limit else 0
             if streak >= patience:
@@ -572,8 +620,9 @@ def _scratch(n):
     cycles."""
     # dist, d, -, Num, P (risk pass), P (second pass)
     mats = np.empty((8, n + 1, n))
-    # sorted x, sorted w, sorted r, d to mu, security, U_sq, ones; x, new x, previous r, r
-    vecs = np.empty((11, n))
+    # sorted x, sorted w, sorted r, d to mu, security, U_sq, ones; x, new x, previous r, r;
+    # the median's distance sums
+    vecs = np.empty((12, n))
     vecs[6, :] = 1.0  # the exponents of the risk pass
     ints = np.empty((2, n), dtype=np.int64)  # order, rank
     below = np.empty((n, n), dtype=np.int64)
@@ -583,7 +632,18 @@ def _scratch(n):
     sums = np.empty((2 * n + 2) * n)  # prefix and suffix sums of G, stacked
     depth = PERIODS + 2
     ring = (np.empty((depth, n)), np.empty((depth, n)), np.empty(depth))
-    return (mats, vecs, ints, below, flat, bits, idx, sums) + ring
+    logs = np.empty((3, n * n))  # the pairs' logarithms, kept across rounds (`_pair_logs`)
+    # x and D of the last round, the actors that moved, the pairs taken again, their values,
+    # logarithms and bits
+    cache = (
+        np.empty(n + 1),
+        np.empty(n, dtype=np.int64),
+        np.empty((2, n * n), dtype=np.int64),
+        np.empty(3 * n * n),
+        np.empty(3 * n * n),
+        np.empty(3 * n * n, dtype=np.int64),
+    )
+    return (mats, vecs, ints, below, flat, bits, idx, sums) + ring + (logs, cache)
 
 
 @compiled.jit
@@ -601,14 +661,14 @@ def run_bytes(members: int, actors: int, issues: int, threads: int) -> float:
     """Peak bytes of a forecast-only run of `members` x `issues` problems of at most `actors`:
     each problem's copies of its inputs (the picks and transposes of positions, capabilities and
     saliences and the weights: at most 80 bytes per actor) and its results (about 60 bytes), and
-    one thread's work arrays (`_scratch`: 192 n^2 + 600 n + 208 bytes) per thread.
+    one thread's work arrays (`_scratch`: 304 n^2 + 624 n + 216 bytes) per thread.
 
-    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (76,800 + 12,000 + 208)
-    179676.0
+    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (121,600 + 12,480 + 216)
+    270252.0
     """
     n = float(actors)
     problems = float(members) * issues
-    return (80.0 * n + 60.0) * problems + threads * (192.0 * n * n + 600.0 * n + 208.0)
+    return (80.0 * n + 60.0) * problems + threads * (304.0 * n * n + 624.0 * n + 216.0)
 
 
 def simulate_forecast(
