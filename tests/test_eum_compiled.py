@@ -174,21 +174,21 @@ def test_no_range_and_no_rounds_match_the_array_api_path() -> None:
 def test_a_forecast_only_run_declares_the_compiled_kernels_memory() -> None:
     """Chunks of an ensemble are sized from the compiled kernel's need when it runs (hand
     calculation: 20 actors x 1 issue, 2 threads: 80 x 20 + 60 = 1,660 bytes for the member and
-    2 x (304 x 400 + 624 x 20 + 216) = 268,592 for the threads' work arrays), from the array-API
+    2 x (296 x 400 + 624 x 20 + 216) = 262,192 for the threads' work arrays), from the array-API
     path's when it is switched off. The work arrays' part is what `_scratch` really allocates."""
 
     def nbytes(part: Any) -> int:
         return sum(nbytes(p) for p in part) if isinstance(part, tuple) else part.nbytes
 
-    assert nbytes(compiled_kernel._scratch(20)) == 268_592 // 2
-    assert nbytes(compiled_kernel._scratch(7)) == 304 * 49 + 624 * 7 + 216
+    assert nbytes(compiled_kernel._scratch(20)) == 262_192 // 2
+    assert nbytes(compiled_kernel._scratch(7)) == 296 * 49 + 624 * 7 + 216
     model = Eum()
     cost = declared_cost(Eum)
     assert cost is not None
     compiled.set_threads(2)
     try:
-        assert cost.forecast_bytes(model, 1, 20, 1) == 1_660 + 268_592
-        assert chunk_for(model, (1, 20, 1)) == CHUNK_BYTES // (1_660 + 268_592)  # 248 members
+        assert cost.forecast_bytes(model, 1, 20, 1) == 1_660 + 262_192
+        assert chunk_for(model, (1, 20, 1)) == CHUNK_BYTES // (1_660 + 262_192)  # 254 members
         with compiled.disabled():
             assert cost.forecast_bytes(model, 1, 20, 1) == cost.bytes(model, 1, 20, 1)
             # the array path: (190 + 32 x 26 / 20) x 400 pair elements + 8 x 11 x 20 history
@@ -219,8 +219,8 @@ def test_logarithms_kept_across_rounds_equal_logarithms_taken_afresh() -> None:
             x[n - 1] += 1.0
         elif change == "all":
             x = rng.uniform(0.0, 90.0, n)
-        compiled_kernel._pair_logs(x, delta, cache, logs)
         d = np.abs(x[:, None] - x[None, :]).ravel() / delta
+        compiled_kernel._pair_logs(x, delta, d.reshape(n, n), cache, logs)
         fresh = np.empty((3, n * n))
         bits = np.empty(n * n, dtype=np.int64)
         for row, base in enumerate((d, 0.5 - 0.5 * d, 0.5 + 0.5 * d)):
@@ -229,3 +229,24 @@ def test_logarithms_kept_across_rounds_equal_logarithms_taken_afresh() -> None:
         assert np.array_equal(logs, fresh), steps
     # and the values are logarithms: within a few ulp of NumPy's
     assert np.allclose(logs[1], np.log(0.5 - 0.5 * d), rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["spread", "ties", "one ulp apart"])
+def test_midpoint_counts_equal_a_count_of_every_position(kind: str) -> None:
+    """`_below` counts only the positions between a pair (and takes the rest as known); the count
+    over every position, by NumPy, is the reference, with ties and ends one ulp apart (where the
+    midpoint rounds to the lower end)."""
+    rng = np.random.default_rng(["spread", "ties", "one ulp apart"].index(kind))
+    for _ in range(300):
+        n = int(rng.integers(1, 25))
+        if kind == "spread":
+            xs = np.sort(rng.uniform(0.0, 100.0, n))
+        elif kind == "ties":
+            xs = np.sort(np.round(rng.uniform(0.0, 5.0, n)))
+        else:
+            base = rng.uniform(0.0, 1.0)
+            xs = np.sort(base + np.spacing(base) * rng.integers(0, 3, n))
+        got = np.empty((n, n), dtype=np.int64)
+        compiled_kernel._below(xs, got)
+        mid = 0.5 * (xs[:, None] + xs[None, :])
+        assert np.array_equal(got, (xs[None, None, :] < mid[:, :, None]).sum(axis=2))

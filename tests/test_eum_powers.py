@@ -26,8 +26,8 @@ def test_log_within_one_ulp_of_libm() -> None:
 
 
 def test_log_of_zero_is_the_floor_whose_exp_is_zero() -> None:
-    out, bits = np.empty(2), np.empty((2, 2), dtype=np.int64)
-    log_into(np.array([0.0, 0.0]), out, bits[0])
+    out, bits = np.empty(2), np.empty(2, dtype=np.int64)
+    log_into(np.array([0.0, 0.0]), out, bits)
     assert out.tolist() == [LOG_ZERO, LOG_ZERO]
     powered = np.empty(2)
     exp_into(out * np.array([0.5, 2.0]), powered, bits)  # 0^r = 0 for r = 0.5 and 2
@@ -37,7 +37,7 @@ def test_log_of_zero_is_the_floor_whose_exp_is_zero() -> None:
 def test_exp_within_one_ulp_of_libm() -> None:
     rng = np.random.default_rng(2)
     y = np.concatenate([rng.uniform(-700, 700, 5000), rng.uniform(-1, 1, 2000), [0.0, -1e-300]])
-    out, bits = np.empty_like(y), np.empty((2, len(y)), dtype=np.int64)
+    out, bits = np.empty_like(y), np.empty(len(y), dtype=np.int64)
     exp_into(y, out, bits)
     assert ulps(out, np.array([math.exp(v) for v in y])).max() <= 1.0
     assert out[-2] == 1.0
@@ -45,6 +45,16 @@ def test_exp_within_one_ulp_of_libm() -> None:
 
 def test_exp_below_the_floor_is_zero() -> None:
     y = np.array([-708.5, -1e9, -np.inf])
-    out, bits = np.empty(3), np.empty((2, 3), dtype=np.int64)
+    out, bits = np.empty(3), np.empty(3, dtype=np.int64)
     exp_into(y, out, bits)
     assert out.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_exp_at_the_ends_of_its_range() -> None:
+    """The floor and the top: e^-708 is normal (so one scale 2^k makes it exactly) and e^709 is
+    finite; each within one ulp of libm."""
+    y = np.array([-708.0, -707.99, -650.0, 700.0, 709.0])
+    out, bits = np.empty(5), np.empty(5, dtype=np.int64)
+    exp_into(y, out, bits)
+    assert ulps(out, np.array([math.exp(v) for v in y])).max() <= 1.0
+    assert (out >= 2.2250738585072014e-308).all() and np.isfinite(out).all()

@@ -164,7 +164,7 @@ def _distance_powers(xs, rs, use_rho, delta, flat, bits):
         for k in range(n * n):
             out[k] = base[k]
         return
-    log_into(base, out, bits[0])
+    log_into(base, out, bits)
     for k in range(n):
         for a in range(n):
             base[k * n + a] = rs[k] * out[k * n + a]
@@ -224,9 +224,9 @@ def _sorted_powers(log_d, order, rs, y, out, bits):
 
 
 @compiled.jit
-def _pair_logs(x, delta, cache, logs):
+def _pair_logs(x, delta, d, cache, logs):
     """logs[0], logs[1], logs[2][i n + j] = log d_ij, log(0.5 - 0.5 d_ij), log(0.5 + 0.5 d_ij),
-    d_ij = |x_i - x_j| / D: every logarithm a round takes (`powers.log_into`), kept from round
+    d_ij = |x_i - x_j| / D (given, n x n): every logarithm a round takes (`powers.log_into`), kept from round
     to round. Why: most actors do not move in a round (6 of 20 on the peer's benchmark), and a
     pair's logarithms change only when one of its actors moved (or D did), so only those pairs
     are taken again, once for i < j (d is symmetric to the bit). The same numbers as taking them
@@ -253,10 +253,10 @@ def _pair_logs(x, delta, cache, logs):
                 pairs[0, m], pairs[1, m] = i, moved[k]
                 m += 1
     for k in range(m):
-        d = abs(x[pairs[0, k]] - x[pairs[1, k]]) / delta
-        pack[k] = d
-        pack[m + k] = 0.5 - 0.5 * d
-        pack[2 * m + k] = 0.5 + 0.5 * d
+        dk = d[pairs[0, k], pairs[1, k]]
+        pack[k] = dk
+        pack[m + k] = 0.5 - 0.5 * dk
+        pack[2 * m + k] = 0.5 + 0.5 * dk
     log_into(pack[: 3 * m], out[: 3 * m], bits[: 3 * m])
     for f in range(3):
         for k in range(m):
@@ -340,15 +340,16 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
             dist[i, j] = abs(x[i] - x[j])
             d[i, j] = dist[i, j] / delta
         dmu[i] = abs(x[i] - mu) / delta
-    _pair_logs(x, delta, cache, logs)
+    _pair_logs(x, delta, d, cache, logs)
     if not plain:
         _sort(x, w, order, rank, xs, ws)
         _below(xs, below)
         _pair_rows(rank, below, idx)
-        dbase = flat[0]
+        dbase = flat[0]  # d over sorted voters and actors, |xs_k - xs_a| / D
         for k in range(n):
+            row = order[k]
             for a in range(n):
-                dbase[k * n + a] = abs(xs[k] - xs[a]) / delta
+                dbase[k * n + a] = d[row, order[a]]
         _gains_fast(dbase, ws, idx, sums, num)
     else:
         _gains_plain(x, w, ones, False, delta, num, flat, bits)
@@ -627,7 +628,7 @@ def _scratch(n):
     ints = np.empty((2, n), dtype=np.int64)  # order, rank
     below = np.empty((n, n), dtype=np.int64)
     flat = np.empty((9, n * n))  # pair values laid flat for the vectorised powers
-    bits = np.empty((2, n * n), dtype=np.int64)
+    bits = np.empty(n * n, dtype=np.int64)
     idx = np.empty((2, n * n), dtype=np.int64)  # where each pair's vote gains are read
     sums = np.empty((2 * n + 2) * n)  # prefix and suffix sums of G, stacked
     depth = PERIODS + 2
@@ -661,14 +662,14 @@ def run_bytes(members: int, actors: int, issues: int, threads: int) -> float:
     """Peak bytes of a forecast-only run of `members` x `issues` problems of at most `actors`:
     each problem's copies of its inputs (the picks and transposes of positions, capabilities and
     saliences and the weights: at most 80 bytes per actor) and its results (about 60 bytes), and
-    one thread's work arrays (`_scratch`: 304 n^2 + 624 n + 216 bytes) per thread.
+    one thread's work arrays (`_scratch`: 296 n^2 + 624 n + 216 bytes) per thread.
 
-    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (121,600 + 12,480 + 216)
-    270252.0
+    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (118,400 + 12,480 + 216)
+    263852.0
     """
     n = float(actors)
     problems = float(members) * issues
-    return (80.0 * n + 60.0) * problems + threads * (304.0 * n * n + 624.0 * n + 216.0)
+    return (80.0 * n + 60.0) * problems + threads * (296.0 * n * n + 624.0 * n + 216.0)
 
 
 def simulate_forecast(

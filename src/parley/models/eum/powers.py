@@ -18,8 +18,8 @@ Each function writes into arrays it is given (no allocation in a round); `y` and
 
 >>> import numpy as np
 >>> base, r = np.array([0.25, 0.0, 1.0]), np.array([0.5, 2.0, 1.7])
->>> logs, out, bits = np.empty(3), np.empty(3), np.empty((2, 3), dtype=np.int64)
->>> log_into(base, logs, bits[0])
+>>> logs, out, bits = np.empty(3), np.empty(3), np.empty(3, dtype=np.int64)
+>>> log_into(base, logs, bits)
 >>> exp_into(r * logs, out, bits)
 >>> out.tolist()
 [0.5, 0.0, 1.0]
@@ -86,10 +86,12 @@ def log_into(x: np.ndarray, out: np.ndarray, bits: np.ndarray) -> None:
 @compiled.jit
 def exp_into(y: np.ndarray, out: np.ndarray, bits: np.ndarray) -> None:
     """out = exp(y) (1-D, contiguous, out not y) for y <= 709; below LOWEST it is 0.
-    bits: int64 scratch (2, len(y)). Two passes, each one vectorised."""
+    bits: int64 scratch of len(y). Two passes, each one vectorised: the reduced exponential, then
+    its scale 2^k, made as the bits of a double (k lies in [-1021, 1023] for y in [LOWEST, 709],
+    so 2^k and the result are normal and the product is exact)."""
     n = y.shape[0]
     for k in range(n):
-        v = min(max(y[k], LOWEST), 709.0)  # 2^k stays normal
+        v = min(max(y[k], LOWEST), 709.0)
         kf = np.floor(v * INV_LN2 + 0.5)
         hi = v - kf * LN2_HI
         lo = kf * LN2_LO
@@ -97,11 +99,7 @@ def exp_into(y: np.ndarray, out: np.ndarray, bits: np.ndarray) -> None:
         t = r * r
         c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))))
         out[k] = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
-        ki = np.int64(kf)
-        half = ki >> 1  # 2^k as 2^half 2^(k - half), both normal
-        bits[0, k] = (half + 1023) << 52
-        bits[1, k] = (ki - half + 1023) << 52
-    first = bits[0].view(np.float64)
-    second = bits[1].view(np.float64)
+        bits[k] = (np.int64(kf) + 1023) << 52
+    scale = bits.view(np.float64)
     for k in range(n):
-        out[k] = out[k] * first[k] * second[k] if y[k] >= LOWEST else 0.0
+        out[k] = out[k] * scale[k] if y[k] >= LOWEST else 0.0
