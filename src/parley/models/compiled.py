@@ -30,7 +30,6 @@ False
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -38,8 +37,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 
 def kernel_cache_dir() -> str:
@@ -153,10 +150,12 @@ def threads() -> int:
     return max(1, _threads if _threads is not None else cores())
 
 
-#: Blocks per thread in `map_blocks`: members differ in cost (some play ten times the rounds of
-#: others), so each thread takes a new block when it finishes one instead of waiting on the slowest
-#: of a fixed split.
-BLOCKS_PER_THREAD = 4
+#: Guided self-scheduling in `map_blocks`: each block is this fraction of the members left per
+#: thread (at least `min_block`). Members differ in cost (on the peer's eum benchmark one member
+#: in twenty plays 100 rounds and most play 5), so a fixed split leaves a thread waiting on the
+#: slowest block; blocks that shrink as the work runs out end the threads within a small block of
+#: each other, with a few dozen blocks in all (each costs a Python call and its work arrays).
+GUIDE = 0.5
 
 
 def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int = 16) -> None:
@@ -164,9 +163,10 @@ def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int 
 
     The kernel writes its members' results into arrays it closes over; blocks never overlap, so
     the result does not depend on how the members were split (each member is computed alone).
-    There are up to `BLOCKS_PER_THREAD` blocks per thread, of at least `min_block` members, and
-    never more blocks running at once than threads.
+    Each thread takes the next block when it finishes one: `GUIDE` x (members left) / threads
+    members, at least `min_block` (guided self-scheduling, as OpenMP's `schedule(guided)`).
 
+    >>> import numpy as np
     >>> out = np.zeros(100)
     >>> def fill(start, stop):
     ...     out[start:stop] = np.arange(start, stop)
@@ -175,11 +175,23 @@ def map_blocks(kernel: Callable[[int, int], None], members: int, min_block: int 
     4950.0
     """
     n = threads()
-    blocks = max(1, min(n * BLOCKS_PER_THREAD, members // max(1, min_block)))
-    if n <= 1 or blocks <= 1:
+    smallest = max(1, min_block)
+    if n <= 1 or members < 2 * smallest:
         kernel(0, members)
         return
-    edges = [int(e) for e in np.linspace(0, members, blocks + 1)]
-    with ThreadPoolExecutor(min(n, blocks)) as pool:
-        for done in [pool.submit(kernel, a, b) for a, b in itertools.pairwise(edges)]:
+    lock = threading.Lock()
+    taken = [0]
+
+    def work() -> None:
+        while True:
+            with lock:
+                start = taken[0]
+                if start >= members:
+                    return
+                size = max(smallest, int(GUIDE * (members - start) / n))
+                stop = taken[0] = min(members, start + size)
+            kernel(start, stop)
+
+    with ThreadPoolExecutor(n) as pool:
+        for done in [pool.submit(work) for _ in range(n)]:
             done.result()
