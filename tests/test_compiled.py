@@ -67,3 +67,39 @@ def _sum_halves(x: np.ndarray) -> float:
 def test_an_inlined_helper_runs_inside_a_compiled_kernel() -> None:
     # compiled.inlined: numba inlines the helper into the kernel that calls it
     assert compiled.jit(_sum_halves)(np.arange(5.0)) == (0 + 1 + 2 + 3 + 4) / 2
+
+
+def _cache_dir_in_fresh_python(code: str, env: dict[str, str]) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("numba_first", [False, True])
+def test_kernels_cache_in_the_folder_named_by_the_sources(numba_first: bool) -> None:
+    """Whether or not numba was imported before parley, the kernels' disk cache is
+    `kernel_cache_dir()` (not `__pycache__` beside the sources, where numba keys a kernel on its
+    own file only and would load stale code after a helper in another file changed)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    code = (
+        ("import numba\n" if numba_first else "")
+        + "from parley.models import compiled\n"
+        + "compiled._load()\n"
+        + "import numba\n"
+        + "print(numba.config.CACHE_DIR == compiled.kernel_cache_dir())\n"
+    )
+    assert _cache_dir_in_fresh_python(code, env) == "True"
+
+
+def test_a_cache_folder_the_user_chose_is_kept(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    code = "from parley.models import compiled\ncompiled._load()\nimport numba\nprint(numba.config.CACHE_DIR)"
+    assert _cache_dir_in_fresh_python(code, env) == str(tmp_path)

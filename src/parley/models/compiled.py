@@ -77,6 +77,11 @@ def _load() -> Any:
             import numba as module
         except ImportError:  # pragma: no cover - exercised where numba is not installed
             module = None
+        if module is not None and not module.config.CACHE_DIR:
+            # numba was imported before parley (its config is read once, at import): set the
+            # folder there too, or the kernels would cache beside the sources, keyed on their
+            # own files only, and load stale code after a helper changed
+            module.config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
         _numba[:] = [module]
     return _numba[0]
 
