@@ -539,7 +539,8 @@ def _period(ring_x, ring_r, head, tol_x, tol_r):
 
 @compiled.jit
 def _simulate_one(x0, w, s, span, flags, reals, scratch):
-    """One problem's rounds (`simulate._simulate_compact`): (median, rounds played, converged)."""
+    """One problem's rounds (`simulate._simulate_compact`): (median, rounds, converged, played):
+    rounds as `simulate` counts them (a cycle's copies included), played the rounds computed."""
     n = x0.shape[0]
     vecs, ints = scratch[1], scratch[2]
     ring_x, ring_r, ring_med = scratch[8], scratch[9], scratch[10]
@@ -557,7 +558,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
     mu = _median(x, w, safe0, flags, reals, order, totals)
     rounds = flags[ROUNDS]
     if not delta0 > 0 or rounds == 0:  # no range: no dynamics (SPEC point 9)
-        return mu, 0, False
+        return mu, 0, False, 0
     depth = ring_x.shape[0]
     scratch[12][0][:] = np.nan  # no logarithms kept from the last problem (`_pair_logs`)
     ring_x[:] = np.nan
@@ -592,7 +593,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
         if stop_median:
             streak = streak + 1 if abs(med - mu) < limit else 0
             if streak >= patience:
-                return med, t, True
+                return med, t, True, t
         mu = med
         head = (head + 1) % depth
         ring_x[head, :] = x
@@ -608,10 +609,10 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
             if stop_median:
                 streak = streak + 1 if abs(med - mu) < limit else 0
                 if streak >= patience:
-                    return med, t2, True
+                    return med, t2, True, t
             mu = med
-        return mu, rounds, False
-    return mu, rounds, False
+        return mu, rounds, False, t
+    return mu, rounds, False, rounds
 
 
 @compiled.jit
@@ -652,7 +653,7 @@ def _simulate_block(x0, w, s, span, flags, reals, out_med, out_rounds, out_conv,
     """Problems start .. stop - 1, with one set of scratch arrays for the block."""
     scratch = _scratch(x0.shape[1])
     for m in range(start, stop):
-        med, rounds, conv = _simulate_one(x0[m], w[m], s[m], span[m], flags, reals, scratch)
+        med, rounds, conv, _ = _simulate_one(x0[m], w[m], s[m], span[m], flags, reals, scratch)
         out_med[m] = med
         out_rounds[m] = rounds
         out_conv[m] = conv
