@@ -35,7 +35,7 @@ def _record(x0, w, s, played, flags, reals, states, r_in, mus, deltas, owner):
     n = x0.shape[1]
     scratch = kernel._scratch(n)
     vecs, ints = scratch[1], scratch[2]
-    new_x, r, totals = np.empty(n), np.empty(n), vecs[11]
+    new_x, r, totals = np.empty(n), np.empty(n), vecs[10]
     row = 0
     for m in range(x0.shape[0]):
         x = x0[m].copy()

@@ -24,8 +24,8 @@ def test_eum_chunk_is_the_budget_over_its_pair_matrices():
         # 20 actors x 1 issue: 190 x 400 + 832 x 20 + 8 x 11 x 20 = 94,400 bytes a member: 710
         assert chunk_for(get_model("eum"), (1000, 20, 1)) == 710
     # compiled, 2 threads: (80 x 50 + 60) x 5 = 20,300 bytes for the member and
-    # 2 x (296 x 2,500 + 624 x 50 + 216) = 1,542,832 for the threads' work arrays:
-    # 67,108,864 / 1,563,132 = 42.9..., 42 members
+    # 2 x (296 x 2,500 + 616 x 50 + 216) = 1,542,032 for the threads' work arrays:
+    # 67,108,864 / 1,562,332 = 42.9..., 42 members
     compiled.set_threads(2)
     try:
         assert chunk_for(get_model("eum"), (1, 50, 5)) == 42

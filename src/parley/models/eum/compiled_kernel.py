@@ -152,26 +152,6 @@ def _below(xs, below):
 
 
 @compiled.jit
-def _distance_powers(xs, rs, use_rho, delta, flat, bits):
-    """flat[1][k n + a] = (|x_k - x_a| / D)^rho_k (or the plain ratio without rho), as
-    `votes._powered(votes._scaled_distance(...))`; the powers vectorised (`powers`)."""
-    n = xs.shape[0]
-    base, out = flat[0], flat[1]
-    for k in range(n):
-        for a in range(n):
-            base[k * n + a] = abs(xs[k] - xs[a]) / delta
-    if not use_rho:
-        for k in range(n * n):
-            out[k] = base[k]
-        return
-    log_into(base, out, bits)
-    for k in range(n):
-        for a in range(n):
-            base[k * n + a] = rs[k] * out[k * n + a]
-    exp_into(base, out, bits)
-
-
-@compiled.jit
 def _pair_rows(rank, below, idx):
     """For every pair (i, j), input order: where in the stacked prefix and suffix sums (rows
     0..n: sums over the first t sorted voters; rows n+1..2n+1: over the last m) the gain of i
@@ -213,8 +193,9 @@ def _gains_fast(powered, ws, idx, sums, num):
 
 @compiled.jit
 def _sorted_powers(log_d, order, rs, y, out, bits):
-    """out[k n + a] = (|xs_k - xs_a| / D)^rs_k over sorted voters and actors, from the logarithms
-    of the distances in input order (`_pair_logs`); y: scratch."""
+    """out[k n + a] = (|x_k - x_a| / D)^rs_k over voters and actors in `order` (sorted, or input
+    order for the plain kernel), from the logarithms of the distances in input order
+    (`_pair_logs`); y: scratch."""
     n = order.shape[0]
     for k in range(n):
         row = order[k] * n
@@ -269,11 +250,10 @@ def _pair_logs(x, delta, d, cache, logs):
 
 
 @compiled.jit
-def _gains_plain(x, w, rho, use_rho, delta, num, flat, bits):
-    """Num[a, b] = sum_k max(0, w_k (g_k(x_b) - g_k(x_a))), as `votes.vote_gains_plain`."""
-    n = x.shape[0]
-    _distance_powers(x, rho, use_rho, delta, flat, bits)
-    g = flat[1]
+def _gains_plain(g, w, num):
+    """Num[a, b] = sum_k max(0, w_k (g[k n + b] - g[k n + a])), voters and actors in input order,
+    g = (|x_k - x_a| / D)^rho_k: `votes.vote_gains_plain`."""
+    n = w.shape[0]
     for a in range(n):
         for b in range(n):
             total = 0.0
@@ -281,6 +261,16 @@ def _gains_plain(x, w, rho, use_rho, delta, num, flat, bits):
                 v = w[k] * (g[k * n + b] - g[k * n + a])
                 total += v if v >= 0.0 else 0.0
             num[a, b] = total
+
+
+@compiled.jit
+def _gains(powered, w, ws, plain, idx, sums, num):
+    """Num by the chosen kernel, from the powered distances in `order` (sorted for the fast
+    kernel, input order for the plain one)."""
+    if plain:
+        _gains_plain(powered, w, num)
+    else:
+        _gains_fast(powered, ws, idx, sums, num)
 
 
 @compiled.jit
@@ -328,7 +318,7 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     mats, vecs, ints, below, flat, bits, idx, sums = scratch[:8]
     logs, cache = scratch[11], scratch[12]
     dist, d, num, p1, p2 = mats[0, :n], mats[1, :n], mats[3, :n], mats[4, :n], mats[5, :n]
-    xs, ws, rs, dmu, sec, sq, ones = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5], vecs[6]
+    xs, ws, rs, dmu, sec, sq = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4], vecs[5]
     order, rank = ints[0], ints[1]
     q = reals[Q]
     term = flags[CHANGE_TERM] != 0
@@ -345,14 +335,15 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
         _sort(x, w, order, rank, xs, ws)
         _below(xs, below)
         _pair_rows(rank, below, idx)
-        dbase = flat[0]  # d over sorted voters and actors, |xs_k - xs_a| / D
+    else:  # the plain sums take voters and actors in input order
         for k in range(n):
-            row = order[k]
-            for a in range(n):
-                dbase[k * n + a] = d[row, order[a]]
-        _gains_fast(dbase, ws, idx, sums, num)
-    else:
-        _gains_plain(x, w, ones, False, delta, num, flat, bits)
+            order[k] = k
+    dbase = flat[0]  # d over voters and actors in `order`, |x_k - x_a| / D
+    for k in range(n):
+        row = order[k]
+        for a in range(n):
+            dbase[k * n + a] = d[row, order[a]]
+    _gains(dbase, w, ws, plain, idx, sums, num)
     _probability(num, flags[PAIRWISE] != 0, p1, flat[2])
     # risk pass, every r = 1: sec_i = sum_{j != i} E_j(U_ji), the challenged actor's salience s_i;
     # E_j(U_ji) as `utility.challenge_eu` computes it (U_sq = 0), row j at a time (vectorised
@@ -393,13 +384,10 @@ def _round(x, w, s, delta, r_prev, mu, flags, reals, scratch, new_x, r):
     if flags[VOTE_ONE]:
         p = p1
     else:
-        if not plain:
-            for k in range(n):
-                rs[k] = r[order[k]]
-            _sorted_powers(logs[0], order, rs, flat[8], flat[1], bits)
-            _gains_fast(flat[1], ws, idx, sums, num)
-        else:
-            _gains_plain(x, w, r, True, delta, num, flat, bits)
+        for k in range(n):
+            rs[k] = r[order[k]]
+        _sorted_powers(logs[0], order, rs, flat[8], flat[1], bits)
+        _gains(flat[1], w, ws, plain, idx, sums, num)
         _probability(num, flags[PAIRWISE] != 0, p2, flat[2])
         p = p2
     for i in range(n):
@@ -544,7 +532,7 @@ def _simulate_one(x0, w, s, span, flags, reals, scratch):
     n = x0.shape[0]
     vecs, ints = scratch[1], scratch[2]
     ring_x, ring_r, ring_med = scratch[8], scratch[9], scratch[10]
-    x, new_x, r_prev, r, totals = vecs[7], vecs[8], vecs[9], vecs[10], vecs[11]
+    x, new_x, r_prev, r, totals = vecs[6], vecs[7], vecs[8], vecs[9], vecs[10]
     order = ints[0]
     hi = -np.inf
     lo = np.inf
@@ -622,10 +610,9 @@ def _scratch(n):
     cycles."""
     # dist, d, -, Num, P (risk pass), P (second pass)
     mats = np.empty((8, n + 1, n))
-    # sorted x, sorted w, sorted r, d to mu, security, U_sq, ones; x, new x, previous r, r;
-    # the median's distance sums
-    vecs = np.empty((12, n))
-    vecs[6, :] = 1.0  # the exponents of the risk pass
+    # sorted x, sorted w, sorted r, d to mu, security, U_sq; x, new x, previous r, r; the
+    # median's distance sums
+    vecs = np.empty((11, n))
     ints = np.empty((2, n), dtype=np.int64)  # order, rank
     below = np.empty((n, n), dtype=np.int64)
     flat = np.empty((9, n * n))  # pair values laid flat for the vectorised powers
@@ -663,14 +650,14 @@ def run_bytes(members: int, actors: int, issues: int, threads: int) -> float:
     """Peak bytes of a forecast-only run of `members` x `issues` problems of at most `actors`:
     each problem's copies of its inputs (the picks and transposes of positions, capabilities and
     saliences and the weights: at most 80 bytes per actor) and its results (about 60 bytes), and
-    one thread's work arrays (`_scratch`: 296 n^2 + 624 n + 216 bytes) per thread.
+    one thread's work arrays (`_scratch`: 296 n^2 + 616 n + 216 bytes) per thread.
 
-    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (118,400 + 12,480 + 216)
-    263852.0
+    >>> run_bytes(1, 20, 1, 2)  # 1,660 + 2 x (118,400 + 12,320 + 216)
+    263532.0
     """
     n = float(actors)
     problems = float(members) * issues
-    return (80.0 * n + 60.0) * problems + threads * (296.0 * n * n + 624.0 * n + 216.0)
+    return (80.0 * n + 60.0) * problems + threads * (296.0 * n * n + 616.0 * n + 216.0)
 
 
 def simulate_forecast(
