@@ -20,29 +20,11 @@ import statistics
 import time
 
 import numpy as np
+from bench_batch import random_case
 
-from parley.case.arrays import CaseArrays
 from parley.models import get_model
 
 KTAB_SECONDS = {100: 166.0, 200: 2 * 3600.0}  # from the issue: KTAB, logging off, this machine
-
-
-def random_case(n_actors: int, n_dims: int = 3, seed: int = 0) -> CaseArrays:
-    rng = np.random.default_rng(np.random.SeedSequence([seed, n_actors, n_dims]))
-    cap = rng.uniform(10.0, 200.0, n_actors)
-    share = rng.uniform(0.1, 1.0, (n_actors, n_dims))
-    sal = rng.uniform(0.75, 0.99, (n_actors, 1)) * share / share.sum(axis=1, keepdims=True)
-    pos = rng.uniform(0.0, 100.0, (n_actors, n_dims))
-    return CaseArrays(
-        positions=pos[None],
-        salience=sal[None],
-        capability=np.repeat(cap[:, None], n_dims, axis=1)[None],
-        mask=np.ones((n_actors, n_dims), dtype=bool),
-        bounds=np.array([[0.0, 100.0]] * n_dims),
-        actor_ids=tuple(f"A{k:03d}" for k in range(n_actors)),
-        issue_ids=tuple(f"d{k}" for k in range(n_dims)),
-        status_quo=np.full(n_dims, np.nan),
-    )
 
 
 def calibration() -> float:
@@ -64,7 +46,7 @@ def main() -> None:
     print(f"calibration workload (median of 5): {cal * 1000:.1f} ms")
     print(f"{'actors':>6} {'states':>6} {'median s':>9} {'ms/turn':>8} {'x calib':>8}  KTAB")
     for n in args.sizes:
-        case = random_case(n)
+        case = random_case(n, 3)  # bench_batch's: KTAB's random actors, seeded
         repeats = args.repeats or (5 if n < 100 else 3)
         times, states = [], 0
         for _ in range(repeats):

@@ -1,13 +1,16 @@
-"""Small builders for tests: a case from compact Python data, members around a case."""
+"""Small builders for tests: a case from compact Python data, KTAB's random actors, members around
+a case, and the values of smp's KTAB options."""
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import numpy as np
 
 from parley.case import Case, build_case
 from parley.case.arrays import CaseArrays
+from parley.models.smp import SMP
 
 
 def make_case(
@@ -52,3 +55,40 @@ def jittered_members(
             base.capability[0],
         )
     return base.with_batch(positions=positions, salience=salience, capability=capability)
+
+
+def ktab_random_arrays(actors: int, issues: int = 3, seed: int = 0) -> CaseArrays:
+    """KTAB's random actors (SMPActor::randomize), seeded: capability on [10, 200], total salience
+    on [0.75, 0.99] split over the issues by shares on [0.1, 1], positions on [0, 100]."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, actors, issues]))
+    cap = rng.uniform(10.0, 200.0, actors)
+    share = rng.uniform(0.1, 1.0, (actors, issues))
+    sal = rng.uniform(0.75, 0.99, (actors, 1)) * share / share.sum(axis=1, keepdims=True)
+    return CaseArrays(
+        positions=rng.uniform(0.0, 100.0, (1, actors, issues)),
+        salience=sal[None],
+        capability=np.repeat(cap[:, None], issues, axis=1)[None],
+        mask=np.ones((actors, issues), dtype=bool),
+        bounds=np.array([[0.0, 100.0]] * issues),
+        actor_ids=tuple(f"A{k:02d}" for k in range(actors)),
+        issue_ids=tuple(f"d{k}" for k in range(issues)),
+        status_quo=np.full(issues, np.nan),
+    )
+
+
+#: Every value of every KTAB option of smp, as (parameter, value) pairs.
+SMP_OPTIONS = [
+    (name, value)
+    for name in (
+        "VictoryProbModel",
+        "PCEModel",
+        "StateTransitions",
+        "VotingRule",
+        "BigRAdjust",
+        "BigRRange",
+        "ThirdPartyCommit",
+        "InterVecBrgn",
+        "BargnModel",
+    )
+    for value in typing.get_args(typing.get_type_hints(SMP)[name])
+]

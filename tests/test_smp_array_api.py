@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from casebuilders import ktab_random_arrays
 from test_smp_reference import ktab_arrays
 
 from parley.case.arrays import CaseArrays
@@ -51,25 +52,6 @@ def strict(arrays: CaseArrays, device: Any = None) -> CaseArrays:
             for f in fields(arrays)
             if "ids" not in f.name
         },
-    )
-
-
-def random_case(n: int, d: int = 3, seed: int = 0) -> CaseArrays:
-    """KTAB's random actors (SMPActor::randomize): capability U[10, 200], total salience
-    U[0.75, 0.99] split by U[0.1, 1] shares, positions U[0, 100]."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, n, d]))
-    cap = rng.uniform(10.0, 200.0, n)
-    share = rng.uniform(0.1, 1.0, (n, d))
-    sal = rng.uniform(0.75, 0.99, (n, 1)) * share / share.sum(axis=1, keepdims=True)
-    return CaseArrays(
-        positions=rng.uniform(0.0, 100.0, (1, n, d)),
-        salience=sal[None],
-        capability=np.repeat(cap[:, None], d, axis=1)[None],
-        mask=np.ones((n, d), dtype=bool),
-        bounds=np.array([[0.0, 100.0]] * d),
-        actor_ids=tuple(f"A{k:02d}" for k in range(n)),
-        issue_ids=tuple(f"d{k}" for k in range(d)),
-        status_quo=np.full(d, np.nan),
     )
 
 
@@ -108,7 +90,7 @@ def dummy() -> CaseArrays:
 
 @pytest.fixture(scope="module")
 def random15() -> CaseArrays:
-    return random_case(15, 3, seed=4)
+    return ktab_random_arrays(15, 3, seed=4)
 
 
 def test_turns_run_on_strict_arrays(dummy):

@@ -9,12 +9,11 @@ decimals decided by one ulp), so none is excluded.
 
 from __future__ import annotations
 
-import typing
 from pathlib import Path
 
 import numpy as np
 import pytest
-from casebuilders import jittered_members
+from casebuilders import SMP_OPTIONS, jittered_members, ktab_random_arrays
 
 from parley.case.arrays import CaseArrays, case_arrays
 from parley.io import read_case
@@ -26,30 +25,6 @@ from parley.models.smp import model as smp_model
 pytestmark = pytest.mark.skipif(not compiled.available(), reason="numba (the fast extra) missing")
 
 SEED = Path(__file__).parents[1] / "cases" / "iraq-2006" / "case.yaml"
-
-
-def random_case(actors: int, issues: int, seed: int) -> CaseArrays:
-    """KTAB's random actors: capability on [10, 200], total salience on [0.75, 0.99] split over
-    the issues, positions on [0, 100]."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, actors, issues]))
-    cap = rng.uniform(10.0, 200.0, actors)
-    share = rng.uniform(0.1, 1.0, (actors, issues))
-    sal = rng.uniform(0.75, 0.99, (actors, 1)) * share / share.sum(axis=1, keepdims=True)
-    return CaseArrays(
-        positions=rng.uniform(0.0, 100.0, (1, actors, issues)),
-        salience=sal[None],
-        capability=np.repeat(cap[:, None], issues, axis=1)[None],
-        mask=np.ones((actors, issues), dtype=bool),
-        bounds=np.array([[0.0, 100.0]] * issues),
-        actor_ids=tuple(f"A{k:02d}" for k in range(actors)),
-        issue_ids=tuple(f"d{k}" for k in range(issues)),
-        status_quo=np.full(issues, np.nan),
-    )
-
-
-def ensemble(base: CaseArrays, n: int, seed: int = 1) -> CaseArrays:
-    """n members around base (`casebuilders.jittered_members`)."""
-    return jittered_members(base, n, seed)
 
 
 def both_paths(model: SMP, arrays: CaseArrays) -> tuple[object, object]:
@@ -74,33 +49,16 @@ def test_compiled_forecasts_equal_the_array_path(case):
     if case == "seed":
         base = case_arrays(read_case(SEED))  # 17 actors x 5 issues, some holding no position
     else:
-        base = random_case(*map(int, case.split("x")), seed=3)
-    fast, slow = both_paths(get_model("smp"), ensemble(base, 12))
+        base = ktab_random_arrays(*map(int, case.split("x")), seed=3)
+    fast, slow = both_paths(get_model("smp"), jittered_members(base, 12))
     assert_agree(fast, slow)
     assert len(set(fast.rounds.tolist())) > 1  # members stop at different turns
 
 
-OPTIONS = [
-    (name, value)
-    for name in (
-        "VictoryProbModel",
-        "PCEModel",
-        "StateTransitions",
-        "VotingRule",
-        "BigRAdjust",
-        "BigRRange",
-        "ThirdPartyCommit",
-        "InterVecBrgn",
-        "BargnModel",
-    )
-    for value in typing.get_args(typing.get_type_hints(SMP)[name])
-]
-
-
-@pytest.mark.parametrize(("name", "value"), OPTIONS)
+@pytest.mark.parametrize(("name", "value"), SMP_OPTIONS)
 def test_every_covered_option_equals_the_array_path(name, value):
     model = get_model("smp", params={name: value, "seed": "4"})
-    fast, slow = both_paths(model, ensemble(random_case(9, 2, seed=5), 4))
+    fast, slow = both_paths(model, jittered_members(ktab_random_arrays(9, 2, seed=5), 4))
     assert_agree(fast, slow)
 
 
@@ -116,13 +74,15 @@ def test_every_covered_option_equals_the_array_path(name, value):
     ids=str,
 )
 def test_stop_rule_classes_and_accommodation_equal_the_array_path(params):
-    fast, slow = both_paths(get_model("smp", params=params), ensemble(random_case(9, 2, 6), 4))
+    fast, slow = both_paths(
+        get_model("smp", params=params), jittered_members(ktab_random_arrays(9, 2, 6), 4)
+    )
     assert_agree(fast, slow)
 
 
 def test_identical_actors_break_their_tie_as_the_array_path():
     """Two identical actors (twins.py): the first is targeted on both paths."""
-    base = random_case(8, 1, seed=7)
+    base = ktab_random_arrays(8, 1, seed=7)
     for name in ("positions", "salience", "capability"):
         getattr(base, name)[0, 5] = getattr(base, name)[0, 2]
     fast, slow = both_paths(get_model("smp"), base)
@@ -137,7 +97,7 @@ def test_forecast_runs_take_the_compiled_kernel(monkeypatch):
         raise AssertionError("the array path ran")
 
     monkeypatch.setattr(smp_model, "step", refuse)
-    arrays = ensemble(random_case(6, 2, seed=8), 3)
+    arrays = jittered_members(ktab_random_arrays(6, 2, seed=8), 3)
     out = get_model("smp").run(arrays, detail="forecast")
     assert out.detail == "forecast" and np.isfinite(out.forecast).all()
     with pytest.raises(AssertionError, match="array path ran"):
@@ -162,7 +122,7 @@ def test_coverage_rule():
 
 def test_results_do_not_depend_on_the_threads():
     """Members are dealt to one block per thread; each is computed alone."""
-    arrays = ensemble(random_case(8, 2, seed=9), 7)
+    arrays = jittered_members(ktab_random_arrays(8, 2, seed=9), 7)
     model = get_model("smp", params={"StateTransitions": "Stochastic", "seed": "2"})
     try:
         runs = []

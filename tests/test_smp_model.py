@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import typing
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from casebuilders import make_case
+from casebuilders import SMP_OPTIONS, make_case
 from test_smp_reference import ktab_arrays
 
 from parley.case.arrays import CaseArrays
 from parley.errors import ModelError
 from parley.forecast import ModelSpec, run_models
 from parley.models import get_model
-from parley.models.smp import SMP
 from parley.models.smp.bargain import interpolate, round4
 from parley.models.smp.classes import position_classes
 from parley.models.smp.queues import Bargains, resolve_queues
@@ -402,24 +400,7 @@ def test_results_do_not_depend_on_thread_count():
     assert one.events == four.events
 
 
-@pytest.mark.parametrize(
-    "name, value",
-    [
-        (name, value)
-        for name in (
-            "VictoryProbModel",
-            "PCEModel",
-            "StateTransitions",
-            "VotingRule",
-            "BigRAdjust",
-            "BigRRange",
-            "ThirdPartyCommit",
-            "InterVecBrgn",
-            "BargnModel",
-        )
-        for value in typing.get_args(typing.get_type_hints(SMP)[name])
-    ],
-)
+@pytest.mark.parametrize(("name", "value"), SMP_OPTIONS)
 def test_every_ktab_option_runs(dummy, name, value):
     out = get_model("smp", params={name: value}).run(dummy)
     assert np.isfinite(out.history).all()
